@@ -1,0 +1,142 @@
+package io.dbbackup.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One run as the status shows it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class BackupRecord {
+  @JsonPropertyDescription("Backup id: UTC start time and a short random suffix.")
+  private String id;
+
+  private BackupPhase phase;
+  private String startTime;
+  private String completionTime;
+  private Long durationSeconds;
+
+  @JsonPropertyDescription("Bytes of SQL pg_dumpall wrote.")
+  private Long dumpBytes;
+
+  @JsonPropertyDescription("Bytes stored (compressed, encrypted).")
+  private Long storedBytes;
+
+  @JsonPropertyDescription("storedBytes for people, e.g. 1.2GiB.")
+  private String size;
+
+  @JsonPropertyDescription("SHA-256 of the stored file.")
+  private String sha256;
+
+  @JsonPropertyDescription("Where the backup is: a directory or an s3:// URL.")
+  private String location;
+
+  private Boolean verified;
+
+  @JsonPropertyDescription("Exit code of the runner (0 ok; see the runner's documentation).")
+  private Integer exitCode;
+
+  private String message;
+
+  public String getId() {
+    return id;
+  }
+
+  public void setId(String id) {
+    this.id = id;
+  }
+
+  public BackupPhase getPhase() {
+    return phase;
+  }
+
+  public void setPhase(BackupPhase phase) {
+    this.phase = phase;
+  }
+
+  public String getStartTime() {
+    return startTime;
+  }
+
+  public void setStartTime(String startTime) {
+    this.startTime = startTime;
+  }
+
+  public String getCompletionTime() {
+    return completionTime;
+  }
+
+  public void setCompletionTime(String completionTime) {
+    this.completionTime = completionTime;
+  }
+
+  public Long getDurationSeconds() {
+    return durationSeconds;
+  }
+
+  public void setDurationSeconds(Long durationSeconds) {
+    this.durationSeconds = durationSeconds;
+  }
+
+  public Long getDumpBytes() {
+    return dumpBytes;
+  }
+
+  public void setDumpBytes(Long dumpBytes) {
+    this.dumpBytes = dumpBytes;
+  }
+
+  public Long getStoredBytes() {
+    return storedBytes;
+  }
+
+  public void setStoredBytes(Long storedBytes) {
+    this.storedBytes = storedBytes;
+  }
+
+  public String getSize() {
+    return size;
+  }
+
+  public void setSize(String size) {
+    this.size = size;
+  }
+
+  public String getSha256() {
+    return sha256;
+  }
+
+  public void setSha256(String sha256) {
+    this.sha256 = sha256;
+  }
+
+  public String getLocation() {
+    return location;
+  }
+
+  public void setLocation(String location) {
+    this.location = location;
+  }
+
+  public Boolean getVerified() {
+    return verified;
+  }
+
+  public void setVerified(Boolean verified) {
+    this.verified = verified;
+  }
+
+  public Integer getExitCode() {
+    return exitCode;
+  }
+
+  public void setExitCode(Integer exitCode) {
+    this.exitCode = exitCode;
+  }
+
+  public String getMessage() {
+    return message;
+  }
+
+  public void setMessage(String message) {
+    this.message = message;
+  }
+}

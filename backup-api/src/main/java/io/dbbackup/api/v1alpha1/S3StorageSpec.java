@@ -1,0 +1,98 @@
+package io.dbbackup.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** An S3 bucket (AWS or an S3-compatible store). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class S3StorageSpec {
+  @Required
+  @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+  @JsonPropertyDescription("Bucket name.")
+  private String bucket;
+
+  @Default("")
+  @Pattern("^([^/].*[^/]|[^/])?$")
+  @JsonPropertyDescription("Key prefix inside the bucket, without leading or trailing slash.")
+  private String prefix = "";
+
+  @JsonPropertyDescription("Region, e.g. eu-west-1; S3-compatible stores often take any value.")
+  private String region;
+
+  @Default("")
+  @JsonPropertyDescription("Endpoint URL for S3-compatible stores; empty: AWS.")
+  private String endpoint = "";
+
+  @Default("false")
+  @JsonPropertyDescription("Path-style addressing (bucket in the path), for S3-compatible stores.")
+  private boolean forcePathStyle;
+
+  @JsonPropertyDescription(
+      "Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and optionally AWS_SESSION_TOKEN);"
+          + " absent: the SDK's default chain (IRSA, instance roles).")
+  private SecretRef credentialsSecretRef;
+
+  @Default("")
+  @Pattern("^(|AES256|aws:kms)$")
+  @JsonPropertyDescription("Server-side encryption: empty, AES256 or aws:kms.")
+  private String serverSideEncryption = "";
+
+  public String getBucket() {
+    return bucket;
+  }
+
+  public void setBucket(String bucket) {
+    this.bucket = bucket;
+  }
+
+  public String getPrefix() {
+    return prefix;
+  }
+
+  public void setPrefix(String prefix) {
+    this.prefix = prefix;
+  }
+
+  public String getRegion() {
+    return region;
+  }
+
+  public void setRegion(String region) {
+    this.region = region;
+  }
+
+  public String getEndpoint() {
+    return endpoint;
+  }
+
+  public void setEndpoint(String endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  public boolean isForcePathStyle() {
+    return forcePathStyle;
+  }
+
+  public void setForcePathStyle(boolean forcePathStyle) {
+    this.forcePathStyle = forcePathStyle;
+  }
+
+  public SecretRef getCredentialsSecretRef() {
+    return credentialsSecretRef;
+  }
+
+  public void setCredentialsSecretRef(SecretRef credentialsSecretRef) {
+    this.credentialsSecretRef = credentialsSecretRef;
+  }
+
+  public String getServerSideEncryption() {
+    return serverSideEncryption;
+  }
+
+  public void setServerSideEncryption(String serverSideEncryption) {
+    this.serverSideEncryption = serverSideEncryption;
+  }
+}

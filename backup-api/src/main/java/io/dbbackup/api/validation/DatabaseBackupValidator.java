@@ -1,0 +1,294 @@
+package io.dbbackup.api.validation;
+
+import io.dbbackup.api.v1alpha1.BackupType;
+import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
+import io.dbbackup.api.v1alpha1.ConnectRetrySpec;
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
+import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
+import io.dbbackup.api.v1alpha1.DatabaseSpec;
+import io.dbbackup.api.v1alpha1.EncryptionSpec;
+import io.dbbackup.api.v1alpha1.HistorySpec;
+import io.dbbackup.api.v1alpha1.RetentionSpec;
+import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import io.dbbackup.api.v1alpha1.SecretKeyRef;
+import io.dbbackup.api.v1alpha1.SecretRef;
+import io.dbbackup.api.v1alpha1.StorageSpec;
+import io.dbbackup.api.v1alpha1.VerificationSpec;
+import io.dbbackup.api.v1alpha1.VolumeStorageSpec;
+import io.dbbackup.api.v1alpha1.WindowSpec;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a DatabaseBackup beyond what the CRD schema can: the runner refuses to start and the
+ * controller reports {@code Ready=False} with these messages. Every message names its field.
+ */
+public final class DatabaseBackupValidator {
+  private static final Pattern HH_MM = Pattern.compile(WindowSpec.TIME_PATTERN);
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile(SecretRef.NAME_PATTERN);
+  private static final Pattern SECRET_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");
+  private static final Pattern SQL_IDENTIFIER = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
+  private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
+  private static final Set<String> SSE = Set.of("", "AES256", "aws:kms");
+
+  private final List<Violation> violations = new ArrayList<>();
+
+  private DatabaseBackupValidator() {}
+
+  /** All violations, in field order; empty when the resource is valid. */
+  public static List<Violation> validate(DatabaseBackup backup) {
+    DatabaseBackupValidator v = new DatabaseBackupValidator();
+    v.check(backup);
+    return List.copyOf(v.violations);
+  }
+
+  private void check(DatabaseBackup backup) {
+    if (backup.getMetadata() == null || isBlank(backup.getMetadata().getName())) {
+      add("metadata.name", "must be set");
+    } else if (!DNS_SUBDOMAIN.matcher(backup.getMetadata().getName()).matches()) {
+      add("metadata.name", "must be a lower-case DNS name, e.g. orders-db");
+    }
+    DatabaseBackupSpec spec = backup.getSpec();
+    if (spec == null) {
+      add("spec", "must be set");
+      return;
+    }
+    schedule(spec);
+    if (spec.getType() == BackupType.INCREMENTAL) {
+      add("spec.type", "incremental is not supported for logical (pg_dumpall) backups; use full");
+    }
+    retention(spec.getRetention());
+    compression(spec);
+    if (spec.getVerification() != null
+        && spec.getVerification().getMode() == VerificationSpec.Mode.RESTORE) {
+      add("spec.verification.mode", "restore is not supported by this version; use checksum");
+    }
+    if (spec.getTimeoutMinutes() < 1) {
+      add("spec.timeoutMinutes", "must be at least 1, got " + spec.getTimeoutMinutes());
+    }
+    if (spec.getRetries() < 0) {
+      add("spec.retries", "must be 0 or more, got " + spec.getRetries());
+    }
+    database(spec.getDatabase());
+    storage(spec.getStorage());
+    encryption(spec.getEncryption());
+    history(spec.getHistory());
+  }
+
+  private void schedule(DatabaseBackupSpec spec) {
+    try {
+      CronSchedule.parse(spec.getSchedule());
+    } catch (IllegalArgumentException e) {
+      add("spec.schedule", e.getMessage());
+    }
+    String zone = spec.getTimeZone();
+    if (zone != null && !ZoneId.getAvailableZoneIds().contains(zone)) {
+      add(
+          "spec.timeZone",
+          "\"" + zone + "\" is not an IANA time zone name (e.g. Asia/Tokyo, Europe/Berlin, UTC)");
+    }
+    WindowSpec window = spec.getWindow();
+    if (window != null) {
+      boolean startOk = hhmm("spec.window.start", window.getStart());
+      boolean endOk = hhmm("spec.window.end", window.getEnd());
+      if (startOk && endOk && window.getStart().equals(window.getEnd())) {
+        add("spec.window", "start and end must differ (an empty window would skip every run)");
+      }
+    }
+  }
+
+  private boolean hhmm(String field, String value) {
+    if (value == null || !HH_MM.matcher(value).matches()) {
+      add(field, "must be a time HH:MM (24-hour), got " + quote(value));
+      return false;
+    }
+    return true;
+  }
+
+  private void retention(RetentionSpec retention) {
+    if (retention == null) {
+      return;
+    }
+    if (retention.getDays() < 1) {
+      add("spec.retention.days", "must be at least 1, got " + retention.getDays());
+    }
+    if (retention.getMinKeep() < 1) {
+      add(
+          "spec.retention.minKeep",
+          "must be at least 1 (the last good backup is never deleted), got "
+              + retention.getMinKeep());
+    }
+  }
+
+  private void compression(DatabaseBackupSpec spec) {
+    if (spec.getCompression() == null || spec.getCompression().getLevel() == null) {
+      return;
+    }
+    CompressionAlgorithm algorithm = spec.effectiveCompression();
+    int level = spec.getCompression().getLevel();
+    if (algorithm != CompressionAlgorithm.NONE
+        && (level < algorithm.minLevel() || level > algorithm.maxLevel())) {
+      add(
+          "spec.compression.level",
+          "must be "
+              + algorithm.minLevel()
+              + "-"
+              + algorithm.maxLevel()
+              + " for "
+              + algorithm.wireName()
+              + ", got "
+              + level);
+    }
+  }
+
+  private void database(DatabaseSpec db) {
+    if (db == null) {
+      add("spec.database", "must be set (host, port, user of the server to back up)");
+      return;
+    }
+    if (isBlank(db.getHost())) {
+      add("spec.database.host", "must be set");
+    }
+    if (db.getPort() < 1 || db.getPort() > 65535) {
+      add("spec.database.port", "must be 1-65535, got " + db.getPort());
+    }
+    if (isBlank(db.getUser())) {
+      add("spec.database.user", "must be set");
+    }
+    secretKeyRef("spec.database.passwordSecretRef", db.getPasswordSecretRef());
+    ConnectRetrySpec retry = db.getConnectRetry();
+    if (retry != null) {
+      if (retry.getAttempts() < 1) {
+        add(
+            "spec.database.connectRetry.attempts",
+            "must be at least 1, got " + retry.getAttempts());
+      }
+      if (retry.getInitialIntervalSeconds() < 1) {
+        add(
+            "spec.database.connectRetry.initialIntervalSeconds",
+            "must be at least 1, got " + retry.getInitialIntervalSeconds());
+      }
+    }
+    if (db.getDatabases() != null) {
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < db.getDatabases().size(); i++) {
+        String name = db.getDatabases().get(i);
+        if (isBlank(name)) {
+          add("spec.database.databases[" + i + "]", "must not be empty");
+        } else if (!seen.add(name)) {
+          add("spec.database.databases[" + i + "]", "\"" + name + "\" is listed twice");
+        }
+      }
+    }
+  }
+
+  private void storage(StorageSpec storage) {
+    if (storage == null || (storage.getVolume() == null) == (storage.getS3() == null)) {
+      add("spec.storage", "set exactly one of volume or s3");
+      return;
+    }
+    VolumeStorageSpec volume = storage.getVolume();
+    if (volume != null) {
+      if (isBlank(volume.getPath()) || !volume.getPath().startsWith("/")) {
+        add("spec.storage.volume.path", "must be an absolute path, got " + quote(volume.getPath()));
+      }
+      if (volume.getClaimName() != null
+          && !DNS_SUBDOMAIN.matcher(volume.getClaimName()).matches()) {
+        add("spec.storage.volume.claimName", "must be a PersistentVolumeClaim name");
+      }
+    }
+    S3StorageSpec s3 = storage.getS3();
+    if (s3 != null) {
+      if (s3.getBucket() == null || !BUCKET.matcher(s3.getBucket()).matches()) {
+        add(
+            "spec.storage.s3.bucket",
+            "must be a bucket name (3-63 lower-case letters, digits, dots, hyphens), got "
+                + quote(s3.getBucket()));
+      }
+      String prefix = s3.getPrefix();
+      if (prefix != null && (prefix.startsWith("/") || prefix.endsWith("/"))) {
+        add("spec.storage.s3.prefix", "must not start or end with /, got " + quote(prefix));
+      }
+      if (!isBlank(s3.getEndpoint())
+          && !(s3.getEndpoint().startsWith("http://") || s3.getEndpoint().startsWith("https://"))) {
+        add(
+            "spec.storage.s3.endpoint",
+            "must be an http:// or https:// URL, got " + quote(s3.getEndpoint()));
+      }
+      if (s3.getServerSideEncryption() != null && !SSE.contains(s3.getServerSideEncryption())) {
+        add(
+            "spec.storage.s3.serverSideEncryption",
+            "must be empty, AES256 or aws:kms, got " + quote(s3.getServerSideEncryption()));
+      }
+      if (s3.getCredentialsSecretRef() != null) {
+        secretRef("spec.storage.s3.credentialsSecretRef", s3.getCredentialsSecretRef());
+      }
+    }
+  }
+
+  private void encryption(EncryptionSpec encryption) {
+    if (encryption == null) {
+      return;
+    }
+    boolean keys = encryption.getPublicKeysSecretRef() != null;
+    boolean pass = encryption.getPassphraseSecretRef() != null;
+    if (keys == pass) {
+      add("spec.encryption", "set exactly one of publicKeysSecretRef or passphraseSecretRef");
+      return;
+    }
+    if (keys) {
+      secretRef("spec.encryption.publicKeysSecretRef", encryption.getPublicKeysSecretRef());
+    } else {
+      secretKeyRef("spec.encryption.passphraseSecretRef", encryption.getPassphraseSecretRef());
+    }
+  }
+
+  private void history(HistorySpec history) {
+    if (history == null || !history.isEnabled()) {
+      return;
+    }
+    if (isBlank(history.getDatabase())) {
+      add("spec.history.database", "must be set when history is enabled");
+    }
+    if (history.getSchema() == null || !SQL_IDENTIFIER.matcher(history.getSchema()).matches()) {
+      add(
+          "spec.history.schema",
+          "must be a lower-case SQL identifier (letters, digits, _), got "
+              + quote(history.getSchema()));
+    }
+  }
+
+  private void secretKeyRef(String field, SecretKeyRef ref) {
+    if (ref == null) {
+      return;
+    }
+    if (ref.getName() == null || !DNS_SUBDOMAIN.matcher(ref.getName()).matches()) {
+      add(field + ".name", "must be a Secret name, got " + quote(ref.getName()));
+    }
+    if (ref.getKey() == null || !SECRET_KEY.matcher(ref.getKey()).matches()) {
+      add(field + ".key", "must be a key of the Secret, got " + quote(ref.getKey()));
+    }
+  }
+
+  private void secretRef(String field, SecretRef ref) {
+    if (ref.getName() == null || !DNS_SUBDOMAIN.matcher(ref.getName()).matches()) {
+      add(field + ".name", "must be a Secret name, got " + quote(ref.getName()));
+    }
+  }
+
+  private void add(String field, String message) {
+    violations.add(new Violation(field, message));
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String quote(String s) {
+    return s == null ? "nothing" : "\"" + s + "\"";
+  }
+}

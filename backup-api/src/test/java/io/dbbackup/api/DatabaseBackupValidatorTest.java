@@ -1,0 +1,110 @@
+package io.dbbackup.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
+import io.dbbackup.api.validation.DatabaseBackupValidator;
+import io.dbbackup.api.validation.Violation;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DatabaseBackupValidatorTest {
+  static final String BASE =
+      """
+      apiVersion: dbbackup.io/v1alpha1
+      kind: DatabaseBackup
+      metadata: {name: orders-db, namespace: shop}
+      spec:
+        database:
+          host: pg.shop.svc
+          user: backup
+          passwordSecretRef: {name: pg-backup, key: password}
+        storage:
+          volume: {claimName: backups, path: /backup/database}
+      """;
+  static final String VALID =
+      BASE
+          + """
+            schedule: "0 2 * * *"
+            timeZone: Asia/Tokyo
+            window: {start: "02:00", end: "05:00"}
+          """;
+
+  static DatabaseBackup parse(String yaml) {
+    return Serialization.unmarshal(yaml, DatabaseBackup.class);
+  }
+
+  @Test
+  void acceptsTheDesignExampleAndFillsSeedDefaults() {
+    DatabaseBackup backup = parse(VALID);
+    assertThat(DatabaseBackupValidator.validate(backup)).isEmpty();
+    var spec = backup.getSpec();
+    assertThat(spec.getTimeoutMinutes()).isEqualTo(120);
+    assertThat(spec.getRetries()).isEqualTo(2);
+    assertThat(spec.getRetention().getDays()).isEqualTo(30);
+    assertThat(spec.getRetention().getMinKeep()).isEqualTo(1);
+    assertThat(spec.isCompress()).isTrue();
+    assertThat(spec.isVerify()).isTrue();
+    assertThat(spec.getDatabase().getPort()).isEqualTo(5432);
+    assertThat(spec.getDatabase().getConnectRetry().getAttempts()).isEqualTo(3);
+    assertThat(spec.getDatabase().getConnectRetry().getInitialIntervalSeconds()).isEqualTo(600);
+    assertThat(spec.getHistory().getDatabase()).isEqualTo("postgres");
+    assertThat(spec.getHistory().getSchema()).isEqualTo("dbbackup");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          schedule: "0 25 * * *"               | spec.schedule         | is not a valid cron expression
+          schedule: "0 2 * *"                  | spec.schedule         | must have five fields
+          schedule: "@fortnightly"             | spec.schedule         | is not a known macro
+          timeZone: Mars/Olympus               | spec.timeZone         | is not an IANA time zone name
+          window: {start: "2am", end: "05:00"} | spec.window.start     | must be a time HH:MM
+          window: {start: "02:00", end: "02:00"} | spec.window         | start and end must differ
+          type: incremental                    | spec.type             | incremental is not supported
+          retention: {days: 0}                 | spec.retention.days   | must be at least 1, got 0
+          retention: {minKeep: 0}              | spec.retention.minKeep | must be at least 1
+          compression: {algorithm: gzip, level: 12} | spec.compression.level | must be 1-9 for gzip, got 12
+          timeoutMinutes: 0                    | spec.timeoutMinutes   | must be at least 1
+          retries: -1                          | spec.retries          | must be 0 or more
+          encryption: {}                       | spec.encryption       | set exactly one of publicKeysSecretRef
+          history: {schema: "Drop Table"}      | spec.history.schema   | must be a lower-case SQL identifier
+          """)
+  void refusesBadSpecsNamingTheField(String line, String field, String message) {
+    DatabaseBackup backup = parse(BASE + "  " + line + "\n");
+    List<Violation> violations = DatabaseBackupValidator.validate(backup);
+    assertThat(violations).extracting(Violation::field).containsExactly(field);
+    assertThat(violations.getFirst().message()).contains(message);
+  }
+
+  @Test
+  void refusesTwoStoragesAndNoStorage() {
+    DatabaseBackup two =
+        parse(VALID.replace("storage:\n", "storage:\n    s3: {bucket: my-bucket}\n"));
+    assertThat(DatabaseBackupValidator.validate(two))
+        .containsExactly(new Violation("spec.storage", "set exactly one of volume or s3"));
+
+    DatabaseBackup none =
+        parse(VALID.replace("    volume: {claimName: backups, path: /backup/database}\n", ""));
+    assertThat(DatabaseBackupValidator.validate(none))
+        .extracting(Violation::field)
+        .containsExactly("spec.storage");
+  }
+
+  @Test
+  void refusesMissingDatabaseFields() {
+    DatabaseBackup backup =
+        parse(
+            VALID
+                .replace("    host: pg.shop.svc\n", "")
+                .replace("{name: pg-backup, key: password}", "{name: Bad_Name, key: password}"));
+    assertThat(DatabaseBackupValidator.validate(backup))
+        .extracting(Violation::field)
+        .containsExactly("spec.database.host", "spec.database.passwordSecretRef.name");
+  }
+}

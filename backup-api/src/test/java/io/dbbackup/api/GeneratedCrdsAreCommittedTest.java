@@ -1,0 +1,34 @@
+package io.dbbackup.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The CRDs in crds/ are generated from the model; the build fails when they fall behind. */
+class GeneratedCrdsAreCommittedTest {
+  static final Path GENERATED = Path.of("target/classes/META-INF/fabric8");
+  static final Path COMMITTED = Path.of("../crds");
+
+  @Test
+  void committedCrdsEqualTheGeneratedOnes() throws IOException {
+    List<Path> generated;
+    try (Stream<Path> files = Files.list(GENERATED)) {
+      generated = files.filter(p -> p.toString().endsWith("-v1.yml")).sorted().toList();
+    }
+    assertThat(generated).hasSize(2);
+    for (Path file : generated) {
+      Path committed = COMMITTED.resolve(file.getFileName());
+      assertThat(committed)
+          .as("crds/%s is missing: run `make crds` and commit it", file.getFileName())
+          .exists();
+      assertThat(Files.readString(committed))
+          .as("crds/%s is stale: run `make crds` and commit it", file.getFileName())
+          .isEqualTo(Files.readString(file));
+    }
+  }
+}
