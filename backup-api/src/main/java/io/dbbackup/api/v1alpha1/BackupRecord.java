@@ -36,6 +36,9 @@ public class BackupRecord {
 
   private String message;
 
+  @JsonPropertyDescription("The Job that ran this backup, when it ran in the cluster.")
+  private String jobName;
+
   public String getId() {
     return id;
   }
@@ -138,5 +141,13 @@ public class BackupRecord {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public String getJobName() {
+    return jobName;
+  }
+
+  public void setJobName(String jobName) {
+    this.jobName = jobName;
   }
 }
