@@ -1,0 +1,306 @@
+package io.dbbackup.runner;
+
+import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
+import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.db.ServerInfo;
+import io.dbbackup.runner.history.AuditEntry;
+import io.dbbackup.runner.history.PendingHistory;
+import io.dbbackup.runner.history.RunRecord;
+import io.dbbackup.runner.history.RunStatus;
+import io.dbbackup.runner.pipeline.Compressor;
+import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.retention.RetentionPolicy;
+import io.dbbackup.runner.store.BackupId;
+import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.Manifest;
+import io.dbbackup.runner.verify.BackupVerifier;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One backup run, BATCH-101's flow: reachable → lock → window → space → dump → verify → manifest →
+ * retention → history. Any failure stops pg_dumpall, removes this run's files, releases the lock,
+ * records FAILED and returns the failure's exit code; earlier backups are never touched.
+ */
+public final class BackupRun {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
+
+  /** How the run ended. */
+  public record Outcome(ExitCode exitCode, RunRecord record, String message) {}
+
+  private final BackupConfig config;
+  private final BackupStore store;
+  private final RunSettings settings;
+  private final PgTools tools;
+
+  public BackupRun(BackupConfig config, BackupStore store, RunSettings settings, PgTools tools) {
+    this.config = config;
+    this.store = store;
+    this.settings = settings;
+    this.tools = tools;
+  }
+
+  public Outcome execute() {
+    DatabaseBackupSpec spec = config.spec();
+    Instant start = settings.clock().instant();
+    BackupId id = BackupId.generate(start);
+    Compressor compressor =
+        Compressor.of(spec.effectiveCompression(), spec.getCompression().getLevel());
+    String file = "dump.sql" + compressor.algorithm().suffix();
+    RunRecord record =
+        RunRecord.builder()
+            .backupId(id.value())
+            .resource(config.namespace(), config.name())
+            .type(spec.getType().name().toLowerCase(Locale.ROOT))
+            .startedAt(id.startTime())
+            .compression(compressionLabel(compressor))
+            .encryption("none")
+            .location(store.location(id))
+            .runnerHost(settings.runnerHost())
+            .build();
+    RunRecorder recorder =
+        new RunRecorder(
+            new PendingHistory(store), settings.listener(), spec.getHistory().isEnabled());
+    MDC.put("backup", config.qualifiedName());
+    MDC.put("backup_id", id.value());
+    LOG.atInfo()
+        .addKeyValue("event", "run_start")
+        .addKeyValue("location", record.location())
+        .log("backup run started");
+
+    RunSession session = null;
+    try (Deadline deadline = new Deadline(timeout())) {
+      try {
+        phase("connect");
+        session = RunSession.connect(config, settings);
+        ServerInfo server = session.server();
+        record = record.toBuilder().serverVersion(server.version()).build();
+
+        phase("lock");
+        session.lock();
+        recorder.attach(session.openHistory(store, id.value(), start));
+        deadline.check();
+
+        phase("window");
+        if (spec.getWindow() != null) {
+          BackupWindow window = BackupWindow.of(spec.getWindow(), config.zone());
+          if (!window.contains(start)) {
+            String why = "outside the window " + window + ": skipped";
+            record = record.finished(RunStatus.SKIPPED, now()).toBuilder().error(9, why).build();
+            recorder.record(record);
+            LOG.atWarn().addKeyValue("event", "skipped").log(why);
+            return new Outcome(ExitCode.OUTSIDE_WINDOW, record, why);
+          }
+        }
+        recorder.record(record);
+
+        phase("space");
+        SpaceCheck.check(store, server, compressor.algorithm());
+        deadline.check();
+
+        phase("dump");
+        DumpStep.Output dump =
+            new DumpStep(store, tools, settings)
+                .run(id, file, compressor, session.connection(), server, deadline);
+        deadline.check();
+
+        Manifest.Verification verification = verify(id, compressor, dump, deadline);
+        writeManifest(id, start, server, dump, compressor, verification);
+        record =
+            record.toBuilder()
+                .output(
+                    dump.result().dumpBytes(),
+                    dump.result().storedBytes(),
+                    dump.result().storedSha256(),
+                    verification.verified())
+                .build();
+        recorder.audit(
+            new AuditEntry(
+                now(),
+                config.namespace(),
+                config.name(),
+                AuditEntry.CREATED,
+                id.value(),
+                store.location(id),
+                dump.result().storedSha256(),
+                "backup run"));
+
+        phase("retention");
+        RetentionStep.Result retention =
+            RetentionStep.apply(
+                store, retentionPolicy(), now(), id, config.namespace(), config.name(), recorder);
+
+        record = record.finished(RunStatus.SUCCEEDED, now());
+        recorder.record(record);
+        summary(record, retention);
+        return new Outcome(ExitCode.OK, record, "backup " + id + " succeeded");
+      } catch (RunnerException e) {
+        return fail(e, record, recorder, id, session != null && session.locked());
+      } catch (RuntimeException e) {
+        return fail(
+            new RunnerException(ExitCode.FAILED, "unexpected error: " + e, e),
+            record,
+            recorder,
+            id,
+            session != null && session.locked());
+      }
+    } finally {
+      if (session != null) {
+        session.close();
+      }
+      MDC.remove("backup");
+      MDC.remove("backup_id");
+      MDC.remove("phase");
+    }
+  }
+
+  /** The policy spec.retention describes; abandoned folders are those older than the timeout. */
+  RetentionPolicy retentionPolicy() {
+    var r = config.spec().getRetention();
+    return new RetentionPolicy(r.getDays(), r.getMinKeep(), timeout());
+  }
+
+  private Duration timeout() {
+    return settings.timeoutOverride() != null
+        ? settings.timeoutOverride()
+        : Duration.ofMinutes(config.spec().getTimeoutMinutes());
+  }
+
+  private Manifest.Verification verify(
+      BackupId id, Compressor compressor, DumpStep.Output dump, Deadline deadline) {
+    if (!config.spec().isVerify()) {
+      return new Manifest.Verification(false, "none", null, "verification is switched off");
+    }
+    phase("verify");
+    var r = dump.result();
+    new BackupVerifier(store, settings.progressInterval())
+        .verify(
+            id,
+            compressor,
+            new BackupVerifier.Expected(
+                dump.file(), r.storedSha256(), r.storedBytes(), r.plainSha256(), r.dumpBytes()),
+            deadline::expired);
+    LOG.atInfo().addKeyValue("event", "verified").log("read back, checksum and dump trailer ok");
+    return new Manifest.Verification(
+        true,
+        "checksum",
+        now(),
+        "read back: SHA-256 and size match, decompressed fully, completion trailer present");
+  }
+
+  private void writeManifest(
+      BackupId id,
+      Instant start,
+      ServerInfo server,
+      DumpStep.Output dump,
+      Compressor compressor,
+      Manifest.Verification verification) {
+    var r = dump.result();
+    Manifest manifest =
+        new Manifest(
+            Manifest.FORMAT_VERSION,
+            id.value(),
+            new Manifest.Resource(
+                config.namespace(), config.name(), config.resource().getMetadata().getUid()),
+            start,
+            now(),
+            server.version(),
+            dump.pgDumpVersion(),
+            server.databases(),
+            dump.file(),
+            r.dumpBytes(),
+            r.storedBytes(),
+            r.storedSha256(),
+            r.plainSha256(),
+            new Manifest.Compression(compressor.algorithm().wireName(), compressor.level()),
+            null,
+            verification);
+    try (var w = store.create(id, Manifest.FILE_NAME)) {
+      w.stream().write(io.dbbackup.runner.store.ManifestCodec.encode(manifest));
+      w.commit();
+    } catch (IOException e) {
+      throw StorageErrors.classify("writing " + store.location(id) + "/manifest.json", e);
+    }
+  }
+
+  private Outcome fail(
+      RunnerException e, RunRecord record, RunRecorder recorder, BackupId id, boolean locked) {
+    ExitCode code = e.exitCode();
+    if (code == ExitCode.LOCKED) {
+      LOG.atWarn()
+          .addKeyValue("event", "locked")
+          .addKeyValue("exit_code", code.code())
+          .log(e.getMessage());
+      return new Outcome(code, record, e.getMessage());
+    }
+    removeThisRunsFiles(id, locked);
+    RunRecord failed =
+        record.finished(RunStatus.FAILED, now()).toBuilder()
+            .error(code.code(), e.getMessage())
+            .build();
+    recorder.record(failed);
+    LOG.atError()
+        .addKeyValue("event", "run_failed")
+        .addKeyValue("exit_code", code.code())
+        .addKeyValue("error_class", code.name())
+        .addKeyValue("duration_ms", failed.durationMs())
+        .setCause(code == ExitCode.FAILED ? e : null)
+        .log(e.getMessage());
+    return new Outcome(code, failed, e.getMessage());
+  }
+
+  /** A failed run leaves nothing behind; only its own folder is touched. */
+  private void removeThisRunsFiles(BackupId id, boolean locked) {
+    if (!locked) {
+      return;
+    }
+    try {
+      if (!store.exists(id, Manifest.FILE_NAME)) {
+        store.deleteBackup(id);
+      }
+    } catch (IOException e) {
+      LOG.atWarn()
+          .addKeyValue("event", "cleanup_failed")
+          .addKeyValue("error", e.getMessage())
+          .log("could not remove this run's partial files; a later good run removes them");
+    }
+  }
+
+  private void summary(RunRecord r, RetentionStep.Result retention) {
+    double ratio = r.dumpBytes() == 0 ? 0 : 1.0 - (double) r.storedBytes() / r.dumpBytes();
+    LOG.atInfo()
+        .addKeyValue("event", "summary")
+        .addKeyValue("status", r.status())
+        .addKeyValue("dump_bytes", r.dumpBytes())
+        .addKeyValue("stored_bytes", r.storedBytes())
+        .addKeyValue("reduction", String.format(Locale.ROOT, "%.1f%%", ratio * 100))
+        .addKeyValue("duration_s", String.format(Locale.ROOT, "%.1f", r.durationMs() / 1000.0))
+        .addKeyValue("verified", r.verified())
+        .addKeyValue("sha256", r.sha256())
+        .addKeyValue("location", r.location())
+        .addKeyValue("deleted", retention.deleted().size())
+        .addKeyValue("delete_failures", retention.failed())
+        .log("backup succeeded");
+  }
+
+  private void phase(String phase) {
+    MDC.put("phase", phase);
+    LOG.atInfo().addKeyValue("event", "phase").log(phase);
+    settings.listener().phase(phase);
+  }
+
+  private Instant now() {
+    return settings.clock().instant();
+  }
+
+  private static String compressionLabel(Compressor c) {
+    return c.level() == null
+        ? c.algorithm().wireName()
+        : c.algorithm().wireName() + "-" + c.level();
+  }
+}

@@ -1,0 +1,186 @@
+package io.dbbackup.runner;
+
+import io.dbbackup.runner.db.ConnectionSettings;
+import io.dbbackup.runner.db.ServerInfo;
+import io.dbbackup.runner.pipeline.Compressor;
+import io.dbbackup.runner.pipeline.DumpPipeline;
+import io.dbbackup.runner.pipeline.DumpProcess;
+import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.pipeline.StorageWriteException;
+import io.dbbackup.runner.pipeline.TransferProgress;
+import io.dbbackup.runner.store.BackupId;
+import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.StoreWriter;
+import io.dbbackup.runner.verify.ChecksumFile;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pg_dumpall into the store in one pass: the dump file is committed (fsync, atomic rename) only
+ * when pg_dumpall exited 0 and its output ends with the completion trailer; then the checksum file.
+ * On any failure pg_dumpall is stopped and the partial file removed.
+ */
+final class DumpStep {
+  private static final Logger LOG = LoggerFactory.getLogger(DumpStep.class);
+
+  /** The committed dump file and what went into it. */
+  record Output(String file, DumpPipeline.Result result, String pgDumpVersion) {}
+
+  private final BackupStore store;
+  private final PgTools tools;
+  private final RunSettings settings;
+
+  DumpStep(BackupStore store, PgTools tools, RunSettings settings) {
+    this.store = store;
+    this.tools = tools;
+    this.settings = settings;
+  }
+
+  Output run(
+      BackupId id,
+      String file,
+      Compressor compressor,
+      ConnectionSettings connection,
+      ServerInfo server,
+      Deadline deadline) {
+    String pgDumpVersion = tools.version("pg_dumpall");
+    int clientMajor = PgTools.majorVersion(pgDumpVersion);
+    if (clientMajor < server.majorVersion()) {
+      throw new RunnerException(
+          ExitCode.DUMP_FAILED,
+          pgDumpVersion
+              + " cannot dump a PostgreSQL "
+              + server.majorVersion()
+              + " server; use a runner image with a newer client or set PG_BIN");
+    }
+    LOG.atInfo()
+        .addKeyValue("event", "dump_start")
+        .addKeyValue("program", pgDumpVersion)
+        .addKeyValue("file", file)
+        .addKeyValue("compression", compressor.algorithm().wireName())
+        .addKeyValue("compression_level", compressor.level())
+        .log("dumping the cluster");
+
+    StoreWriter writer = openWriter(id, file);
+    try (writer;
+        TransferProgress progress = new TransferProgress("dump", settings.progressInterval());
+        DumpProcess dump = startPgDumpAll(connection)) {
+      deadline.onExpiry(dump::kill);
+      DumpPipeline.Result result;
+      try {
+        result =
+            DumpPipeline.pump(
+                new FirstBytes(dump.stdout(), () -> settings.listener().dumpStarted(dump.pid())),
+                compressor,
+                writer.stream(),
+                progress);
+      } catch (StorageWriteException e) {
+        dump.kill();
+        throw StorageErrors.classify("writing " + store.location(id) + "/" + file, e.getCause());
+      } catch (IOException e) {
+        dump.kill();
+        deadline.check();
+        throw new RunnerException(
+            ExitCode.DUMP_FAILED, "reading pg_dumpall's output failed: " + e.getMessage(), e);
+      }
+      int status = waitFor(dump);
+      deadline.check();
+      if (status != 0) {
+        throw new RunnerException(
+            ExitCode.DUMP_FAILED,
+            "pg_dumpall exited with status "
+                + status
+                + (dump.stderrTail().isEmpty() ? "" : ": " + dump.stderrTail()));
+      }
+      if (!result.trailerComplete()) {
+        throw new RunnerException(
+            ExitCode.DUMP_FAILED,
+            "pg_dumpall exited 0 but its output lacks the completion trailer; the dump is"
+                + " incomplete");
+      }
+      commit(writer, id, file);
+      writeChecksum(id, file, result.storedSha256());
+      LOG.atInfo()
+          .addKeyValue("event", "dump_done")
+          .addKeyValue("dump_bytes", result.dumpBytes())
+          .addKeyValue("stored_bytes", result.storedBytes())
+          .addKeyValue("sha256", result.storedSha256())
+          .addKeyValue("elapsed_s", progress.elapsed().toSeconds())
+          .addKeyValue(
+              "rate_mb_s", String.format(java.util.Locale.ROOT, "%.1f", progress.rateMBps()))
+          .log("dump written");
+      return new Output(file, result, pgDumpVersion);
+    }
+  }
+
+  private DumpProcess startPgDumpAll(ConnectionSettings connection) {
+    try {
+      Process p =
+          tools.start(List.of("pg_dumpall", "--no-password"), connection.libpqEnvironment());
+      return new DumpProcess(p, "pg_dumpall");
+    } catch (IOException e) {
+      throw new RunnerException(
+          ExitCode.DUMP_FAILED, "cannot start pg_dumpall: " + e.getMessage(), e);
+    }
+  }
+
+  private StoreWriter openWriter(BackupId id, String file) {
+    try {
+      return store.create(id, file);
+    } catch (IOException e) {
+      throw StorageErrors.classify("creating " + store.location(id) + "/" + file, e);
+    }
+  }
+
+  private void commit(StoreWriter writer, BackupId id, String file) {
+    try {
+      writer.commit();
+    } catch (IOException e) {
+      throw StorageErrors.classify("committing " + store.location(id) + "/" + file, e);
+    }
+  }
+
+  private void writeChecksum(BackupId id, String file, String sha256) {
+    String name = file + ".sha256";
+    try (StoreWriter w = store.create(id, name)) {
+      w.stream().write(new ChecksumFile(sha256, file).encode());
+      w.commit();
+    } catch (IOException e) {
+      throw StorageErrors.classify("writing " + store.location(id) + "/" + name, e);
+    }
+  }
+
+  private static int waitFor(DumpProcess dump) {
+    try {
+      return dump.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunnerException(ExitCode.FAILED, "interrupted while waiting for pg_dumpall");
+    }
+  }
+
+  /** Calls back once, when the first bytes of the dump arrive. */
+  private static final class FirstBytes extends FilterInputStream {
+    private Runnable onFirst;
+
+    FirstBytes(InputStream in, Runnable onFirst) {
+      super(in);
+      this.onFirst = onFirst;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0 && onFirst != null) {
+        Runnable r = onFirst;
+        onFirst = null;
+        r.run();
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.dbbackup.runner;
+
+import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.history.PendingHistory;
+import io.dbbackup.runner.retention.RetentionPolicy;
+import io.dbbackup.runner.store.BackupId;
+import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.Catalog;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.MDC;
+
+/**
+ * Retention on demand ({@code backup-runner prune}): the same policy a good run applies, under the
+ * run lock, auditing each deletion; the newest minKeep good backups are never deleted.
+ */
+public final class PruneRun {
+  private final BackupConfig config;
+  private final BackupStore store;
+  private final RunSettings settings;
+
+  public PruneRun(BackupConfig config, BackupStore store, RunSettings settings) {
+    this.config = config;
+    this.store = store;
+    this.settings = settings;
+  }
+
+  /** Deletes what the policy says (or only lists it with {@code dryRun}); returns the plan. */
+  public List<RetentionPolicy.Deletion> execute(boolean dryRun) {
+    var r = config.spec().getRetention();
+    RetentionPolicy policy =
+        new RetentionPolicy(
+            r.getDays(), r.getMinKeep(), Duration.ofMinutes(config.spec().getTimeoutMinutes()));
+    Instant now = settings.clock().instant();
+    MDC.put("backup", config.qualifiedName());
+    try (RunSession session = RunSession.connect(config, settings)) {
+      session.lock();
+      // Prune has no backup of its own: no id can be "current".
+      BackupId none = BackupId.generate(now.plusSeconds(1));
+      if (dryRun) {
+        return policy.plan(Catalog.read(store), now, none);
+      }
+      RunRecorder recorder =
+          new RunRecorder(
+              new PendingHistory(store),
+              settings.listener(),
+              config.spec().getHistory().isEnabled());
+      recorder.attach(session.openHistory(store, none.value(), now));
+      return RetentionStep.apply(
+              store, policy, now, none, config.namespace(), config.name(), recorder)
+          .deleted();
+    } catch (IOException e) {
+      throw StorageErrors.classify("listing backups", e);
+    } finally {
+      MDC.remove("backup");
+    }
+  }
+}

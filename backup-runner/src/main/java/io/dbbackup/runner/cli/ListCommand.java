@@ -1,0 +1,66 @@
+package io.dbbackup.runner.cli;
+
+import io.dbbackup.runner.Sizes;
+import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.Catalog;
+import io.dbbackup.runner.store.Manifest;
+import io.dbbackup.runner.store.ManifestCodec;
+import io.dbbackup.runner.store.Stores;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code list}: the good backups in storage, newest first (BATCH-101 API-307). */
+@Command(
+    name = "list",
+    description = "List the good backups in storage (those with a manifest), newest first.",
+    mixinStandardHelpOptions = true)
+public final class ListCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--json", description = "Print the manifests as a JSON array.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    BackupConfig config = options.load();
+    PrintWriter out = spec.commandLine().getOut();
+    try (BackupStore store = Stores.open(config)) {
+      Catalog catalog = Catalog.read(store);
+      if (json) {
+        out.println(
+            ManifestCodec.mapper()
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(catalog.backups()));
+      } else {
+        String format = "%-23s %-22s %10s %10s %-9s %s%n";
+        out.printf(format, "ID", "STARTED", "SIZE", "DUMP", "VERIFIED", "LOCATION");
+        for (Manifest m : catalog.backups()) {
+          out.printf(
+              format,
+              m.id(),
+              m.startTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+              Sizes.human(m.storedBytes()),
+              Sizes.human(m.dumpBytes()),
+              m.verified() ? "yes" : "no",
+              store.location(m.backupId()));
+        }
+      }
+      out.flush();
+      if (!catalog.incomplete().isEmpty()) {
+        spec.commandLine()
+            .getErr()
+            .printf(
+                "%d folder(s) without a manifest (incomplete or abandoned runs) not listed%n",
+                catalog.incomplete().size());
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,54 @@
+package io.dbbackup.runner.cli;
+
+import io.dbbackup.runner.PruneRun;
+import io.dbbackup.runner.RunSettings;
+import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.retention.RetentionPolicy;
+import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.Stores;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code prune}: apply spec.retention now, as a good run would. */
+@Command(
+    name = "prune",
+    description =
+        "Delete backups past spec.retention.days (never the newest minKeep good ones) and"
+            + " abandoned folders, under the run lock; each deletion is audited.",
+    mixinStandardHelpOptions = true)
+public final class PruneCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options;
+
+  @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
+  boolean dryRun;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  private final RunSettings settings;
+
+  public PruneCommand(RunSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BackupConfig config = options.load();
+    try (BackupStore store = Stores.open(config)) {
+      List<RetentionPolicy.Deletion> plan = new PruneRun(config, store, settings).execute(dryRun);
+      PrintWriter out = spec.commandLine().getOut();
+      for (RetentionPolicy.Deletion d : plan) {
+        out.printf(
+            "%s %s (%s: %s)%n",
+            dryRun ? "would delete" : "deleted", d.id(), d.reason(), d.detail());
+      }
+      out.printf("%d backup(s) %s%n", plan.size(), dryRun ? "would be deleted" : "deleted");
+      out.flush();
+    }
+    return 0;
+  }
+}

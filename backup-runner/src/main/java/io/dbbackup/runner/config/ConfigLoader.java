@@ -1,0 +1,141 @@
+package io.dbbackup.runner.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
+import io.dbbackup.api.validation.DatabaseBackupValidator;
+import io.dbbackup.api.validation.Violation;
+import io.dbbackup.runner.ExitCode;
+import io.dbbackup.runner.RunnerException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Reads the DatabaseBackup resource (the same YAML a user applies) and validates it. */
+public final class ConfigLoader {
+  private static final String API_VERSION = DatabaseBackup.GROUP + "/" + DatabaseBackup.VERSION;
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory())
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+          .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
+          .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads and validates {@code file}.
+   *
+   * @throws RunnerException with {@link ExitCode#INVALID_CONFIG} and every problem, each naming its
+   *     field
+   */
+  public static BackupConfig load(Path file, SecretFiles secrets) {
+    String yaml;
+    try {
+      yaml = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw invalid(file + ": no such file");
+    } catch (IOException e) {
+      throw invalid(file + ": cannot read: " + e.getMessage());
+    }
+    DatabaseBackup resource = parse(file, yaml);
+    List<Violation> violations = DatabaseBackupValidator.validate(resource);
+    if (!violations.isEmpty()) {
+      throw invalid(
+          file
+              + ": invalid DatabaseBackup:\n  "
+              + violations.stream().map(Violation::toString).collect(Collectors.joining("\n  ")));
+    }
+    return new BackupConfig(resource, secrets);
+  }
+
+  static DatabaseBackup parse(Path file, String yaml) {
+    DatabaseBackup resource;
+    try {
+      resource = YAML.readValue(yaml, DatabaseBackup.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw invalid(
+          file
+              + ": "
+              + path(e)
+              + ": unknown field (expected one of "
+              + e.getKnownPropertyIds()
+              + ")");
+    } catch (InvalidFormatException e) {
+      throw invalid(
+          file
+              + ": "
+              + path(e)
+              + ": "
+              + quote(e.getValue())
+              + " is not a valid "
+              + describe(e.getTargetType()));
+    } catch (JsonMappingException e) {
+      throw invalid(file + ": " + path(e) + ": " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw invalid(file + ": not valid YAML: " + e.getOriginalMessage());
+    }
+    if (resource == null) {
+      throw invalid(file + ": empty document");
+    }
+    if (!"DatabaseBackup".equals(resource.getKind())) {
+      throw invalid(file + ": kind: expected DatabaseBackup, got " + quote(resource.getKind()));
+    }
+    if (!API_VERSION.equals(resource.getApiVersion())) {
+      throw invalid(
+          file
+              + ": apiVersion: expected "
+              + API_VERSION
+              + ", got "
+              + quote(resource.getApiVersion()));
+    }
+    return resource;
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      } else if (ref.getFieldName() != null) {
+        if (!sb.isEmpty()) {
+          sb.append('.');
+        }
+        sb.append(ref.getFieldName());
+      }
+    }
+    return sb.isEmpty() ? "(document)" : sb.toString();
+  }
+
+  private static String describe(Class<?> type) {
+    if (type.isEnum()) {
+      return "value (expected one of "
+          + java.util.Arrays.stream(type.getEnumConstants())
+              .map(c -> c.toString().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+              .toList()
+          + ")";
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "integer";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "boolean (true or false)";
+    }
+    return type.getSimpleName();
+  }
+
+  private static String quote(Object o) {
+    return o == null ? "nothing" : "\"" + o + "\"";
+  }
+
+  private static RunnerException invalid(String message) {
+    return new RunnerException(ExitCode.INVALID_CONFIG, message);
+  }
+}

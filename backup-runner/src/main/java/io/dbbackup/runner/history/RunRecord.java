@@ -1,0 +1,194 @@
+package io.dbbackup.runner.history;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+
+/**
+ * One run as backup_history (TBL-039) records it. A plain value, also spooled as JSON to the store
+ * when the history database cannot be reached.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunRecord(
+    String backupId,
+    String namespace,
+    String name,
+    String type,
+    RunStatus status,
+    Instant startedAt,
+    Instant finishedAt,
+    Long durationMs,
+    Long dumpBytes,
+    Long storedBytes,
+    String compression,
+    String encryption,
+    String sha256,
+    String location,
+    Boolean verified,
+    Integer errorCode,
+    String errorMessage,
+    String runnerHost,
+    String serverVersion) {
+
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  public static Builder builder() {
+    return new Builder(null);
+  }
+
+  /** This run, ended with {@code status} at {@code at}. */
+  public RunRecord finished(RunStatus status, Instant at) {
+    return toBuilder()
+        .status(status)
+        .finishedAt(at)
+        .durationMs(at.toEpochMilli() - startedAt.toEpochMilli())
+        .build();
+  }
+
+  /** Builds and copies run records. */
+  public static final class Builder {
+    private String backupId;
+    private String namespace;
+    private String name;
+    private String type;
+    private RunStatus status = RunStatus.RUNNING;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private Long durationMs;
+    private Long dumpBytes;
+    private Long storedBytes;
+    private String compression;
+    private String encryption;
+    private String sha256;
+    private String location;
+    private Boolean verified;
+    private Integer errorCode;
+    private String errorMessage;
+    private String runnerHost;
+    private String serverVersion;
+
+    private Builder(RunRecord r) {
+      if (r == null) {
+        return;
+      }
+      backupId = r.backupId;
+      namespace = r.namespace;
+      name = r.name;
+      type = r.type;
+      status = r.status;
+      startedAt = r.startedAt;
+      finishedAt = r.finishedAt;
+      durationMs = r.durationMs;
+      dumpBytes = r.dumpBytes;
+      storedBytes = r.storedBytes;
+      compression = r.compression;
+      encryption = r.encryption;
+      sha256 = r.sha256;
+      location = r.location;
+      verified = r.verified;
+      errorCode = r.errorCode;
+      errorMessage = r.errorMessage;
+      runnerHost = r.runnerHost;
+      serverVersion = r.serverVersion;
+    }
+
+    public Builder backupId(String v) {
+      backupId = v;
+      return this;
+    }
+
+    public Builder resource(String ns, String n) {
+      namespace = ns;
+      name = n;
+      return this;
+    }
+
+    public Builder type(String v) {
+      type = v;
+      return this;
+    }
+
+    public Builder status(RunStatus v) {
+      status = v;
+      return this;
+    }
+
+    public Builder startedAt(Instant v) {
+      startedAt = v;
+      return this;
+    }
+
+    public Builder finishedAt(Instant v) {
+      finishedAt = v;
+      return this;
+    }
+
+    public Builder durationMs(Long v) {
+      durationMs = v;
+      return this;
+    }
+
+    public Builder output(long dump, long stored, String sha, boolean isVerified) {
+      dumpBytes = dump;
+      storedBytes = stored;
+      sha256 = sha;
+      verified = isVerified;
+      return this;
+    }
+
+    public Builder compression(String v) {
+      compression = v;
+      return this;
+    }
+
+    public Builder encryption(String v) {
+      encryption = v;
+      return this;
+    }
+
+    public Builder location(String v) {
+      location = v;
+      return this;
+    }
+
+    public Builder error(int code, String message) {
+      errorCode = code;
+      errorMessage = message;
+      return this;
+    }
+
+    public Builder runnerHost(String v) {
+      runnerHost = v;
+      return this;
+    }
+
+    public Builder serverVersion(String v) {
+      serverVersion = v;
+      return this;
+    }
+
+    public RunRecord build() {
+      return new RunRecord(
+          backupId,
+          namespace,
+          name,
+          type,
+          status,
+          startedAt,
+          finishedAt,
+          durationMs,
+          dumpBytes,
+          storedBytes,
+          compression,
+          encryption,
+          sha256,
+          location,
+          verified,
+          errorCode,
+          errorMessage,
+          runnerHost,
+          serverVersion);
+    }
+  }
+}

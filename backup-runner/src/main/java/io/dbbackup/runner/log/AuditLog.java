@@ -1,0 +1,26 @@
+package io.dbbackup.runner.log;
+
+import io.dbbackup.runner.history.AuditEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+import org.slf4j.MarkerFactory;
+
+/** AUDIT log lines (BATCH-101: backup created / deleted, kept 5 years). */
+public final class AuditLog {
+  public static final Marker AUDIT = MarkerFactory.getMarker("AUDIT");
+  private static final Logger LOG = LoggerFactory.getLogger("audit");
+
+  private AuditLog() {}
+
+  public static void log(AuditEntry e) {
+    LOG.atInfo()
+        .addMarker(AUDIT)
+        .addKeyValue("event", "backup_" + e.action().toLowerCase(java.util.Locale.ROOT))
+        .addKeyValue("backup_id", e.backupId())
+        .addKeyValue("location", e.location())
+        .addKeyValue("sha256", e.sha256())
+        .addKeyValue("reason", e.reason())
+        .log("backup " + e.action().toLowerCase(java.util.Locale.ROOT));
+  }
+}

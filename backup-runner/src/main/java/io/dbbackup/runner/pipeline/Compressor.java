@@ -1,0 +1,31 @@
+package io.dbbackup.runner.pipeline;
+
+import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** One stage of the data path: wraps the stream below it with compression, and back. */
+public interface Compressor {
+  CompressionAlgorithm algorithm();
+
+  /** The level used, or null when the algorithm has none. */
+  Integer level();
+
+  /** Returns a stream that compresses into {@code sink}; closing it finishes the format. */
+  OutputStream compress(OutputStream sink) throws IOException;
+
+  /** Returns a stream of the plain bytes of {@code source}. */
+  InputStream decompress(InputStream source) throws IOException;
+
+  /** The compressor for a resource's settings. */
+  static Compressor of(CompressionAlgorithm algorithm, Integer level) {
+    return switch (algorithm) {
+      case GZIP -> new GzipCompressor(level == null ? algorithm.defaultLevel() : level);
+      case NONE -> new NoCompressor();
+      case ZSTD ->
+          throw new UnsupportedOperationException(
+              "zstd compression is not available in this version of the runner");
+    };
+  }
+}

@@ -1,0 +1,50 @@
+package io.dbbackup.runner.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The data path in one streaming pass: dump bytes → SHA-256 of the plain dump → compression →
+ * SHA-256 of the stored bytes → the store. Memory is bounded by one buffer and the compressor's
+ * window, whatever the size of the database.
+ */
+public final class DumpPipeline {
+  static final int BUFFER = 256 * 1024;
+
+  private DumpPipeline() {}
+
+  /** What went through the pipeline. */
+  public record Result(
+      long dumpBytes,
+      long storedBytes,
+      String plainSha256,
+      String storedSha256,
+      boolean trailerComplete) {}
+
+  /**
+   * Pumps {@code source} to {@code sink} until the source ends. Read errors are thrown as they are;
+   * write errors as {@link StorageWriteException}. {@code sink} is flushed, not closed.
+   */
+  public static Result pump(
+      InputStream source, Compressor compressor, OutputStream sink, TransferProgress progress)
+      throws IOException {
+    HashingOutputStream stored =
+        new HashingOutputStream(new StorageSideStream(sink), progress.storedBytes());
+    OutputStream compressed = compressor.compress(stored);
+    HashingOutputStream plain = new HashingOutputStream(compressed, progress.plainBytes());
+    DumpTrailer trailer = new DumpTrailer();
+    byte[] buffer = new byte[BUFFER];
+    try (plain) {
+      int n;
+      while ((n = source.read(buffer)) >= 0) {
+        if (n > 0) {
+          trailer.update(buffer, 0, n);
+          plain.write(buffer, 0, n);
+        }
+      }
+    }
+    return new Result(
+        plain.count(), stored.count(), plain.sha256Hex(), stored.sha256Hex(), trailer.isComplete());
+  }
+}

@@ -1,0 +1,112 @@
+package io.dbbackup.runner.pipeline;
+
+import io.dbbackup.runner.ExitCode;
+import io.dbbackup.runner.RunnerException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Finds the PostgreSQL client programs: $PG_BIN, else the newest /usr/lib/postgresql/N/bin (a
+ * client dumps servers of its own major version and older), else the PATH.
+ */
+public final class PgTools {
+  private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\) (\\d+)(\\.\\d+)?");
+
+  private final Path binDir;
+
+  private PgTools(Path binDir) {
+    this.binDir = binDir;
+  }
+
+  public static PgTools locate() {
+    String env = System.getenv("PG_BIN");
+    if (env != null && !env.isBlank()) {
+      return new PgTools(Path.of(env));
+    }
+    Path root = Path.of("/usr/lib/postgresql");
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> versions = Files.list(root)) {
+        var newest =
+            versions
+                .filter(v -> v.getFileName().toString().matches("\\d+"))
+                .filter(v -> Files.isExecutable(v.resolve("bin/pg_dumpall")))
+                .max(Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())));
+        if (newest.isPresent()) {
+          return new PgTools(newest.get().resolve("bin"));
+        }
+      } catch (IOException ignored) {
+        // fall back to the PATH
+      }
+    }
+    return new PgTools(null);
+  }
+
+  /** The absolute path of a client program, or its bare name to be found on the PATH. */
+  public String program(String name) {
+    return binDir == null ? name : binDir.resolve(name).toString();
+  }
+
+  /** {@code pg_dumpall --version}, e.g. "pg_dumpall (PostgreSQL) 15.18". */
+  public String version(String name) {
+    List<String> cmd = List.of(program(name), "--version");
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.PIPE)
+              .start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new RunnerException(ExitCode.DUMP_FAILED, name + " --version failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new RunnerException(
+          ExitCode.DUMP_FAILED,
+          name + " not found (" + program(name) + "); install the PostgreSQL client or set PG_BIN",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunnerException(ExitCode.FAILED, "interrupted", e);
+    }
+  }
+
+  /** The major version in a --version line or a server_version string, or -1. */
+  public static int majorVersion(String versionText) {
+    Matcher m = VERSION.matcher(versionText);
+    if (m.find()) {
+      return Integer.parseInt(m.group(1));
+    }
+    Matcher plain = Pattern.compile("^(\\d+)").matcher(versionText.trim());
+    return plain.find() ? Integer.parseInt(plain.group(1)) : -1;
+  }
+
+  /**
+   * Starts a client program with only the given environment (plus PATH and a UTF-8 locale): the
+   * runner's own environment, and any secret in it, is not inherited.
+   */
+  public Process start(List<String> args, Map<String, String> env) throws IOException {
+    List<String> cmd = new ArrayList<>(args);
+    cmd.set(0, program(args.getFirst()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> childEnv = pb.environment();
+    String path = childEnv.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    childEnv.clear();
+    childEnv.put("PATH", path);
+    childEnv.put("LC_ALL", "C.UTF-8");
+    childEnv.putAll(env);
+    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    return pb.start();
+  }
+}

@@ -1,0 +1,64 @@
+package io.dbbackup.runner.retention;
+
+import io.dbbackup.runner.store.BackupId;
+import io.dbbackup.runner.store.Catalog;
+import io.dbbackup.runner.store.Manifest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which backups to delete after a good run: good backups started more than {@code days} ago, except
+ * the newest {@code minKeep} good ones; and folders without a manifest (abandoned runs) older than
+ * the run timeout. The backup just made is never a candidate.
+ */
+public record RetentionPolicy(int days, int minKeep, Duration abandonedAfter) {
+
+  /** Why a backup is deleted. */
+  public enum Reason {
+    EXPIRED,
+    ABANDONED
+  }
+
+  /** One deletion and its reason, for the audit trail. */
+  public record Deletion(BackupId id, Reason reason, String detail) {}
+
+  public RetentionPolicy {
+    if (days < 1 || minKeep < 1) {
+      throw new IllegalArgumentException("days and minKeep must be at least 1");
+    }
+  }
+
+  /** The deletions for {@code catalog} at {@code now}, never touching {@code current}. */
+  public List<Deletion> plan(Catalog catalog, Instant now, BackupId current) {
+    Instant expiry = now.minus(Duration.ofDays(days));
+    List<Deletion> deletions = new ArrayList<>();
+    List<Manifest> newestFirst = catalog.backups();
+    for (int i = 0; i < newestFirst.size(); i++) {
+      Manifest m = newestFirst.get(i);
+      BackupId id = m.backupId();
+      if (i < minKeep || id.equals(current)) {
+        continue;
+      }
+      if (m.startTime().isBefore(expiry)) {
+        deletions.add(
+            new Deletion(
+                id,
+                Reason.EXPIRED,
+                "started " + m.startTime() + ", before the " + days + "-day retention"));
+      }
+    }
+    Instant abandonedBefore = now.minus(abandonedAfter);
+    for (BackupId id : catalog.incomplete()) {
+      if (!id.equals(current) && id.startTime().isBefore(abandonedBefore)) {
+        deletions.add(
+            new Deletion(
+                id,
+                Reason.ABANDONED,
+                "no manifest, started " + id.startTime() + ", longer ago than the run timeout"));
+      }
+    }
+    return deletions;
+  }
+}

@@ -1,0 +1,51 @@
+package io.dbbackup.runner.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Where one DatabaseBackup's backups live: {@code <base>/<namespace>/<name>/<id>/<file>}. A backup
+ * is a folder; its manifest, written last, is the commit marker.
+ */
+public interface BackupStore extends AutoCloseable {
+  /** Where a backup is, for people: a directory or an s3:// URL. */
+  String location(BackupId id);
+
+  /** Checks the store can be written, creating the resource's folder if needed. */
+  void checkWritable() throws IOException;
+
+  /** Bytes free for new backups, when the store can tell. */
+  OptionalLong usableSpace() throws IOException;
+
+  /** Opens a new file for writing; it becomes visible only on {@link StoreWriter#commit()}. */
+  StoreWriter create(BackupId id, String fileName) throws IOException;
+
+  /** Reads a committed file. */
+  InputStream open(BackupId id, String fileName) throws IOException;
+
+  boolean exists(BackupId id, String fileName) throws IOException;
+
+  /** The ids of every backup folder (committed or not), oldest first. */
+  List<BackupId> listIds() throws IOException;
+
+  /** Deletes a file if present. */
+  void delete(BackupId id, String fileName) throws IOException;
+
+  /** Deletes a backup: the manifest first, so a half-deleted backup never looks good. */
+  void deleteBackup(BackupId id) throws IOException;
+
+  /** Writes a small state file beside the backups (e.g. a history row not yet recorded). */
+  void putState(String name, byte[] content) throws IOException;
+
+  /** Names of the state files, in name order. */
+  List<String> listState() throws IOException;
+
+  byte[] readState(String name) throws IOException;
+
+  void deleteState(String name) throws IOException;
+
+  @Override
+  default void close() throws IOException {}
+}

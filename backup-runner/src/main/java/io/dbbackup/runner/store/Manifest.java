@@ -1,0 +1,70 @@
+package io.dbbackup.runner.store;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code manifest.json}: written last, the commit marker of a backup. A folder without it is not a
+ * backup. Unknown fields are ignored so older runners can read newer manifests.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Manifest(
+    int formatVersion,
+    String id,
+    Resource resource,
+    Instant startTime,
+    Instant endTime,
+    String serverVersion,
+    String pgDumpVersion,
+    List<DatabaseInfo> databases,
+    String file,
+    long dumpBytes,
+    long storedBytes,
+    String sha256,
+    String plainSha256,
+    Compression compression,
+    Encryption encryption,
+    Verification verification) {
+
+  public static final String FILE_NAME = "manifest.json";
+  public static final int FORMAT_VERSION = 1;
+
+  /** The DatabaseBackup this backup belongs to. */
+  public record Resource(String namespace, String name, String uid) {}
+
+  /** One database of the cluster at dump time. */
+  public record DatabaseInfo(String name, long sizeBytes) {}
+
+  /** Compression of the stored file. */
+  public record Compression(String algorithm, Integer level) {}
+
+  /** OpenPGP encryption: mode (public-key | passphrase) and recipients' fingerprints. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Encryption(String mode, List<String> recipients) {}
+
+  /** The verification done before the manifest was written. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Verification(boolean verified, String mode, Instant at, String message) {}
+
+  public BackupId backupId() {
+    return BackupId.parse(id)
+        .orElseThrow(() -> new IllegalStateException("manifest has a malformed id: " + id));
+  }
+
+  public boolean verified() {
+    return verification != null && verification.verified();
+  }
+
+  public Duration duration() {
+    return Duration.between(startTime, endTime);
+  }
+
+  /** The checksum file's name, next to the dump. */
+  public String checksumFile() {
+    return file + ".sha256";
+  }
+}

@@ -1,0 +1,23 @@
+package io.dbbackup.runner.store;
+
+import io.dbbackup.api.v1alpha1.StorageSpec;
+import io.dbbackup.runner.ExitCode;
+import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.config.BackupConfig;
+import java.nio.file.Path;
+
+/** Opens the store a resource's spec.storage names. */
+public final class Stores {
+  private Stores() {}
+
+  public static BackupStore open(BackupConfig config) {
+    StorageSpec storage = config.spec().getStorage();
+    if (storage.getVolume() != null) {
+      return new VolumeStore(
+          Path.of(storage.getVolume().getPath()), config.namespace(), config.name());
+    }
+    throw new RunnerException(
+        ExitCode.INVALID_CONFIG,
+        "spec.storage.s3: S3 storage is not available in this version of the runner");
+  }
+}
