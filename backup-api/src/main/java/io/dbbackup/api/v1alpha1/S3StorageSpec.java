@@ -3,6 +3,8 @@ package io.dbbackup.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
@@ -39,6 +41,38 @@ public class S3StorageSpec {
   @Pattern("^(|AES256|aws:kms)$")
   @JsonPropertyDescription("Server-side encryption: empty, AES256 or aws:kms.")
   private String serverSideEncryption = "";
+
+  @Default("when_supported")
+  @Pattern("^(when_supported|when_required)$")
+  @JsonPropertyDescription(
+      "When the SDK sends and checks CRC32 checksums: when_supported (every upload and download)"
+          + " or when_required (only where the API demands one), for S3-compatible stores that"
+          + " reject the newer checksum headers.")
+  private String checksumMode = "when_supported";
+
+  @Default("auto")
+  @Pattern("^(auto|required|off)$")
+  @JsonPropertyDescription(
+      "Create-only writes with If-None-Match: *. auto: use them, and fall back to check-then-write"
+          + " when the store does not support them; required: fail instead; off: never send"
+          + " them.")
+  private String conditionalWrites = "auto";
+
+  @Default("16")
+  @Min(5)
+  @Max(5120)
+  @JsonPropertyDescription(
+      "Size of the first parts of a multipart upload, in MiB (5-5120); later parts grow so a"
+          + " dump of any size fits in maxParts. Memory held while uploading: at most 4 parts, and at"
+          + " most 256 MiB while parts are up to 128 MiB.")
+  private int partSizeMiB = 16;
+
+  @Default("10000")
+  @Min(10)
+  @Max(10000)
+  @JsonPropertyDescription(
+      "Most parts in one multipart upload: 10000 on AWS; lower for stores that allow fewer.")
+  private int maxParts = 10000;
 
   public String getBucket() {
     return bucket;
@@ -94,5 +128,37 @@ public class S3StorageSpec {
 
   public void setServerSideEncryption(String serverSideEncryption) {
     this.serverSideEncryption = serverSideEncryption;
+  }
+
+  public String getChecksumMode() {
+    return checksumMode;
+  }
+
+  public void setChecksumMode(String checksumMode) {
+    this.checksumMode = checksumMode;
+  }
+
+  public String getConditionalWrites() {
+    return conditionalWrites;
+  }
+
+  public void setConditionalWrites(String conditionalWrites) {
+    this.conditionalWrites = conditionalWrites;
+  }
+
+  public int getPartSizeMiB() {
+    return partSizeMiB;
+  }
+
+  public void setPartSizeMiB(int partSizeMiB) {
+    this.partSizeMiB = partSizeMiB;
+  }
+
+  public int getMaxParts() {
+    return maxParts;
+  }
+
+  public void setMaxParts(int maxParts) {
+    this.maxParts = maxParts;
   }
 }

@@ -34,6 +34,8 @@ public final class DatabaseBackupValidator {
   private static final Pattern SQL_IDENTIFIER = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
   private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
   private static final Set<String> SSE = Set.of("", "AES256", "aws:kms");
+  private static final Set<String> CHECKSUM_MODES = Set.of("when_supported", "when_required");
+  private static final Set<String> CONDITIONAL_WRITES = Set.of("auto", "required", "off");
 
   private final List<Violation> violations = new ArrayList<>();
 
@@ -227,6 +229,28 @@ public final class DatabaseBackupValidator {
       if (s3.getCredentialsSecretRef() != null) {
         secretRef("spec.storage.s3.credentialsSecretRef", s3.getCredentialsSecretRef());
       }
+      s3Tuning(s3);
+    }
+  }
+
+  private void s3Tuning(S3StorageSpec s3) {
+    if (!CHECKSUM_MODES.contains(String.valueOf(s3.getChecksumMode()))) {
+      add(
+          "spec.storage.s3.checksumMode",
+          "must be when_supported or when_required, got " + quote(s3.getChecksumMode()));
+    }
+    if (!CONDITIONAL_WRITES.contains(String.valueOf(s3.getConditionalWrites()))) {
+      add(
+          "spec.storage.s3.conditionalWrites",
+          "must be auto, required or off, got " + quote(s3.getConditionalWrites()));
+    }
+    if (s3.getPartSizeMiB() < 5 || s3.getPartSizeMiB() > 5120) {
+      add(
+          "spec.storage.s3.partSizeMiB",
+          "must be 5-5120 (S3's part size limits), got " + s3.getPartSizeMiB());
+    }
+    if (s3.getMaxParts() < 10 || s3.getMaxParts() > 10000) {
+      add("spec.storage.s3.maxParts", "must be 10-10000, got " + s3.getMaxParts());
     }
   }
 
