@@ -4,6 +4,7 @@ import io.dbbackup.api.v1alpha1.StorageSpec;
 import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.store.s3.S3Store;
 import java.nio.file.Path;
 
 /** Opens the store a resource's spec.storage names. */
@@ -16,8 +17,9 @@ public final class Stores {
       return new VolumeStore(
           Path.of(storage.getVolume().getPath()), config.namespace(), config.name());
     }
-    throw new RunnerException(
-        ExitCode.INVALID_CONFIG,
-        "spec.storage.s3: S3 storage is not available in this version of the runner");
+    if (storage.getS3() != null) {
+      return S3Store.open(config);
+    }
+    throw new RunnerException(ExitCode.INVALID_CONFIG, "spec.storage: set one of volume or s3");
   }
 }

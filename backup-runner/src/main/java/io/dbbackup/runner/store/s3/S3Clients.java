@@ -1,0 +1,65 @@
+package io.dbbackup.runner.store.s3;
+
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+
+/**
+ * Builds the synchronous S3 client for a bucket. Uploads are sent without aws-chunked framing (the
+ * payload is signed whole, or sent unsigned over TLS, with its checksum in a header), so a store
+ * that does not decode aws-chunked still stores exactly the bytes sent.
+ */
+final class S3Clients {
+  private S3Clients() {}
+
+  static S3Client create(S3Settings settings, AwsCredentialsProvider credentials) {
+    var builder =
+        S3Client.builder()
+            .httpClientBuilder(
+                Apache5HttpClient.builder()
+                    .maxConnections(settings.maxPartsInFlight() + 4)
+                    .connectionTimeout(Duration.ofSeconds(10))
+                    .socketTimeout(Duration.ofMinutes(2)))
+            .credentialsProvider(credentials)
+            .region(region(settings))
+            .serviceConfiguration(
+                S3Configuration.builder()
+                    .pathStyleAccessEnabled(settings.forcePathStyle())
+                    .chunkedEncodingEnabled(false)
+                    .build())
+            .requestChecksumCalculation(
+                settings.checksumsWhenSupported()
+                    ? RequestChecksumCalculation.WHEN_SUPPORTED
+                    : RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(
+                settings.checksumsWhenSupported()
+                    ? ResponseChecksumValidation.WHEN_SUPPORTED
+                    : ResponseChecksumValidation.WHEN_REQUIRED)
+            .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(settings.endpoint());
+    } else if (settings.region() == null) {
+      // On AWS without a configured region: follow the bucket to wherever it is.
+      builder.crossRegionAccessEnabled(true);
+    }
+    return builder.build();
+  }
+
+  private static Region region(S3Settings settings) {
+    if (settings.region() != null) {
+      return Region.of(settings.region());
+    }
+    try {
+      return DefaultAwsRegionProviderChain.builder().build().getRegion();
+    } catch (RuntimeException e) {
+      return Region.US_EAST_1;
+    }
+  }
+}

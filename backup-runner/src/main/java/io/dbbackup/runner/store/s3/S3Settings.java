@@ -1,0 +1,137 @@
+package io.dbbackup.runner.store.s3;
+
+import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * How the runner talks to one bucket: spec.storage.s3 plus the limits that are not part of the
+ * resource (parts in flight, upload memory, how long cleanup keeps trying).
+ *
+ * @param region null: the SDK's region chain, else us-east-1
+ * @param endpoint null: AWS
+ * @param serverSideEncryption empty, AES256 or aws:kms
+ * @param credentialsSource where the credentials come from, for error messages (never a secret)
+ */
+public record S3Settings(
+    String bucket,
+    String prefix,
+    String region,
+    URI endpoint,
+    boolean forcePathStyle,
+    String serverSideEncryption,
+    boolean checksumsWhenSupported,
+    ConditionalWrites conditionalWrites,
+    PartSizer partSizer,
+    int maxPartsInFlight,
+    long uploadMemory,
+    Duration cleanupPatience,
+    String credentialsSource) {
+
+  static final long MIB = 1024L * 1024;
+  static final int MAX_PARTS_IN_FLIGHT = 3;
+  static final long UPLOAD_MEMORY = 256 * MIB;
+  static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(60);
+
+  public static S3Settings of(S3StorageSpec spec, String credentialsSource) {
+    return new S3Settings(
+        spec.getBucket(),
+        spec.getPrefix() == null ? "" : spec.getPrefix(),
+        blankToNull(spec.getRegion()),
+        blankToNull(spec.getEndpoint()) == null ? null : URI.create(spec.getEndpoint().trim()),
+        spec.isForcePathStyle(),
+        spec.getServerSideEncryption() == null ? "" : spec.getServerSideEncryption(),
+        !"when_required".equals(spec.getChecksumMode()),
+        ConditionalWrites.parse(spec.getConditionalWrites()),
+        new PartSizer(spec.getPartSizeMiB() * MIB, spec.getMaxParts()),
+        MAX_PARTS_IN_FLIGHT,
+        Math.min(UPLOAD_MEMORY, Runtime.getRuntime().maxMemory() / 3),
+        CLEANUP_PATIENCE,
+        credentialsSource);
+  }
+
+  /** Parts uploading at once for parts of {@code partSize}: within the memory, at least one. */
+  int partsInFlight(long partSize) {
+    long fit = uploadMemory / Math.max(1, partSize) - 1;
+    return (int) Math.max(1, Math.min(maxPartsInFlight, fit));
+  }
+
+  /** Where the store is, for messages. */
+  String endpointDescription() {
+    return endpoint == null
+        ? "AWS S3" + (region == null ? "" : " (" + region + ")")
+        : endpoint.toString();
+  }
+
+  public S3Settings withPartSizer(PartSizer sizer) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        region,
+        endpoint,
+        forcePathStyle,
+        serverSideEncryption,
+        checksumsWhenSupported,
+        conditionalWrites,
+        sizer,
+        maxPartsInFlight,
+        uploadMemory,
+        cleanupPatience,
+        credentialsSource);
+  }
+
+  public S3Settings withConditionalWrites(ConditionalWrites mode) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        region,
+        endpoint,
+        forcePathStyle,
+        serverSideEncryption,
+        checksumsWhenSupported,
+        mode,
+        partSizer,
+        maxPartsInFlight,
+        uploadMemory,
+        cleanupPatience,
+        credentialsSource);
+  }
+
+  public S3Settings withCleanupPatience(Duration patience) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        region,
+        endpoint,
+        forcePathStyle,
+        serverSideEncryption,
+        checksumsWhenSupported,
+        conditionalWrites,
+        partSizer,
+        maxPartsInFlight,
+        uploadMemory,
+        patience,
+        credentialsSource);
+  }
+
+  public S3Settings withUploadMemory(int partsInFlight, long memory) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        region,
+        endpoint,
+        forcePathStyle,
+        serverSideEncryption,
+        checksumsWhenSupported,
+        conditionalWrites,
+        partSizer,
+        partsInFlight,
+        memory,
+        cleanupPatience,
+        credentialsSource);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}

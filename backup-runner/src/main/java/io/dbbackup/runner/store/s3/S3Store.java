@@ -1,0 +1,184 @@
+package io.dbbackup.runner.store.s3;
+
+import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.store.BackupId;
+import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.Manifest;
+import io.dbbackup.runner.store.StoreWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+
+/**
+ * An S3 bucket (AWS or S3-compatible): {@code <prefix>/<namespace>/<name>/<id>/<file>}, runner
+ * state under {@code .state/}. Files are streamed in as multipart uploads of bounded memory and
+ * become visible only on commit, create-only; the manifest is deleted first when a backup is.
+ */
+public final class S3Store implements BackupStore {
+  private static final Logger LOG = LoggerFactory.getLogger(S3Store.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final S3Requests requests;
+  private final S3Keys keys;
+
+  S3Store(S3Client client, S3Settings settings, String namespace, String name) {
+    this.requests = new S3Requests(client, settings);
+    this.keys = S3Keys.of(settings.bucket(), settings.prefix(), namespace, name);
+  }
+
+  /** The store spec.storage.s3 describes, with credentials from the mounted Secret or the chain. */
+  public static S3Store open(BackupConfig config) {
+    S3StorageSpec spec = config.spec().getStorage().getS3();
+    S3Settings settings = S3Settings.of(spec, S3Credentials.describe(spec));
+    S3Client client = S3Clients.create(settings, S3Credentials.resolve(spec, config.secrets()));
+    return new S3Store(client, settings, config.namespace(), config.name());
+  }
+
+  @Override
+  public String location(BackupId id) {
+    return keys.url(keys.root() + "/" + id.value());
+  }
+
+  /**
+   * Writes and deletes a probe under {@code .state/}: the credentials, the bucket and the right to
+   * write are real. Then aborts the multipart uploads of earlier runs that died before they could
+   * (called under the run lock, so no other run of this resource is uploading).
+   */
+  @Override
+  public void checkWritable() throws IOException {
+    String probe = keys.state(".write-test-" + HexFormat.of().formatHex(RANDOM.generateSeed(4)));
+    requests.putReplacing(probe, new byte[0]);
+    requests.delete(probe);
+    abortUploads(keys.rootPrefix(), "abandoned by an earlier run");
+  }
+
+  /** A bucket does not tell its free space. */
+  @Override
+  public OptionalLong usableSpace() {
+    return OptionalLong.empty();
+  }
+
+  @Override
+  public StoreWriter create(BackupId id, String fileName) throws IOException {
+    String key = keys.key(id, fileName);
+    if (requests.exists(key)) {
+      throw new FileAlreadyExistsException(keys.url(key));
+    }
+    return new StreamingUpload(requests, key, contentType(fileName));
+  }
+
+  @Override
+  public InputStream open(BackupId id, String fileName) throws IOException {
+    return requests.get(keys.key(id, fileName));
+  }
+
+  @Override
+  public boolean exists(BackupId id, String fileName) throws IOException {
+    return requests.exists(keys.key(id, fileName));
+  }
+
+  @Override
+  public List<BackupId> listIds() throws IOException {
+    List<BackupId> ids = new ArrayList<>();
+    for (String folder : requests.listFolders(keys.rootPrefix())) {
+      keys.idOf(folder).ifPresent(ids::add);
+    }
+    Collections.sort(ids);
+    return ids;
+  }
+
+  @Override
+  public void delete(BackupId id, String fileName) throws IOException {
+    requests.delete(keys.key(id, fileName));
+  }
+
+  /** The manifest first (if that fails, nothing else is touched), then the rest, then uploads. */
+  @Override
+  public void deleteBackup(BackupId id) throws IOException {
+    requests.delete(keys.key(id, Manifest.FILE_NAME));
+    for (String key : requests.listKeys(keys.folder(id))) {
+      requests.delete(key);
+    }
+    abortUploads(keys.folder(id), "of a deleted backup");
+  }
+
+  @Override
+  public void putState(String name, byte[] content) throws IOException {
+    requests.putReplacing(keys.state(name), content);
+  }
+
+  @Override
+  public List<String> listState() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (String key : requests.listKeys(keys.stateFolder())) {
+      String name = key.substring(keys.stateFolder().length());
+      if (!name.isEmpty() && !name.contains("/") && !name.startsWith(".write-test-")) {
+        names.add(name);
+      }
+    }
+    Collections.sort(names);
+    return names;
+  }
+
+  @Override
+  public byte[] readState(String name) throws IOException {
+    try (InputStream in = requests.get(keys.state(name))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Override
+  public void deleteState(String name) throws IOException {
+    requests.delete(keys.state(name));
+  }
+
+  @Override
+  public void close() {
+    requests.close();
+  }
+
+  /** Aborts every open multipart upload under {@code prefix}; failures only logged. */
+  private void abortUploads(String prefix, String why) {
+    List<MultipartUpload> uploads;
+    try {
+      uploads = requests.listUploads(prefix);
+    } catch (IOException e) {
+      LOG.atWarn()
+          .addKeyValue("event", "uploads_unlisted")
+          .addKeyValue("prefix", prefix)
+          .addKeyValue("error", e.getMessage())
+          .log("could not list open multipart uploads; unfinished ones stay until a later run");
+      return;
+    }
+    long deadline = System.nanoTime() + requests.settings().cleanupPatience().toNanos();
+    for (MultipartUpload u : uploads) {
+      LOG.atInfo()
+          .addKeyValue("event", "upload_abandoned")
+          .addKeyValue("key", u.key())
+          .addKeyValue("initiated", u.initiated())
+          .log("aborting a multipart upload " + why);
+      requests.abortUpload(u.key(), u.uploadId(), deadline);
+    }
+  }
+
+  private static String contentType(String fileName) {
+    if (fileName.endsWith(".json")) {
+      return "application/json";
+    }
+    if (fileName.endsWith(".sha256")) {
+      return "text/plain; charset=utf-8";
+    }
+    return "application/octet-stream";
+  }
+}
