@@ -40,7 +40,12 @@ final class CreateOnly {
       if (!rejectsConditions(e)) {
         throw e;
       }
-      String answer = "HTTP " + e.statusCode() + " " + errorCode(e);
+      String answer =
+          "HTTP "
+              + e.statusCode()
+              + " "
+              + errorCode(e)
+              + (e.awsErrorDetails() == null ? "" : ": " + e.awsErrorDetails().errorMessage());
       if (mode == ConditionalWrites.REQUIRED) {
         throw new S3StorageException(
             url
@@ -51,38 +56,34 @@ final class CreateOnly {
             errorCode(e),
             e);
       }
+      T result = write.send(false);
       rejected = true;
       LOG.atWarn()
           .addKeyValue("event", "conditional_writes_unsupported")
           .addKeyValue("answer", answer)
           .log(
               "the store rejects If-None-Match: *; writing without it (objects are checked"
-                  + " absent first)");
-      return write.send(false);
+                  + " absent first, and the run lock keeps other runs away)");
+      return result;
     }
   }
 
   /**
    * Whether a store refused the request because of the condition itself (not because the object
-   * exists): 501 Not Implemented, or a 400 that names the header.
+   * exists): a 501 or 400 whose message names the header or conditional writes, or is S3's "a
+   * header you provided implies functionality that is not implemented".
    */
   static boolean rejectsConditions(AwsServiceException e) {
-    if (e.statusCode() == 501) {
-      return true;
-    }
-    if (e.statusCode() != 400) {
+    if (e.statusCode() != 501 && e.statusCode() != 400) {
       return false;
     }
-    String code = errorCode(e);
     String message =
         e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
             ? ""
             : e.awsErrorDetails().errorMessage().toLowerCase(Locale.ROOT);
-    boolean aboutTheHeader = message.contains("if-none-match") || message.contains("conditional");
-    return aboutTheHeader
-        && ("NotImplemented".equals(code)
-            || "InvalidArgument".equals(code)
-            || "InvalidRequest".equals(code));
+    return message.contains("if-none-match")
+        || message.contains("conditional")
+        || message.contains("a header you provided implies functionality that is not implemented");
   }
 
   private static String errorCode(AwsServiceException e) {

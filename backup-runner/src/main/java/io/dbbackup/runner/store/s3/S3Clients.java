@@ -1,9 +1,11 @@
 package io.dbbackup.runner.store.s3;
 
 import java.time.Duration;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -20,6 +22,14 @@ final class S3Clients {
   private S3Clients() {}
 
   static S3Client create(S3Settings settings, AwsCredentialsProvider credentials) {
+    return create(settings, credentials, List.of());
+  }
+
+  /** With {@code interceptors} observing every request (tests). */
+  static S3Client create(
+      S3Settings settings,
+      AwsCredentialsProvider credentials,
+      List<ExecutionInterceptor> interceptors) {
     var builder =
         S3Client.builder()
             .httpClientBuilder(
@@ -42,7 +52,8 @@ final class S3Clients {
                 settings.checksumsWhenSupported()
                     ? ResponseChecksumValidation.WHEN_SUPPORTED
                     : ResponseChecksumValidation.WHEN_REQUIRED)
-            .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+            .overrideConfiguration(
+                o -> o.retryStrategy(RetryMode.STANDARD).executionInterceptors(interceptors));
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
     } else if (settings.region() == null) {

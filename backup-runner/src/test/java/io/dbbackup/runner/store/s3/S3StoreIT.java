@@ -1,0 +1,336 @@
+package io.dbbackup.runner.store.s3;
+
+import static io.dbbackup.runner.store.s3.S3Stores.MIB;
+import static io.dbbackup.runner.store.s3.S3Stores.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dbbackup.runner.store.BackupId;
+import io.dbbackup.runner.store.Manifest;
+import io.dbbackup.runner.store.StoreWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+
+/** The store contract against a real S3 protocol server. */
+class S3StoreIT {
+  @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
+
+  String bucket;
+  String prefix;
+  BackupId id = BackupId.generate(Instant.parse("2026-11-20T02:00:00Z"));
+
+  @BeforeEach
+  void bucket() {
+    bucket = "b-" + UUID.randomUUID().toString().substring(0, 8);
+    prefix = "backups/db";
+    S3.createBucket(bucket);
+  }
+
+  String root() {
+    return prefix + "/shop/orders-db/";
+  }
+
+  @Test
+  void smallFileIsOnePutWithExactlyTheBytesWritten() throws IOException {
+    byte[] content = "0123abcd  dump.sql.gz\n".getBytes(StandardCharsets.UTF_8);
+    try (S3Store store = S3Stores.store(S3, bucket, prefix)) {
+      try (StoreWriter w = store.create(id, "dump.sql.gz.sha256")) {
+        w.stream().write(content);
+        assertThat(S3.keys(bucket, "")).isEmpty();
+        w.commit();
+        assertThat(((StreamingUpload) w).partsSent()).isZero();
+      }
+      String key = root() + id + "/dump.sql.gz.sha256";
+      assertThat(S3.keys(bucket, "")).containsExactly(key);
+      assertThat(S3.client().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray())
+          .isEqualTo(content);
+      try (InputStream in = store.open(id, "dump.sql.gz.sha256")) {
+        assertThat(in.readAllBytes()).isEqualTo(content);
+      }
+      assertThat(store.exists(id, "dump.sql.gz.sha256")).isTrue();
+      assertThat(store.exists(id, "manifest.json")).isFalse();
+      assertThat(store.listIds()).containsExactly(id);
+      assertThat(store.location(id)).isEqualTo("s3://" + bucket + "/" + root() + id);
+      assertThat(store.usableSpace()).isEmpty();
+    }
+  }
+
+  @Test
+  void largeStreamGoesUpInPartsAndReadsBackByteForByte() throws IOException {
+    byte[] content = random(23 * MIB + 12345);
+    try (S3Store store = S3Stores.store(S3, bucket, prefix)) {
+      StreamingUpload upload = (StreamingUpload) store.create(id, "dump.sql.gz");
+      try (upload) {
+        writeInChunks(upload.stream(), content, 100_003);
+        assertThat(S3.openUploads(bucket)).containsExactly(root() + id + "/dump.sql.gz");
+        assertThat(store.exists(id, "dump.sql.gz")).isFalse();
+        upload.commit();
+      }
+      assertThat(upload.partsSent()).isEqualTo(5);
+      String key = root() + id + "/dump.sql.gz";
+      assertThat(S3.client().headObject(b -> b.bucket(bucket).key(key)).contentLength())
+          .isEqualTo(content.length);
+      assertThat(sha256(S3.client().getObject(b -> b.bucket(bucket).key(key))))
+          .isEqualTo(sha256(content));
+      try (InputStream in = store.open(id, "dump.sql.gz")) {
+        assertThat(sha256(in)).isEqualTo(sha256(content));
+      }
+      assertThat(S3.openUploads(bucket)).isEmpty();
+    }
+  }
+
+  @Test
+  void streamEndingOnAPartBoundaryIsOneObject() throws IOException {
+    byte[] content = random(10 * MIB);
+    try (S3Store store = S3Stores.store(S3, bucket, prefix)) {
+      StreamingUpload upload = (StreamingUpload) store.create(id, "dump.sql.gz");
+      try (upload) {
+        writeInChunks(upload.stream(), content, 1 << 20);
+        upload.commit();
+      }
+      assertThat(upload.partsSent()).isEqualTo(2);
+      try (InputStream in = store.open(id, "dump.sql.gz")) {
+        assertThat(sha256(in)).isEqualTo(sha256(content));
+      }
+    }
+  }
+
+  @Test
+  void abortLeavesNoObjectAndNoOpenUpload() throws IOException {
+    try (S3Store store = S3Stores.store(S3, bucket, prefix)) {
+      StreamingUpload upload = (StreamingUpload) store.create(id, "dump.sql.gz");
+      writeInChunks(upload.stream(), random(17 * MIB), 65536);
+      assertThat(upload.partsSent()).isEqualTo(3);
+      assertThat(S3.openUploads(bucket)).hasSize(1);
+      upload.abort();
+      assertThat(S3.openUploads(bucket)).isEmpty();
+      assertThat(S3.keys(bucket, "")).isEmpty();
+      assertThatThrownBy(upload::commit)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("aborted");
+    }
+  }
+
+  @Test
+  void createRefusesAFileThatExists() throws IOException {
+    try (S3Store store = S3Stores.store(S3, bucket, prefix)) {
+      write(store, "manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
+      assertThatThrownBy(() -> store.create(id, "manifest.json"))
+          .isInstanceOf(FileAlreadyExistsException.class)
+          .hasMessageContaining(root() + id + "/manifest.json");
+    }
+  }
+
+  @Test
+  void commitNeverReplacesAnObjectWrittenMeanwhile() throws IOException {
+    String key = root() + id + "/dump.sql.gz";
+    try (S3Store store = S3Stores.store(S3, bucket, prefix)) {
+      StoreWriter small = store.create(id, "dump.sql.gz");
+      StoreWriter large = store.create(id, "dump.sql.gz");
+      small.stream().write(new byte[] {1, 2, 3});
+      writeInChunks(large.stream(), random(12 * MIB), 1 << 20);
+      S3.client().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("theirs"));
+
+      assertThatThrownBy(small::commit).isInstanceOf(FileAlreadyExistsException.class);
+      assertThatThrownBy(large::commit).isInstanceOf(FileAlreadyExistsException.class);
+
+      assertThat(S3.client().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String())
+          .isEqualTo("theirs");
+      assertThat(S3.openUploads(bucket)).isEmpty();
+    }
+  }
+
+  @Test
+  void listsBackupsFarBeyondOneListingPage() throws IOException {
+    List<BackupId> ids = new java.util.ArrayList<>();
+    Instant t = Instant.parse("2024-01-01T00:00:00Z");
+    for (int i = 0; i < 1005; i++) {
+      BackupId each = BackupId.generate(t.plusSeconds(3600L * i));
+      ids.add(each);
+      S3.client()
+          .putObject(
+              b -> b.bucket(bucket).key(root() + each + "/dump.sql.gz"), RequestBody.empty());
+    }
+    S3.client()
+        .putObject(b -> b.bucket(bucket).key(root() + "not-a-backup/x"), RequestBody.empty());
+    List<Object> listings = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor counter =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+            if (c.request() instanceof ListObjectsV2Request r) {
+              listings.add(r);
+            }
+          }
+        };
+    try (S3Store store =
+        S3Stores.store(
+            S3Stores.spec(S3, bucket, prefix),
+            S3ProxyServer.SECRET_KEY,
+            s -> s,
+            List.of(counter))) {
+      store.putState("pending-history-x.json", new byte[] {1});
+      assertThat(store.listIds()).containsExactlyElementsOf(ids.stream().sorted().toList());
+      assertThat(listings).hasSizeGreaterThanOrEqualTo(2);
+    }
+  }
+
+  @Test
+  void deleteBackupDeletesTheManifestBeforeTheData() throws IOException {
+    List<String> deleted = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor recorder =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+            if (c.request() instanceof DeleteObjectRequest r) {
+              deleted.add(r.key().substring(r.key().lastIndexOf('/') + 1));
+            }
+          }
+        };
+    BackupId other = BackupId.generate(Instant.parse("2026-11-21T02:00:00Z"));
+    try (S3Store store =
+        S3Stores.store(
+            S3Stores.spec(S3, bucket, prefix),
+            S3ProxyServer.SECRET_KEY,
+            s -> s,
+            List.of(recorder))) {
+      write(store, "dump.sql.gz", random(1000));
+      write(store, "dump.sql.gz.sha256", new byte[] {1});
+      write(store, Manifest.FILE_NAME, new byte[] {2});
+      StoreWriter other1 = store.create(other, "dump.sql.gz");
+      other1.stream().write(3);
+      other1.commit();
+
+      store.deleteBackup(id);
+
+      assertThat(deleted).hasSize(3);
+      assertThat(deleted.getFirst()).isEqualTo(Manifest.FILE_NAME);
+      assertThat(S3.keys(bucket, "")).containsExactly(root() + other + "/dump.sql.gz");
+      assertThat(store.listIds()).containsExactly(other);
+    }
+  }
+
+  @Test
+  void stateFilesLiveBesideTheBackupsAndAreNoBackup() throws IOException {
+    try (S3Store store = S3Stores.store(S3, bucket, prefix)) {
+      store.putState("pending-history-b.json", "{\"b\":1}".getBytes(StandardCharsets.UTF_8));
+      store.putState("pending-history-a.json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+      store.putState("pending-history-a.json", "{\"a\":2}".getBytes(StandardCharsets.UTF_8));
+      assertThat(S3.keys(bucket, ""))
+          .containsExactly(
+              root() + ".state/pending-history-a.json", root() + ".state/pending-history-b.json");
+      assertThat(store.listState())
+          .containsExactly("pending-history-a.json", "pending-history-b.json");
+      assertThat(new String(store.readState("pending-history-a.json"), StandardCharsets.UTF_8))
+          .isEqualTo("{\"a\":2}");
+      assertThat(store.listIds()).isEmpty();
+      store.deleteState("pending-history-a.json");
+      assertThat(store.listState()).containsExactly("pending-history-b.json");
+      assertThatThrownBy(() -> store.readState("pending-history-a.json"))
+          .isInstanceOf(NoSuchFileException.class);
+    }
+  }
+
+  @Test
+  void checkWritableProbesAndAbortsUploadsLeftByADeadRun() throws IOException {
+    String mine = root() + "20261101T020000Z-0a0b/dump.sql.gz";
+    String theirs = prefix + "/shop/other-db/20261101T020000Z-0a0b/dump.sql.gz";
+    for (String key : List.of(mine, theirs)) {
+      String upload = S3.client().createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+      S3.client()
+          .uploadPart(
+              b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(1),
+              RequestBody.fromBytes(random(1000)));
+    }
+    try (S3Store store = S3Stores.store(S3, bucket, prefix)) {
+      store.checkWritable();
+    }
+    assertThat(S3.openUploads(bucket)).containsExactly(theirs);
+    assertThat(S3.keys(bucket, "")).isEmpty();
+  }
+
+  @Test
+  void serverSideEncryptionIsRequestedAndAStoreThatCannotSaysSoClearly() throws IOException {
+    var spec = S3Stores.spec(S3, bucket, prefix);
+    spec.setServerSideEncryption("AES256");
+    List<String> sse = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor headers =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
+            c.httpRequest()
+                .firstMatchingHeader("x-amz-server-side-encryption")
+                .ifPresent(v -> sse.add(c.request().getClass().getSimpleName() + " " + v));
+          }
+        };
+    try (S3Store store = S3Stores.store(spec, S3ProxyServer.SECRET_KEY, s -> s, List.of(headers))) {
+      // s3proxy's filesystem backend cannot encrypt, and refuses rather than ignore the header.
+      assertThatThrownBy(() -> write(store, "dump.sql.gz.sha256", new byte[] {1}))
+          .isInstanceOfSatisfying(
+              S3StorageException.class, e -> assertThat(e.statusCode()).isEqualTo(501))
+          .hasMessageContaining("HTTP 501 NotImplemented");
+      assertThatThrownBy(() -> write(store, "dump.sql.gz", random(6 * MIB)))
+          .isInstanceOf(S3StorageException.class);
+    }
+    assertThat(sse)
+        .containsExactly("PutObjectRequest AES256", "CreateMultipartUploadRequest AES256");
+    assertThat(S3.keys(bucket, "")).isEmpty();
+    assertThat(S3.openUploads(bucket)).isEmpty();
+  }
+
+  @Test
+  void checksumsWhenRequiredOnlyStillStoresExactBytes() throws IOException {
+    var spec = S3Stores.spec(S3, bucket, prefix);
+    spec.setChecksumMode("when_required");
+    byte[] content = random(11 * MIB + 7);
+    try (S3Store store = S3Stores.store(spec, S3ProxyServer.SECRET_KEY, s -> s, List.of())) {
+      write(store, "dump.sql.gz", content);
+      try (InputStream in = store.open(id, "dump.sql.gz")) {
+        assertThat(sha256(in)).isEqualTo(sha256(content));
+      }
+      store.deleteBackup(id);
+      assertThat(S3.keys(bucket, "")).isEmpty();
+    }
+  }
+
+  private void write(S3Store store, String file, byte[] content) throws IOException {
+    try (StoreWriter w = store.create(id, file)) {
+      writeInChunks(w.stream(), content, 65536);
+      w.commit();
+    }
+  }
+
+  static void writeInChunks(OutputStream out, byte[] content, int chunk) throws IOException {
+    for (int off = 0; off < content.length; off += chunk) {
+      out.write(content, off, Math.min(chunk, content.length - off));
+    }
+  }
+
+  static byte[] random(int size) {
+    byte[] b = new byte[size];
+    new Random(size).nextBytes(b);
+    return b;
+  }
+
+  static byte[] random(long size) {
+    return random((int) size);
+  }
+}

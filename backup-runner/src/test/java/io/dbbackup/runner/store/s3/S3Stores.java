@@ -1,0 +1,79 @@
+package io.dbbackup.runner.store.s3;
+
+import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Test stores on an {@link S3ProxyServer}: resource shop/orders-db, 5 MiB parts. */
+final class S3Stores {
+  static final String NAMESPACE = "shop";
+  static final String NAME = "orders-db";
+  static final long MIB = 1024 * 1024;
+
+  private S3Stores() {}
+
+  /** The spec a user would write for the test server. */
+  static S3StorageSpec spec(S3ProxyServer server, String bucket, String prefix) {
+    S3StorageSpec spec = new S3StorageSpec();
+    spec.setBucket(bucket);
+    spec.setPrefix(prefix);
+    spec.setEndpoint(server.endpoint().toString());
+    spec.setRegion(S3ProxyServer.REGION);
+    spec.setForcePathStyle(true);
+    spec.setPartSizeMiB(5);
+    return spec;
+  }
+
+  static S3Store store(S3ProxyServer server, String bucket, String prefix) {
+    return store(spec(server, bucket, prefix), S3ProxyServer.SECRET_KEY, s -> s, List.of());
+  }
+
+  static S3Store store(
+      S3StorageSpec spec,
+      String secretKey,
+      UnaryOperator<S3Settings> tweak,
+      List<ExecutionInterceptor> interceptors) {
+    S3Settings settings =
+        tweak.apply(S3Settings.of(spec, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of the test"));
+    S3Client client = S3Clients.create(settings, credentials(secretKey), interceptors);
+    return new S3Store(client, settings, NAMESPACE, NAME);
+  }
+
+  static StaticCredentialsProvider credentials(String secretKey) {
+    return StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, secretKey));
+  }
+
+  static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(digest().digest(data));
+  }
+
+  static String sha256(InputStream in) {
+    MessageDigest d = digest();
+    try (InputStream s = new DigestInputStream(in, d)) {
+      s.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return HexFormat.of().formatHex(d.digest());
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
