@@ -311,6 +311,54 @@ class S3StoreIT {
     }
   }
 
+  @Test
+  void uploadsAreSentWithoutAwsChunkedFramingSoAnyStoreKeepsTheExactBytes() throws IOException {
+    List<String> sent = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor framing = framingRecorder(sent);
+    try (S3Store store =
+        S3Stores.store(
+            S3Stores.spec(S3, bucket, prefix),
+            S3ProxyServer.SECRET_KEY,
+            s -> s,
+            List.of(framing))) {
+      write(store, "dump.sql.gz", random(6 * MIB));
+      write(store, "dump.sql.gz.sha256", new byte[] {1});
+    }
+    // Every body is signed whole (its SHA-256 in the header), with no aws-chunked framing.
+    assertThat(sent.stream().filter(h -> h.matches("(UploadPart|PutObject)Request .*")))
+        .hasSize(3)
+        .allMatch(h -> h.matches("\\w+ sha256=[0-9a-f]{64} encoding=none"));
+
+    // The SDK's defaults over plain HTTP frame the body: the check above would see it.
+    List<String> defaults = new CopyOnWriteArrayList<>();
+    try (var client =
+        software.amazon.awssdk.services.s3.S3Client.builder()
+            .endpointOverride(S3.endpoint())
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .forcePathStyle(true)
+            .credentialsProvider(S3Stores.credentials(S3ProxyServer.SECRET_KEY))
+            .overrideConfiguration(o -> o.addExecutionInterceptor(framingRecorder(defaults)))
+            .build()) {
+      client.putObject(b -> b.bucket(bucket).key("framed"), RequestBody.fromBytes(new byte[] {1}));
+    }
+    assertThat(defaults).singleElement().asString().contains("encoding=aws-chunked");
+  }
+
+  private static ExecutionInterceptor framingRecorder(List<String> sent) {
+    return new ExecutionInterceptor() {
+      @Override
+      public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
+        var h = c.httpRequest();
+        sent.add(
+            c.request().getClass().getSimpleName()
+                + " sha256="
+                + h.firstMatchingHeader("x-amz-content-sha256").orElse("-")
+                + " encoding="
+                + h.firstMatchingHeader("Content-Encoding").orElse("none"));
+      }
+    };
+  }
+
   private void write(S3Store store, String file, byte[] content) throws IOException {
     try (StoreWriter w = store.create(id, file)) {
       writeInChunks(w.stream(), content, 65536);
