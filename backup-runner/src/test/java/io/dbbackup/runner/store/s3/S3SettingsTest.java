@@ -1,0 +1,66 @@
+package io.dbbackup.runner.store.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class S3SettingsTest {
+  static final long MIB = 1024L * 1024;
+
+  @Test
+  void specMapsToSettings() {
+    S3StorageSpec spec = new S3StorageSpec();
+    spec.setBucket("backups");
+    spec.setPrefix("shop/orders");
+    spec.setEndpoint(" http://minio.storage:9000 ");
+    spec.setRegion("");
+    spec.setForcePathStyle(true);
+    spec.setServerSideEncryption("aws:kms");
+    spec.setChecksumMode("when_required");
+    spec.setConditionalWrites("off");
+    spec.setPartSizeMiB(8);
+    spec.setMaxParts(1000);
+    S3Settings s = S3Settings.of(spec, "creds");
+    assertThat(s.endpoint()).hasToString("http://minio.storage:9000");
+    assertThat(s.region()).isNull();
+    assertThat(s.forcePathStyle()).isTrue();
+    assertThat(s.serverSideEncryption()).isEqualTo("aws:kms");
+    assertThat(s.checksumsWhenSupported()).isFalse();
+    assertThat(s.conditionalWrites()).isEqualTo(ConditionalWrites.OFF);
+    assertThat(s.partSizer()).isEqualTo(new PartSizer(8 * MIB, 1000));
+    assertThat(s.cleanupPatience()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.endpointDescription()).isEqualTo("http://minio.storage:9000");
+  }
+
+  @Test
+  void defaultsAreAwsWithChecksumsAndConditionalWrites() {
+    S3StorageSpec spec = new S3StorageSpec();
+    spec.setBucket("backups");
+    S3Settings s = S3Settings.of(spec, "creds");
+    assertThat(s.endpoint()).isNull();
+    assertThat(s.prefix()).isEmpty();
+    assertThat(s.checksumsWhenSupported()).isTrue();
+    assertThat(s.conditionalWrites()).isEqualTo(ConditionalWrites.AUTO);
+    assertThat(s.partSizer()).isEqualTo(new PartSizer(16 * MIB, 10_000));
+  }
+
+  @Test
+  void partsInFlightShrinkAsPartsGrowSoMemoryStaysBounded() {
+    S3Settings s = S3Settings.of(minimal(), "creds").withUploadMemory(3, 256 * MIB);
+    assertThat(s.partsInFlight(16 * MIB)).isEqualTo(3); // 4 x 16 MiB held
+    assertThat(s.partsInFlight(64 * MIB)).isEqualTo(3); // 4 x 64 MiB = 256 MiB
+    assertThat(s.partsInFlight(100 * MIB)).isEqualTo(1); // 2 x 100 MiB
+    assertThat(s.partsInFlight(1024 * MIB)).isEqualTo(1); // never fewer than one
+    for (long part = 5 * MIB; part <= 128 * MIB; part += MIB) {
+      assertThat((s.partsInFlight(part) + 1) * part).isLessThanOrEqualTo(256 * MIB);
+    }
+  }
+
+  private static S3StorageSpec minimal() {
+    S3StorageSpec spec = new S3StorageSpec();
+    spec.setBucket("backups");
+    return spec;
+  }
+}
