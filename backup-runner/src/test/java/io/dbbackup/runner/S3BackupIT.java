@@ -1,0 +1,331 @@
+package io.dbbackup.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbbackup.runner.history.RunRecord;
+import io.dbbackup.runner.history.RunStatus;
+import io.dbbackup.runner.store.s3.S3ProxyServer;
+import io.dbbackup.testing.PostgresCluster;
+import io.dbbackup.testing.PostgresExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The runner end to end against a real PostgreSQL and an S3 server speaking the real protocol:
+ * backup, list, verify, retention on the bucket, and what a run does when the store refuses or goes
+ * away.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class S3BackupIT {
+  @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
+  @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
+  static final String BUCKET = "db-backups";
+  static final String PREFIX = "nightly";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path work;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    S3.createBucket(BUCKET);
+    PostgresCluster pg = PG.cluster();
+    pg.execute("postgres", "CREATE TABLE marker (note text); INSERT INTO marker VALUES ('s3-e2e')");
+    secret("good", "pg", "password", pg.password());
+    secret("good", "s3-creds", "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY + "\n");
+    secret("good", "s3-creds", "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY + "\n");
+    secret("wrong", "pg", "password", pg.password());
+    secret("wrong", "s3-creds", "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+    secret("wrong", "s3-creds", "AWS_SECRET_ACCESS_KEY", "wrong-secret-value-4711");
+  }
+
+  @Test
+  void backupListVerifyAndRetentionWorkOnTheBucket() throws Exception {
+    Path yaml = resource("orders-db", "retention: {days: 30, minKeep: 1}");
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    List<String> ids = new ArrayList<>();
+    Run run = null;
+    for (int daysAgo : new int[] {40, 35, 10, 0}) {
+      run = backup(yaml, "good", Clock.fixed(now.minus(Duration.ofDays(daysAgo)), ZoneOffset.UTC));
+      assertThat(run.exitCode()).as("backup %d days ago: %s", daysAgo, run.last()).isZero();
+      assertThat(run.last().status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(run.last().verified()).isTrue();
+      ids.add(run.last().backupId());
+    }
+    String root = PREFIX + "/default/orders-db/";
+    assertThat(run.lastLocation(ids.get(3))).isEqualTo("s3://" + BUCKET + "/" + root + ids.get(3));
+
+    // retention: the two older than 30 days are gone, object by object
+    assertThat(listIds(yaml)).containsExactly(ids.get(3), ids.get(2));
+    assertThat(S3.keys(BUCKET, root).stream().filter(k -> !k.contains("/.state/")))
+        .containsExactlyInAnyOrder(
+            root + ids.get(2) + "/dump.sql.gz",
+            root + ids.get(2) + "/dump.sql.gz.sha256",
+            root + ids.get(2) + "/manifest.json",
+            root + ids.get(3) + "/dump.sql.gz",
+            root + ids.get(3) + "/dump.sql.gz.sha256",
+            root + ids.get(3) + "/manifest.json");
+    assertThat(S3.openUploads(BUCKET)).isEmpty();
+
+    assertThat(runner("verify", yaml, "good", "latest").exitCode()).isZero();
+
+    // the stored dump, downloaded, passes the stock tools
+    Path dir = Files.createDirectories(work.resolve("download"));
+    for (String file : List.of("dump.sql.gz", "dump.sql.gz.sha256")) {
+      S3.client()
+          .getObject(b -> b.bucket(BUCKET).key(root + ids.get(3) + "/" + file), dir.resolve(file));
+    }
+    assertThat(sh(dir, "sha256sum", "-c", "dump.sql.gz.sha256")).isEqualTo("dump.sql.gz: OK\n");
+    assertThat(sh(dir, "gunzip", "-t", "dump.sql.gz")).isEmpty();
+    assertThat(sh(dir, "sh", "-c", "gunzip -c dump.sql.gz | grep -c '^s3-e2e$'")).isEqualTo("1\n");
+  }
+
+  @Test
+  void verifyCatchesAStoredObjectThatDiffersFromWhatWasSent() throws Exception {
+    Path yaml = resource("framed-db", "");
+    Run run = backup(yaml, "good", Clock.systemUTC());
+    assertThat(run.exitCode()).isZero();
+    String key = PREFIX + "/default/framed-db/" + run.last().backupId() + "/dump.sql.gz";
+    byte[] sent = S3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
+    // What a store that does not decode aws-chunked would keep: the framing around the bytes.
+    byte[] framed = awsChunked(sent);
+    S3.client().putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(framed));
+
+    Output verify = runner("verify", yaml, "good", "latest");
+    assertThat(verify.exitCode()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
+    assertThat(verify.err())
+        .contains("backup " + run.last().backupId() + " failed verification")
+        .contains("the stored file cannot be decompressed as gzip")
+        .contains("but dump.sql.gz.sha256 says " + sha256Hex(sent));
+  }
+
+  static String sha256Hex(byte[] data) throws java.security.NoSuchAlgorithmException {
+    return java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+  }
+
+  @Test
+  void wrongCredentialsFailWithExit6AndSayWhatToCheck() throws Exception {
+    Path yaml = resource("creds-db", "");
+    Run run = backup(yaml, "wrong", Clock.systemUTC());
+    assertThat(run.exitCode()).isEqualTo(ExitCode.STORAGE_FAILED.code());
+    assertThat(run.last().status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.last().errorCode()).isEqualTo(6);
+    assertThat(run.last().errorMessage())
+        .contains(
+            "the store refused the credentials (HTTP 403 SignatureDoesNotMatch): check"
+                + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in Secret s3-creds"
+                + " (spec.storage.s3.credentialsSecretRef)")
+        .doesNotContain("wrong-secret-value-4711");
+
+    Output list = runner("list", yaml, "wrong");
+    assertThat(list.exitCode()).isEqualTo(ExitCode.STORAGE_FAILED.code());
+    assertThat(list.err()).contains("the store refused the credentials");
+    assertThat(S3.keys(BUCKET, PREFIX + "/default/creds-db/")).isEmpty();
+  }
+
+  @Test
+  void aSecretWithoutTheKeysIsAConfigErrorNamingTheField() throws Exception {
+    Path yaml = resource("nokeys-db", "");
+    Files.writeString(yaml, Files.readString(yaml).replace("{name: s3-creds}", "{name: pg}"));
+    Output list = runner("list", yaml, "good");
+    assertThat(list.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+    assertThat(list.err())
+        .contains("spec.storage.s3.credentialsSecretRef: Secret pg has no key AWS_ACCESS_KEY_ID");
+  }
+
+  @Test
+  void serverStoppedMidUploadFailsWithExit6LeavingNothingAndEarlierBackupsIntact()
+      throws Exception {
+    Path yaml = resource("outage-db", "compression: {algorithm: gzip, level: 1}");
+    String root = PREFIX + "/default/outage-db/";
+    Run good = backup(yaml, "good", Clock.systemUTC());
+    assertThat(good.exitCode()).isZero();
+    String earlier = good.last().backupId();
+
+    PostgresCluster pg = PG.cluster();
+    pg.execute("postgres", "CREATE DATABASE bulk");
+    try {
+      // ~30 MB of hex that gzip -1 leaves at ~17 MB: four 5 MiB parts
+      pg.execute(
+          "bulk",
+          "CREATE TABLE t AS SELECT g, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text)"
+              + " || md5((g * 31)::text) AS v FROM generate_series(1, 220000) g");
+      var held = S3.holdPartsFrom(2);
+      CompletableFuture<Run> failing =
+          CompletableFuture.supplyAsync(() -> backup(yaml, "good", Clock.systemUTC()));
+      assertThat(held.await(120, TimeUnit.SECONDS)).as("part 2 reached the server").isTrue();
+      S3.stop();
+      Thread.sleep(3000); // a short outage: back while the runner cleans up
+      S3.restart();
+      Run run = failing.get(3, TimeUnit.MINUTES);
+
+      assertThat(run.exitCode()).isEqualTo(ExitCode.STORAGE_FAILED.code());
+      assertThat(run.last().status()).isEqualTo(RunStatus.FAILED);
+      assertThat(run.last().errorMessage())
+          .contains("dump.sql.gz")
+          .contains("could not be reached or did not answer");
+    } finally {
+      pg.execute("postgres", "DROP DATABASE IF EXISTS bulk");
+    }
+    assertThat(S3.openUploads(BUCKET)).isEmpty();
+    assertThat(S3.keys(BUCKET, root).stream().filter(k -> !k.contains("/.state/")))
+        .containsExactlyInAnyOrder(
+            root + earlier + "/dump.sql.gz",
+            root + earlier + "/dump.sql.gz.sha256",
+            root + earlier + "/manifest.json");
+    assertThat(listIds(yaml)).containsExactly(earlier);
+    assertThat(runner("verify", yaml, "good", "latest").exitCode()).isZero();
+  }
+
+  /** One backup run's exit code and the records it reported. */
+  record Run(int exitCode, List<RunRecord> records) {
+    RunRecord last() {
+      return records.getLast();
+    }
+
+    String lastLocation(String id) {
+      return records.stream()
+          .filter(r -> r.backupId().equals(id))
+          .reduce((a, b) -> b)
+          .map(RunRecord::location)
+          .orElseThrow();
+    }
+  }
+
+  record Output(int exitCode, String out, String err) {}
+
+  static Run backup(Path yaml, String secrets, Clock clock) {
+    List<RunRecord> records = new CopyOnWriteArrayList<>();
+    RunSettings settings =
+        RunSettings.defaults()
+            .withClock(clock)
+            .withListener(
+                new RunListener() {
+                  @Override
+                  public void recorded(RunRecord record) {
+                    records.add(record);
+                  }
+                });
+    int code =
+        RunnerMain.execute(
+            settings,
+            "backup",
+            "-f",
+            yaml.toString(),
+            "--secrets-dir",
+            work.resolve(secrets).toString());
+    return new Run(code, records);
+  }
+
+  static Output runner(String command, Path yaml, String secrets, String... more) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                command, "-f", yaml.toString(), "--secrets-dir", work.resolve(secrets).toString()));
+    args.addAll(List.of(more));
+    int code =
+        RunnerMain.commandLine(RunSettings.defaults(), new PrintWriter(out), new PrintWriter(err))
+            .execute(args.toArray(String[]::new));
+    return new Output(code, out.toString(), err.toString());
+  }
+
+  static List<String> listIds(Path yaml) throws IOException {
+    Output list = runner("list", yaml, "good", "--json");
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    List<String> ids = new ArrayList<>();
+    for (JsonNode m : JSON.readTree(list.out())) {
+      ids.add(m.get("id").asText());
+    }
+    return ids;
+  }
+
+  static Path resource(String name, String extra) throws IOException {
+    PostgresCluster pg = PG.cluster();
+    String yaml =
+        """
+        apiVersion: dbbackup.io/v1alpha1
+        kind: DatabaseBackup
+        metadata: {name: %s, namespace: default}
+        spec:
+          schedule: "0 2 * * *"
+          database:
+            host: %s
+            port: %d
+            user: %s
+            passwordSecretRef: {name: pg, key: password}
+            connectRetry: {attempts: 1, initialIntervalSeconds: 1}
+          storage:
+            s3:
+              bucket: %s
+              prefix: %s
+              endpoint: %s
+              region: %s
+              forcePathStyle: true
+              partSizeMiB: 5
+              credentialsSecretRef: {name: s3-creds}
+          %s
+        """
+            .formatted(
+                name,
+                pg.host(),
+                pg.port(),
+                pg.superuser(),
+                BUCKET,
+                PREFIX,
+                S3.endpoint(),
+                S3ProxyServer.REGION,
+                extra);
+    Path file = work.resolve(name + ".yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  static void secret(String dir, String name, String key, String value) throws IOException {
+    Path d = Files.createDirectories(work.resolve(dir).resolve(name));
+    Files.writeString(d.resolve(key), value);
+  }
+
+  /** {@code data} in aws-chunked framing, as a store that does not decode it would keep it. */
+  static byte[] awsChunked(byte[] data) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String signature = ";chunk-signature=" + "0".repeat(64) + "\r\n";
+    out.writeBytes(
+        (Integer.toHexString(data.length) + signature).getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(data);
+    out.writeBytes(("\r\n0" + signature + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
+  static String sh(Path dir, String... command) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("%s: %s", String.join(" ", command), output).isZero();
+    return output;
+  }
+}
