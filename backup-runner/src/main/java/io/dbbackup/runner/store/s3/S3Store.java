@@ -30,10 +30,13 @@ public final class S3Store implements BackupStore {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final S3Requests requests;
+  private final UploadRequests uploads;
   private final S3Keys keys;
 
   S3Store(S3Client client, S3Settings settings, String namespace, String name) {
-    this.requests = new S3Requests(client, settings);
+    S3Errors errors = new S3Errors(settings);
+    this.requests = new S3Requests(client, settings, errors);
+    this.uploads = new UploadRequests(client, settings, errors);
     this.keys = S3Keys.of(settings.bucket(), settings.prefix(), namespace, name);
   }
 
@@ -58,7 +61,7 @@ public final class S3Store implements BackupStore {
   @Override
   public void checkWritable() throws IOException {
     String probe = keys.state(".write-test-" + HexFormat.of().formatHex(RANDOM.generateSeed(4)));
-    requests.putReplacing(probe, new byte[0]);
+    uploads.putReplacing(probe, new byte[0]);
     requests.delete(probe);
     abortUploads(keys.rootPrefix(), "abandoned by an earlier run");
   }
@@ -75,7 +78,7 @@ public final class S3Store implements BackupStore {
     if (requests.exists(key)) {
       throw new FileAlreadyExistsException(keys.url(key));
     }
-    return new StreamingUpload(requests, key, contentType(fileName));
+    return new StreamingUpload(uploads, key, contentType(fileName));
   }
 
   @Override
@@ -115,7 +118,7 @@ public final class S3Store implements BackupStore {
 
   @Override
   public void putState(String name, byte[] content) throws IOException {
-    requests.putReplacing(keys.state(name), content);
+    uploads.putReplacing(keys.state(name), content);
   }
 
   @Override
@@ -145,14 +148,15 @@ public final class S3Store implements BackupStore {
 
   @Override
   public void close() {
+    uploads.close();
     requests.close();
   }
 
   /** Aborts every open multipart upload under {@code prefix}; failures only logged. */
   private void abortUploads(String prefix, String why) {
-    List<MultipartUpload> uploads;
+    List<MultipartUpload> open;
     try {
-      uploads = requests.listUploads(prefix);
+      open = requests.listUploads(prefix);
     } catch (IOException e) {
       LOG.atWarn()
           .addKeyValue("event", "uploads_unlisted")
@@ -162,13 +166,13 @@ public final class S3Store implements BackupStore {
       return;
     }
     long deadline = System.nanoTime() + requests.settings().cleanupPatience().toNanos();
-    for (MultipartUpload u : uploads) {
+    for (MultipartUpload u : open) {
       LOG.atInfo()
           .addKeyValue("event", "upload_abandoned")
           .addKeyValue("key", u.key())
           .addKeyValue("initiated", u.initiated())
           .log("aborting a multipart upload " + why);
-      requests.abortUpload(u.key(), u.uploadId(), deadline);
+      uploads.abortUpload(u.key(), u.uploadId(), deadline);
     }
   }
 

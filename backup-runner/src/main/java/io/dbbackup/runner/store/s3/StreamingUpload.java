@@ -2,28 +2,18 @@ package io.dbbackup.runner.store.s3;
 
 import io.dbbackup.runner.store.StoreWriter;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Locale;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * One object written as a stream of unknown length, in bounded memory. Bytes fill a part buffer;
- * when it is full and more bytes come, the multipart upload starts and the part is uploaded on the
- * store's executor while the next one fills, with at most {@link S3Settings#partsInFlight} parts
- * uploading. An object smaller than one part is a single PutObject at commit. Commit completes the
- * upload create-only; any failure, and {@link #abort()}, leave nothing behind.
+ * when it is full and more bytes come, the multipart upload starts and the part is sent while the
+ * next one fills, with at most {@link S3Settings#partsInFlight} parts in flight. An object smaller
+ * than one part is a single PutObject at commit. Commit completes the upload create-only; a
+ * failure, and {@link #abort()}, abort the upload so nothing half-uploaded stays behind.
  */
 final class StreamingUpload implements StoreWriter {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingUpload.class);
@@ -34,33 +24,25 @@ final class StreamingUpload implements StoreWriter {
     ABORTED
   }
 
-  /** A part being uploaded, and the thread uploading it (to interrupt on abort). */
-  private record Pending(int number, Future<Uploaded> result, AtomicReference<Thread> runner) {}
-
-  /** An uploaded part, with its buffer for reuse. */
-  record Uploaded(CompletedPart part, PartBuffer buffer) {}
-
-  private final S3Requests requests;
+  private final UploadRequests requests;
   private final String key;
   private final String contentType;
   private final PartSizer sizer;
+  private final PartsInFlight inFlight;
   private final OutputStream stream = new Out();
-  private final Deque<Pending> pending = new ArrayDeque<>();
-  private final List<CompletedPart> parts = new ArrayList<>();
-  private volatile boolean aborted;
   private State state = State.OPEN;
   private PartBuffer current;
-  private PartBuffer spare;
   private String uploadId;
   private int partsSent;
   private long bytes;
   private IOException failure;
 
-  StreamingUpload(S3Requests requests, String key, String contentType) {
+  StreamingUpload(UploadRequests requests, String key, String contentType) {
     this.requests = requests;
     this.key = key;
     this.contentType = contentType;
     this.sizer = requests.settings().partSizer();
+    this.inFlight = new PartsInFlight(requests.executor(), requests.url(key));
   }
 
   @Override
@@ -68,7 +50,7 @@ final class StreamingUpload implements StoreWriter {
     return stream;
   }
 
-  /** Parts uploaded so far (0 for an object sent whole). */
+  /** Parts sent so far (0 for an object sent whole). */
   int partsSent() {
     return partsSent;
   }
@@ -78,22 +60,17 @@ final class StreamingUpload implements StoreWriter {
     if (state == State.COMMITTED) {
       return;
     }
-    checkOpen();
     boolean done = false;
     try {
+      checkOpen();
       if (uploadId == null) {
-        PartBuffer whole = current != null ? current : new PartBuffer(1, false);
-        requests.putWhole(key, whole, contentType);
+        requests.putWhole(key, current != null ? current : new PartBuffer(1, false), contentType);
       } else {
         if (current != null && current.size() > 0) {
           send(current);
         }
         current = null;
-        while (!pending.isEmpty()) {
-          collect(pending.removeFirst());
-        }
-        parts.sort(Comparator.comparing(CompletedPart::partNumber));
-        requests.completeUpload(key, uploadId, parts);
+        requests.completeUpload(key, uploadId, inFlight.awaitAll());
       }
       state = State.COMMITTED;
       done = true;
@@ -103,9 +80,10 @@ final class StreamingUpload implements StoreWriter {
           .addKeyValue("bytes", bytes)
           .addKeyValue("parts", partsSent)
           .log("object written");
+    } catch (IOException e) {
+      throw fail(e);
     } finally {
       current = null;
-      spare = null;
       if (!done) {
         abort();
       }
@@ -118,31 +96,9 @@ final class StreamingUpload implements StoreWriter {
       return;
     }
     state = State.ABORTED;
-    aborted = true;
     current = null;
-    spare = null;
     long deadline = System.nanoTime() + requests.settings().cleanupPatience().toNanos();
-    for (Pending p : pending) {
-      Thread t = p.runner().get();
-      if (t != null) {
-        t.interrupt();
-      }
-    }
-    // Wait for every part request to end, so none lands after the upload is aborted.
-    for (Pending p : pending) {
-      try {
-        p.result()
-            .get(
-                Math.max(0, deadline - System.nanoTime()),
-                java.util.concurrent.TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        // failed or still running: the abort below removes what the store kept
-      }
-    }
-    pending.clear();
+    inFlight.cancel(deadline);
     if (uploadId != null) {
       requests.abortUpload(key, uploadId, deadline);
     }
@@ -156,19 +112,10 @@ final class StreamingUpload implements StoreWriter {
       }
       if (current.isFull()) {
         if (partsSent + 1 >= sizer.maxParts()) {
-          throw fail(
-              new S3StorageException(
-                  requests.url(key)
-                      + ": the object is larger than "
-                      + sizer.maxParts()
-                      + " parts can hold ("
-                      + sizer.capacity()
-                      + " bytes from a first part of "
-                      + sizer.firstPartSize()
-                      + " bytes): raise spec.storage.s3.partSizeMiB or spec.storage.s3.maxParts"));
+          throw fail(tooLarge());
         }
         send(current);
-        current = nextBuffer(sizer.sizeOf(partsSent + 1));
+        current = inFlight.buffer(sizer.sizeOf(partsSent + 1));
       }
       int n = current.write(b, off, len);
       off += n;
@@ -177,77 +124,33 @@ final class StreamingUpload implements StoreWriter {
     }
   }
 
-  /** Uploads {@code buffer} as the next part, once fewer than the allowed parts are in flight. */
+  /** Sends {@code buffer} as the next part, starting the upload with the first. */
   private void send(PartBuffer buffer) throws IOException {
-    if (uploadId == null) {
-      try {
+    try {
+      if (uploadId == null) {
         uploadId = requests.startUpload(key, contentType);
-      } catch (IOException e) {
-        throw fail(e);
       }
-    }
-    int number = ++partsSent;
-    while (!pending.isEmpty() && pending.peekFirst().result().isDone()) {
-      collect(pending.removeFirst());
-    }
-    while (pending.size() >= requests.settings().partsInFlight(buffer.limit())) {
-      collect(pending.removeFirst());
-    }
-    AtomicReference<Thread> runner = new AtomicReference<>();
-    String id = uploadId;
-    try {
-      Future<Uploaded> result =
-          requests
-              .executor()
-              .submit(
-                  () -> {
-                    if (aborted) {
-                      throw new InterruptedIOException("upload aborted");
-                    }
-                    runner.set(Thread.currentThread());
-                    try {
-                      return requests.uploadPart(key, id, number, buffer);
-                    } finally {
-                      runner.set(null);
-                    }
-                  });
-      pending.addLast(new Pending(number, result, runner));
-    } catch (RejectedExecutionException e) {
-      throw fail(new S3StorageException(requests.url(key) + ": the store is closed"));
+      int number = ++partsSent;
+      String id = uploadId;
+      inFlight.submit(
+          number,
+          requests.settings().partsInFlight(buffer.limit()),
+          () -> requests.uploadPart(key, id, number, buffer));
+    } catch (IOException e) {
+      throw fail(e);
     }
   }
 
-  /** Waits for a part; its buffer becomes the spare, a failure fails the upload. */
-  private void collect(Pending p) throws IOException {
-    try {
-      Uploaded u = p.result().get();
-      parts.add(u.part());
-      if (spare == null) {
-        u.buffer().clear();
-        spare = u.buffer();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw fail(new InterruptedIOException("interrupted while uploading " + requests.url(key)));
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw fail(
-          cause instanceof IOException io
-              ? io
-              : cause instanceof SdkException sdk
-                  ? requests.errors().translate("uploading part " + p.number() + " of", key, sdk)
-                  : new S3StorageException(
-                      requests.url(key) + ": part " + p.number() + " failed: " + cause,
-                      0,
-                      null,
-                      cause));
-    }
-  }
-
-  private PartBuffer nextBuffer(long limit) {
-    PartBuffer b = spare;
-    spare = null;
-    return b != null && b.limit() == limit ? b : new PartBuffer(limit, true);
+  private S3StorageException tooLarge() {
+    return new S3StorageException(
+        requests.url(key)
+            + ": the object is larger than "
+            + sizer.maxParts()
+            + " parts can hold ("
+            + sizer.capacity()
+            + " bytes from a first part of "
+            + sizer.firstPartSize()
+            + " bytes): raise spec.storage.s3.partSizeMiB or spec.storage.s3.maxParts");
   }
 
   private IOException fail(IOException e) {
@@ -262,7 +165,8 @@ final class StreamingUpload implements StoreWriter {
       throw failure;
     }
     if (state != State.OPEN) {
-      throw new IOException(requests.url(key) + ": the upload is " + state.name().toLowerCase());
+      throw new IOException(
+          requests.url(key) + ": the upload is " + state.name().toLowerCase(Locale.ROOT));
     }
   }
 
@@ -275,7 +179,7 @@ final class StreamingUpload implements StoreWriter {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      Objects.checkFromIndexSize(off, len, b.length);
       StreamingUpload.this.write(b, off, len);
     }
   }

@@ -1,0 +1,242 @@
+package io.dbbackup.runner.store.s3;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * The write requests: whole objects and multipart uploads, with server-side encryption, CRC32
+ * checksums (checksumMode when_supported) and create-only completion applied; a small executor
+ * sends the parts. SDK errors become IOExceptions.
+ */
+final class UploadRequests implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(UploadRequests.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final S3Client client;
+  private final S3Settings settings;
+  private final S3Errors errors;
+  private final CreateOnly createOnly;
+  private final ExecutorService executor;
+
+  UploadRequests(S3Client client, S3Settings settings, S3Errors errors) {
+    this.client = client;
+    this.settings = settings;
+    this.errors = errors;
+    this.createOnly = new CreateOnly(settings.conditionalWrites());
+    this.executor =
+        Executors.newFixedThreadPool(
+            settings.maxPartsInFlight(),
+            r -> {
+              Thread t = new Thread(r, "s3-upload-" + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  S3Settings settings() {
+    return settings;
+  }
+
+  ExecutorService executor() {
+    return executor;
+  }
+
+  String url(String key) {
+    return "s3://" + settings.bucket() + "/" + key;
+  }
+
+  /** A whole object in one PutObject, create-only. */
+  void putWhole(String key, PartBuffer body, String contentType) throws IOException {
+    try {
+      createOnly.write(
+          url(key),
+          conditional ->
+              client.putObject(
+                  b -> {
+                    b.bucket(settings.bucket()).key(key).contentType(contentType);
+                    b.contentLength((long) body.size());
+                    if (conditional) {
+                      b.ifNoneMatch("*");
+                    }
+                    if (!settings.serverSideEncryption().isEmpty()) {
+                      b.serverSideEncryption(
+                          ServerSideEncryption.fromValue(settings.serverSideEncryption()));
+                    }
+                  },
+                  body.body(contentType)));
+    } catch (SdkException e) {
+      throw errors.translate("writing", key, e);
+    }
+  }
+
+  /** A small object that may replace an earlier one (runner state). */
+  void putReplacing(String key, byte[] content) throws IOException {
+    call(
+        "writing",
+        key,
+        () ->
+            client.putObject(
+                b -> {
+                  b.bucket(settings.bucket()).key(key).contentType("application/json");
+                  if (!settings.serverSideEncryption().isEmpty()) {
+                    b.serverSideEncryption(
+                        ServerSideEncryption.fromValue(settings.serverSideEncryption()));
+                  }
+                },
+                RequestBody.fromBytes(content)));
+  }
+
+  String startUpload(String key, String contentType) throws IOException {
+    return call(
+        "starting the upload of",
+        key,
+        () ->
+            client
+                .createMultipartUpload(
+                    b -> {
+                      b.bucket(settings.bucket()).key(key).contentType(contentType);
+                      if (settings.checksumsWhenSupported()) {
+                        b.checksumAlgorithm(ChecksumAlgorithm.CRC32);
+                      }
+                      if (!settings.serverSideEncryption().isEmpty()) {
+                        b.serverSideEncryption(
+                            ServerSideEncryption.fromValue(settings.serverSideEncryption()));
+                      }
+                    })
+                .uploadId());
+  }
+
+  PartsInFlight.Uploaded uploadPart(String key, String uploadId, int number, PartBuffer buffer)
+      throws IOException {
+    return call(
+        "uploading part " + number + " of",
+        key,
+        () -> {
+          var response =
+              client.uploadPart(
+                  b -> {
+                    b.bucket(settings.bucket())
+                        .key(key)
+                        .uploadId(uploadId)
+                        .partNumber(number)
+                        .contentLength((long) buffer.size());
+                    if (settings.checksumsWhenSupported()) {
+                      b.checksumAlgorithm(ChecksumAlgorithm.CRC32);
+                    }
+                  },
+                  buffer.body("application/octet-stream"));
+          var part = CompletedPart.builder().partNumber(number).eTag(response.eTag());
+          if (settings.checksumsWhenSupported()) {
+            part.checksumCRC32(response.checksumCRC32());
+          }
+          return new PartsInFlight.Uploaded(part.build(), buffer);
+        });
+  }
+
+  /** Completes an upload, create-only. */
+  void completeUpload(String key, String uploadId, List<CompletedPart> parts) throws IOException {
+    try {
+      createOnly.write(
+          url(key),
+          conditional ->
+              client.completeMultipartUpload(
+                  b -> {
+                    b.bucket(settings.bucket())
+                        .key(key)
+                        .uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(parts));
+                    if (conditional) {
+                      b.ifNoneMatch("*");
+                    }
+                  }));
+    } catch (SdkException e) {
+      throw errors.translate("completing the upload of", key, e);
+    }
+  }
+
+  /**
+   * Aborts an upload, retrying (the store may be restarting) until {@code deadlineNanos}; never
+   * throws. An upload it cannot abort is logged, and aborted by the next backup run.
+   */
+  void abortUpload(String key, String uploadId, long deadlineNanos) {
+    long backoffMs = 250;
+    while (true) {
+      try {
+        client.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId));
+        LOG.atInfo()
+            .addKeyValue("event", "upload_aborted")
+            .addKeyValue("key", key)
+            .log("multipart upload aborted; nothing of it is left in the bucket");
+        return;
+      } catch (AwsServiceException e) {
+        if (e.statusCode() == 404) {
+          return;
+        }
+        if (giveUp(key, uploadId, deadlineNanos, backoffMs, e)) {
+          return;
+        }
+      } catch (SdkException e) {
+        if (giveUp(key, uploadId, deadlineNanos, backoffMs, e)) {
+          return;
+        }
+      }
+      try {
+        Thread.sleep(backoffMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        giveUp(key, uploadId, 0, backoffMs, e);
+        return;
+      }
+      backoffMs = Math.min(5000, backoffMs * 2);
+    }
+  }
+
+  private boolean giveUp(
+      String key, String uploadId, long deadlineNanos, long backoffMs, Exception e) {
+    if (System.nanoTime() + backoffMs * 1_000_000 < deadlineNanos) {
+      return false;
+    }
+    LOG.atError()
+        .addKeyValue("event", "upload_abort_failed")
+        .addKeyValue("key", key)
+        .addKeyValue("upload_id", uploadId)
+        .addKeyValue("error", e.getMessage())
+        .log(
+            "could not abort a multipart upload; the next backup run aborts it (a bucket lifecycle"
+                + " rule AbortIncompleteMultipartUpload also removes it)");
+    return true;
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A request whose SDK errors become IOExceptions. */
+  private <T> T call(String action, String key, java.util.function.Supplier<T> request)
+      throws IOException {
+    try {
+      return request.get();
+    } catch (SdkException e) {
+      throw errors.translate(action, key, e);
+    }
+  }
+}
