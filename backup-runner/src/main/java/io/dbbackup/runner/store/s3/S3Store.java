@@ -60,7 +60,9 @@ public final class S3Store implements BackupStore {
    */
   @Override
   public void checkWritable() throws IOException {
-    String probe = keys.state(".write-test-" + HexFormat.of().formatHex(RANDOM.generateSeed(4)));
+    byte[] suffix = new byte[4];
+    RANDOM.nextBytes(suffix);
+    String probe = keys.state(".write-test-" + HexFormat.of().formatHex(suffix));
     uploads.putReplacing(probe, new byte[0]);
     requests.delete(probe);
     abortUploads(keys.rootPrefix(), "abandoned by an earlier run");
