@@ -59,7 +59,21 @@ public final class ConfigLoader {
   static DatabaseBackup parse(Path file, String yaml) {
     DatabaseBackup resource;
     try {
-      resource = YAML.readValue(yaml, DatabaseBackup.class);
+      // kind and apiVersion are checked on the raw document: CustomResource keeps its own.
+      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(yaml);
+      if (tree == null || !tree.isObject()) {
+        throw invalid(file + ": expected a DatabaseBackup resource (a YAML mapping)");
+      }
+      String kind = tree.path("kind").asText(null);
+      if (!"DatabaseBackup".equals(kind)) {
+        throw invalid(file + ": kind: expected DatabaseBackup, got " + quote(kind));
+      }
+      String apiVersion = tree.path("apiVersion").asText(null);
+      if (!API_VERSION.equals(apiVersion)) {
+        throw invalid(
+            file + ": apiVersion: expected " + API_VERSION + ", got " + quote(apiVersion));
+      }
+      resource = YAML.treeToValue(tree, DatabaseBackup.class);
     } catch (UnrecognizedPropertyException e) {
       throw invalid(
           file
