@@ -246,11 +246,16 @@ class BackupFailureIT {
         new RunListener() {
           @Override
           public void dumpStarted(long pid) {
-            try {
-              Thread.sleep(3000);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
+            // Stall the data path until the deadline has stopped pg_dumpall (at most 30 s).
+            ProcessHandle.of(pid)
+                .ifPresent(
+                    p -> {
+                      try {
+                        p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                      } catch (Exception e) {
+                        throw new IllegalStateException("pg_dumpall was not stopped", e);
+                      }
+                    });
           }
         };
     BackupFixture.Result result;
@@ -258,10 +263,12 @@ class BackupFailureIT {
     try (LogCapture logs = LogCapture.open()) {
       result =
           fixture.backup(
-              BackupFixture.testSettings().withListener(stall).withTimeout(Duration.ofSeconds(1)));
+              BackupFixture.testSettings().withListener(stall).withTimeout(Duration.ofSeconds(4)));
       progress = logs.events("progress");
     }
     assertThat(result.exitCode()).isEqualTo(ExitCode.TIMEOUT.code());
+    assertThat(pg.psql("postgres", "SELECT error_message FROM dbbackup.backup_history"))
+        .contains("exceeded spec.timeoutMinutes");
     // Progress lines keep coming while the dump is stalled (every 200 ms in tests, 10 s by
     // default).
     assertThat(progress.size()).isGreaterThanOrEqualTo(5);
