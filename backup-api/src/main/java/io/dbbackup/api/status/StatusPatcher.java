@@ -1,6 +1,6 @@
 package io.dbbackup.api.status;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,9 +16,10 @@ import java.util.function.Consumer;
 
 /**
  * Writes one writer's part of a DatabaseBackup status: re-reads the resource, applies a mutator to
- * a copy of its status, and sends a JSON merge patch holding {@code metadata.resourceVersion} and
- * only that writer's fields to the status subresource. On 409 Conflict it re-reads and retries
- * (bounded, with a short jittered backoff), so a concurrent writer's fields are never overwritten.
+ * a copy of its status, and sends a patch to the status subresource that holds the {@code
+ * metadata.resourceVersion} it read and only that writer's fields ({@link StatusPatch}). On 409
+ * Conflict it re-reads and retries (bounded, with a short jittered backoff), so a concurrent
+ * writer's fields are never overwritten.
  *
  * <p>Used by the controller ({@link StatusPart#CONTROLLER}) and the runner ({@link
  * StatusPart#RUNNER}, typically with {@link RunnerStatus#record}). Thread-safe.
@@ -64,14 +65,14 @@ public final class StatusPatcher {
         throw new KubernetesClientException(
             "DatabaseBackup " + namespace + "/" + name + " not found", 404, null);
       }
-      Optional<ObjectNode> patch = StatusMergePatch.compute(fresh, part, mutator, clock.instant());
+      Optional<ArrayNode> patch = StatusPatch.compute(fresh, part, mutator, clock.instant());
       if (patch.isEmpty()) {
         return fresh;
       }
       try {
         return resource
             .subresource("status")
-            .patch(PatchContext.of(PatchType.JSON_MERGE), patch.get().toString());
+            .patch(PatchContext.of(PatchType.JSON), patch.get().toString());
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= maxAttempts) {
           throw e;

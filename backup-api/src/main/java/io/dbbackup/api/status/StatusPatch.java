@@ -16,57 +16,84 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Builds the JSON merge patch (RFC 7386) that carries one writer's part of a status and nothing
- * else. Pure: no I/O, so both writers' behaviour is unit-testable.
+ * Builds the JSON Patch (RFC 6902) that carries one writer's part of a status and nothing else.
+ * Pure: no I/O, so both writers' behaviour is unit-testable.
+ *
+ * <p>A JSON Patch rather than a merge patch: both replace exactly the fields named, but fabric8's
+ * mock API server (the test cluster) merges lists in a merge patch instead of replacing them, which
+ * would duplicate conditions. The first operation replaces {@code metadata.resourceVersion} with
+ * the value read, which the API server treats as a precondition (409 Conflict on mismatch).
  */
-public final class StatusMergePatch {
+public final class StatusPatch {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private StatusMergePatch() {}
+  private StatusPatch() {}
 
   /**
    * Applies {@code mutator} to a copy of {@code fresh}'s status and returns the patch that moves
    * the stored resource to the result, restricted to {@code part}.
    *
-   * <p>The patch holds {@code metadata.resourceVersion} of {@code fresh} (so the API server refuses
-   * it with 409 Conflict when someone wrote in between), the owned fields that changed (a field the
-   * mutator cleared is sent as {@code null}, which deletes it), and, when an owned condition
-   * changed, the whole {@code conditions} list: {@code fresh}'s list with only the owned types
-   * replaced. {@code lastTransitionTime} is kept when a condition's status did not change and set
-   * to {@code now} when it did. Changes the mutator makes outside {@code part} are ignored.
+   * <p>The patch replaces {@code metadata.resourceVersion} with {@code fresh}'s (so the API server
+   * refuses it with 409 Conflict when someone wrote in between), sets each owned field that changed
+   * (removes one the mutator cleared), and, when an owned condition changed, sets the whole {@code
+   * conditions} list: {@code fresh}'s list with only the owned types replaced. {@code
+   * lastTransitionTime} is kept when a condition's status did not change and set to {@code now}
+   * when it did. Changes the mutator makes outside {@code part} are ignored.
    *
-   * @return the patch, or empty when nothing owned by {@code part} changed
+   * @return the patch operations, or empty when nothing owned by {@code part} changed
    */
-  public static Optional<ObjectNode> compute(
+  public static Optional<ArrayNode> compute(
       DatabaseBackup fresh, StatusPart part, Consumer<DatabaseBackupStatus> mutator, Instant now) {
-    DatabaseBackupStatus before =
-        fresh.getStatus() == null ? new DatabaseBackupStatus() : fresh.getStatus();
+    boolean hasStatus = fresh.getStatus() != null;
+    DatabaseBackupStatus before = hasStatus ? fresh.getStatus() : new DatabaseBackupStatus();
     DatabaseBackupStatus after = copy(before);
     mutator.accept(after);
 
     JsonNode beforeTree = MAPPER.valueToTree(before);
     JsonNode afterTree = MAPPER.valueToTree(after);
-    ObjectNode status = MAPPER.createObjectNode();
+    ObjectNode changed = MAPPER.createObjectNode();
     for (String field : part.fields()) {
       JsonNode was = beforeTree.get(field);
       JsonNode is = afterTree.get(field);
-      if (!Objects.equals(was, is)) {
-        status.set(field, is == null ? NullNode.getInstance() : is);
+      boolean clearedEmptyList = is == null && was != null && was.isArray() && was.isEmpty();
+      if (!Objects.equals(was, is) && !clearedEmptyList) {
+        changed.set(field, is == null ? NullNode.getInstance() : is);
       }
     }
     List<Condition> merged =
         mergeConditions(before.getConditions(), after.getConditions(), part, now);
     ArrayNode mergedTree = MAPPER.valueToTree(merged);
     if (!mergedTree.equals(MAPPER.valueToTree(nonNull(before.getConditions())))) {
-      status.set("conditions", mergedTree);
+      changed.set("conditions", mergedTree);
     }
-    if (status.isEmpty()) {
+    if (changed.isEmpty()) {
       return Optional.empty();
     }
-    ObjectNode patch = MAPPER.createObjectNode();
-    patch.putObject("metadata").put("resourceVersion", fresh.getMetadata().getResourceVersion());
-    patch.set("status", status);
-    return Optional.of(patch);
+    ArrayNode ops = MAPPER.createArrayNode();
+    ops.addObject()
+        .put("op", "replace")
+        .put("path", "/metadata/resourceVersion")
+        .put("value", fresh.getMetadata().getResourceVersion());
+    if (!hasStatus) {
+      ObjectNode status = MAPPER.createObjectNode();
+      changed.properties().stream()
+          .filter(e -> !e.getValue().isNull())
+          .forEach(e -> status.set(e.getKey(), e.getValue()));
+      ops.addObject().put("op", "add").put("path", "/status").set("value", status);
+      return Optional.of(ops);
+    }
+    changed
+        .properties()
+        .forEach(
+            e -> {
+              ObjectNode op = ops.addObject();
+              if (e.getValue().isNull()) {
+                op.put("op", "remove").put("path", "/status/" + e.getKey());
+              } else {
+                op.put("op", "add").put("path", "/status/" + e.getKey()).set("value", e.getValue());
+              }
+            });
+    return Optional.of(ops);
   }
 
   /** A deep copy of a status (a JSON round trip), never null. */
