@@ -2,11 +2,8 @@ package io.dbbackup.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.api.status.Conditions;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
-import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.dbbackup.controller.dependent.RunnerContract;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -15,67 +12,14 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** apply, change and suspend a DatabaseBackup; the children and the status follow. */
-class DatabaseBackupControllerIT {
-  static final String NS = "shop";
-  static MockCluster cluster;
-  static KubernetesClient client;
-  static BackupOperator operator;
-
-  @BeforeAll
-  static void start() {
-    cluster = new MockCluster();
-    client = cluster.client();
-    cluster.secret(NS, "pg-backup", Map.of("password", "s3cret"));
-    cluster.secret(NS, "s3-creds", Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"));
-    cluster.secret(NS, "backup-pubkeys", Map.of("ops.asc", "-----BEGIN PGP PUBLIC KEY BLOCK-----"));
-    operator = new BackupOperator(cluster.newClient(), TestConfig.config(), Clock.systemUTC());
-    operator.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    operator.close();
-    cluster.close();
-  }
-
-  static DatabaseBackup backup(String name) {
-    return client.resources(DatabaseBackup.class).inNamespace(NS).withName(name).get();
-  }
-
-  static CronJob cronJob(String name) {
-    return client.batch().v1().cronjobs().inNamespace(NS).withName(name + "-backup").get();
-  }
-
-  static Condition ready(DatabaseBackup b) {
-    return Conditions.find(b.getStatus().getConditions(), DatabaseBackupStatus.CONDITION_READY)
-        .orElseThrow();
-  }
-
-  static void awaitReady(String name, String status) {
-    TestConfig.eventually()
-        .untilAsserted(
-            () -> {
-              DatabaseBackup b = backup(name);
-              assertThat(b.getStatus()).isNotNull();
-              assertThat(ready(b).getStatus()).isEqualTo(status);
-              assertThat(b.getStatus().getObservedGeneration())
-                  .isEqualTo(b.getMetadata().getGeneration());
-            });
-  }
-
+class DatabaseBackupControllerIT extends ControllerTestBase {
   @Test
   void appliedBackupGetsCronJobConfigMapAndRunnerRbac() {
     DatabaseBackup created = cluster.create(Fixtures.volumeBackup(NS, "orders-db"));
@@ -265,9 +209,5 @@ class DatabaseBackupControllerIT {
               assertThat(ready(b).getReason()).isEqualTo("Suspended");
               assertThat(b.getStatus().getNextScheduleTime()).isNull();
             });
-  }
-
-  static Set<String> unused() {
-    return Set.of();
   }
 }
