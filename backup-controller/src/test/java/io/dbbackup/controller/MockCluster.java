@@ -4,10 +4,12 @@ import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 
 /**
  * fabric8's mock API server in CRUD mode with the generated CRDs (from {@code crds/}) created in
@@ -29,12 +32,14 @@ public final class MockCluster implements AutoCloseable {
   private final KubernetesClient client;
 
   public MockCluster() {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    // CRUD for everything, except the few requests a test sets an expectation for.
     server =
         new KubernetesMockServer(
             new Context(),
             new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(List.of()),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
             false);
     server.init();
     client = server.createClient();
@@ -46,6 +51,32 @@ public final class MockCluster implements AutoCloseable {
         throw new IllegalStateException("cannot read " + CRDS.resolve(crd), e);
       }
     }
+  }
+
+  /**
+   * Answers the permission check JOSDK makes before leader election (a SelfSubjectRulesReview,
+   * which the CRUD mock does not implement) with the rights the Helm chart grants on Leases.
+   */
+  public void allowLeaderElection() {
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                .withNewMetadata()
+                .endMetadata()
+                .withNewStatus()
+                .withIncomplete(false)
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "create", "update")
+                .endResourceRule()
+                .endStatus()
+                .build())
+        .always();
   }
 
   public KubernetesClient client() {
