@@ -31,7 +31,12 @@ public final class MockCluster implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
+  /** Keeps a strong reference: JUL forgets the level of a logger nobody holds. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   public MockCluster() {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING); // one line per request otherwise
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     // CRUD for everything, except the few requests a test sets an expectation for.
     server =
