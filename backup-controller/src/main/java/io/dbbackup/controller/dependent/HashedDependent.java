@@ -63,7 +63,8 @@ public abstract class HashedDependent<R extends HasMetadata>
     return annotations == null ? null : annotations.get(BackupNames.DESIRED_HASH_ANNOTATION);
   }
 
-  static String hash(HasMetadata child) {
+  /** The hash of a child's JSON, as put into its annotation before the child is sent. */
+  public static String hash(HasMetadata child) {
     try {
       byte[] json = JSON.writeValueAsBytes(child);
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
