@@ -8,6 +8,7 @@ import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -42,8 +43,17 @@ abstract class ControllerTestBase {
     return client.resources(DatabaseBackup.class).inNamespace(NS).withName(name).get();
   }
 
+  /** A user's edit: retried on 409 Conflict, as kubectl users do when status writes race them. */
   static DatabaseBackup edit(String name, UnaryOperator<DatabaseBackup> change) {
-    return client.resources(DatabaseBackup.class).inNamespace(NS).withName(name).edit(change);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(DatabaseBackup.class).inNamespace(NS).withName(name).edit(change);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   static CronJob cronJob(String name) {

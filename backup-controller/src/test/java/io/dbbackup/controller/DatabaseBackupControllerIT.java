@@ -159,17 +159,14 @@ class DatabaseBackupControllerIT extends ControllerTestBase {
   void specChangeUpdatesTheCronJobAndObservedGeneration() {
     cluster.create(Fixtures.volumeBackup(NS, "change-db"));
     awaitReady("change-db", "True");
-    client
-        .resources(DatabaseBackup.class)
-        .inNamespace(NS)
-        .withName("change-db")
-        .edit(
-            b -> {
-              b.getSpec().setSchedule("15 3 * * 1");
-              b.getSpec().setTimeZone(null);
-              b.getSpec().setRetries(5);
-              return b;
-            });
+    edit(
+        "change-db",
+        b -> {
+          b.getSpec().setSchedule("15 3 * * 1");
+          b.getSpec().setTimeZone(null);
+          b.getSpec().setRetries(5);
+          return b;
+        });
     TestConfig.eventually()
         .untilAsserted(
             () -> {
@@ -192,15 +189,12 @@ class DatabaseBackupControllerIT extends ControllerTestBase {
     cluster.create(Fixtures.volumeBackup(NS, "pause-db"));
     awaitReady("pause-db", "True");
     assertThat(backup("pause-db").getStatus().getNextScheduleTime()).isNotNull();
-    client
-        .resources(DatabaseBackup.class)
-        .inNamespace(NS)
-        .withName("pause-db")
-        .edit(
-            b -> {
-              b.getSpec().setSuspend(true);
-              return b;
-            });
+    edit(
+        "pause-db",
+        b -> {
+          b.getSpec().setSuspend(true);
+          return b;
+        });
     TestConfig.eventually()
         .untilAsserted(
             () -> {
