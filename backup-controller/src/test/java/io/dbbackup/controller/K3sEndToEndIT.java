@@ -114,7 +114,7 @@ class K3sEndToEndIT {
 
   static void deployPostgres() {
     Map<String, String> labels = Map.of("app", "pg");
-    cluster().secret(NS, "pg-backup", Map.of("password", "e2e-password"));
+    secret("pg-backup", Map.of("password", "e2e-password"));
     client
         .apps()
         .deployments()
@@ -191,27 +191,18 @@ class K3sEndToEndIT {
     client.apps().deployments().inNamespace(NS).withName("pg").waitUntilReady(3, TimeUnit.MINUTES);
   }
 
-  /** Secret creation through the same helper the mock-server tests use. */
-  static SecretWriter cluster() {
-    return new SecretWriter();
-  }
-
-  /** Writes Secrets into the k3s cluster. */
-  static final class SecretWriter {
-    void secret(String namespace, String name, Map<String, String> data) {
-      client
-          .secrets()
-          .inNamespace(namespace)
-          .resource(
-              new io.fabric8.kubernetes.api.model.SecretBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .withNamespace(namespace)
-                  .endMetadata()
-                  .withStringData(data)
-                  .build())
-          .create();
-    }
+  static void secret(String name, Map<String, String> data) {
+    client
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .withStringData(data)
+                .build())
+        .create();
   }
 
   static DatabaseBackup e2eBackup(String name) {
