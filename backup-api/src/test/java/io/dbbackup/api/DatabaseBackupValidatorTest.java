@@ -74,6 +74,7 @@ class DatabaseBackupValidatorTest {
           retries: -1                          | spec.retries          | must be 0 or more
           encryption: {}                       | spec.encryption       | set exactly one of publicKeysSecretRef
           history: {schema: "Drop Table"}      | spec.history.schema   | must be a lower-case SQL identifier
+          verification: {mode: restore}        | spec.verification.mode | restore is not supported
           """)
   void refusesBadSpecsNamingTheField(String line, String field, String message) {
     DatabaseBackup backup = parse(BASE + "  " + line + "\n");
@@ -94,6 +95,15 @@ class DatabaseBackupValidatorTest {
     assertThat(DatabaseBackupValidator.validate(none))
         .extracting(Violation::field)
         .containsExactly("spec.storage");
+  }
+
+  @Test
+  void refusesSelectingDatabasesUntilPerDatabaseDumpsExist() {
+    DatabaseBackup backup =
+        parse(VALID.replace("    user: backup\n", "    user: backup\n    databases: [shop]\n"));
+    assertThat(DatabaseBackupValidator.validate(backup))
+        .extracting(Violation::field)
+        .containsExactly("spec.database.databases");
   }
 
   @Test

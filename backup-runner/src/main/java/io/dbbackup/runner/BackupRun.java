@@ -57,7 +57,7 @@ public final class BackupRun {
             .backupId(id.value())
             .resource(config.namespace(), config.name())
             .type(spec.getType().name().toLowerCase(Locale.ROOT))
-            .startedAt(id.startTime())
+            .startedAt(start)
             .compression(compressionLabel(compressor))
             .encryption("none")
             .location(store.location(id))

@@ -14,4 +14,28 @@ public interface RunListener {
   default void recorded(RunRecord record) {}
 
   RunListener NONE = new RunListener() {};
+
+  /** Both listeners, {@code this} first. */
+  default RunListener andThen(RunListener next) {
+    RunListener first = this;
+    return new RunListener() {
+      @Override
+      public void phase(String phase) {
+        first.phase(phase);
+        next.phase(phase);
+      }
+
+      @Override
+      public void dumpStarted(long pid) {
+        first.dumpStarted(pid);
+        next.dumpStarted(pid);
+      }
+
+      @Override
+      public void recorded(RunRecord record) {
+        first.recorded(record);
+        next.recorded(record);
+      }
+    };
+  }
 }

@@ -97,6 +97,11 @@ public final class PostgresCluster implements AutoCloseable {
     return dataDir;
   }
 
+  /** The Unix socket directory; local connections are trusted (as the OS owner's would be). */
+  public Path socketDir() {
+    return baseDir;
+  }
+
   public Path serverLog() {
     return baseDir.resolve("server.log");
   }

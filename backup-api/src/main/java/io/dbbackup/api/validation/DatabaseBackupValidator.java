@@ -18,7 +18,6 @@ import io.dbbackup.api.v1alpha1.VolumeStorageSpec;
 import io.dbbackup.api.v1alpha1.WindowSpec;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -175,16 +174,11 @@ public final class DatabaseBackupValidator {
             "must be at least 1, got " + retry.getInitialIntervalSeconds());
       }
     }
-    if (db.getDatabases() != null) {
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < db.getDatabases().size(); i++) {
-        String name = db.getDatabases().get(i);
-        if (isBlank(name)) {
-          add("spec.database.databases[" + i + "]", "must not be empty");
-        } else if (!seen.add(name)) {
-          add("spec.database.databases[" + i + "]", "\"" + name + "\" is listed twice");
-        }
-      }
+    if (db.getDatabases() != null && !db.getDatabases().isEmpty()) {
+      add(
+          "spec.database.databases",
+          "selecting databases is not supported by this version; leave it empty to dump the"
+              + " whole cluster with pg_dumpall");
     }
   }
 

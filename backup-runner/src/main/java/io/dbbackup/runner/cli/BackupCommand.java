@@ -4,11 +4,15 @@ import io.dbbackup.runner.BackupRun;
 import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.status.KubernetesStatusReporter;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Stores;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code backup}: one verified, retained, recorded pg_dumpall backup. */
 @Command(
@@ -17,6 +21,13 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true)
 public final class BackupCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
+
+  @Option(
+      names = "--report-status",
+      description =
+          "Write each run into the DatabaseBackup's status in the cluster (in-cluster config or"
+              + " the current kubeconfig); the job name comes from DBBACKUP_JOB_NAME.")
+  boolean reportStatus;
 
   private final RunSettings settings;
 
@@ -27,10 +38,27 @@ public final class BackupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BackupConfig config = options.load();
+    KubernetesClient client = reportStatus ? new KubernetesClientBuilder().build() : null;
     try (BackupStore store = Stores.open(config)) {
-      BackupRun.Outcome outcome =
-          new BackupRun(config, store, settings, PgTools.locate()).execute();
-      return outcome.exitCode().code();
+      RunSettings run = settings;
+      if (client != null) {
+        run =
+            settings.withListener(
+                settings
+                    .listener()
+                    .andThen(
+                        new KubernetesStatusReporter(
+                            client,
+                            config.namespace(),
+                            config.name(),
+                            System.getenv("DBBACKUP_JOB_NAME"),
+                            settings.clock())));
+      }
+      return new BackupRun(config, store, run, PgTools.locate()).execute().exitCode().code();
+    } finally {
+      if (client != null) {
+        client.close();
+      }
     }
   }
 }

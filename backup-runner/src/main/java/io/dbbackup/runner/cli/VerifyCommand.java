@@ -47,11 +47,7 @@ public final class VerifyCommand implements Callable<Integer> {
                               + " in "
                               + config.qualifiedName()
                               + " (see `backup-runner list`)"));
-      Compressor compressor =
-          Compressor.of(
-              io.dbbackup.api.v1alpha1.CompressionAlgorithm.valueOf(
-                  m.compression().algorithm().toUpperCase(java.util.Locale.ROOT)),
-              m.compression().level());
+      Compressor compressor = Compressor.of(m.compression());
       BackupVerifier.Result r =
           new BackupVerifier(store, Duration.ofSeconds(10))
               .verify(

@@ -18,6 +18,13 @@ public interface Compressor {
   /** Returns a stream of the plain bytes of {@code source}. */
   InputStream decompress(InputStream source) throws IOException;
 
+  /** The compressor a stored backup was written with, from its manifest. */
+  static Compressor of(io.dbbackup.runner.store.Manifest.Compression compression) {
+    return of(
+        CompressionAlgorithm.valueOf(compression.algorithm().toUpperCase(java.util.Locale.ROOT)),
+        compression.level());
+  }
+
   /** The compressor for a resource's settings. */
   static Compressor of(CompressionAlgorithm algorithm, Integer level) {
     return switch (algorithm) {

@@ -21,12 +21,16 @@ public final class TransferProgress implements AutoCloseable {
 
   public TransferProgress(String phase, Duration interval) {
     this.phase = phase;
+    java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
     this.reporter =
         Thread.ofPlatform()
             .daemon()
             .name("progress-" + phase)
             .start(
                 () -> {
+                  if (context != null) {
+                    org.slf4j.MDC.setContextMap(context);
+                  }
                   try {
                     while (true) {
                       Thread.sleep(interval);

@@ -37,7 +37,8 @@ public record Catalog(List<Manifest> backups, List<BackupId> incomplete) {
         incomplete.add(id);
       }
     }
-    backups.sort(Comparator.comparing(Manifest::id).reversed());
+    // Newest first by the precise start time: ids have one-second resolution.
+    backups.sort(Comparator.comparing(Manifest::startTime).thenComparing(Manifest::id).reversed());
     return new Catalog(List.copyOf(backups), List.copyOf(incomplete));
   }
 

@@ -1,0 +1,44 @@
+package io.dbbackup.api.status;
+
+import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The two writers of a DatabaseBackup's status and the fields each owns. A writer patches only its
+ * own fields and condition types, so neither overwrites the other with a stale value.
+ */
+public enum StatusPart {
+  /** The controller: readiness of the resource and the schedule as the cluster sees it. */
+  CONTROLLER(
+      List.of("observedGeneration", "nextScheduleTime", "lastScheduleTime"),
+      Set.of(DatabaseBackupStatus.CONDITION_READY)),
+
+  /** The runner (and the controller on the runner's behalf when a Job died without reporting). */
+  RUNNER(
+      List.of("lastBackup", "lastSuccessfulBackup", "recentBackups"),
+      Set.of(DatabaseBackupStatus.CONDITION_LAST_BACKUP_SUCCEEDED));
+
+  private final List<String> fields;
+  private final Set<String> conditionTypes;
+
+  StatusPart(List<String> fields, Set<String> conditionTypes) {
+    this.fields = fields;
+    this.conditionTypes = conditionTypes;
+  }
+
+  /** The JSON names of the status fields this writer owns (conditions excluded). */
+  public List<String> fields() {
+    return fields;
+  }
+
+  /** The condition types this writer owns. */
+  public Set<String> conditionTypes() {
+    return conditionTypes;
+  }
+
+  /** Whether this writer owns conditions of {@code type}. */
+  public boolean ownsCondition(String type) {
+    return conditionTypes.contains(type);
+  }
+}

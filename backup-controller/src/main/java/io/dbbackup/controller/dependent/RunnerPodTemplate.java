@@ -1,0 +1,155 @@
+package io.dbbackup.controller.dependent;
+
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
+import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
+import io.dbbackup.api.v1alpha1.VolumeStorageSpec;
+import io.dbbackup.controller.BackupNames;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The runner pod: the fixed runner contract, Pod Security Standard "restricted", the config, each
+ * referenced Secret read-only, the backup volume, and the seed's resource limits.
+ */
+public final class RunnerPodTemplate {
+  /** BATCH-101 section 8: memory limit 1Gi, cpu limit 500m; memory request = limit. */
+  static final ResourceRequirements DEFAULT_RESOURCES =
+      new ResourceRequirementsBuilder()
+          .addToRequests("cpu", new Quantity("100m"))
+          .addToRequests("memory", new Quantity("1Gi"))
+          .addToLimits("cpu", new Quantity("500m"))
+          .addToLimits("memory", new Quantity("1Gi"))
+          .build();
+
+  static final String CONFIG_VOLUME = "config";
+  static final String TMP_VOLUME = "tmp";
+  static final String STORAGE_VOLUME = "backup-storage";
+
+  private RunnerPodTemplate() {}
+
+  /**
+   * The pod template for {@code backup}, running {@code defaultImage} unless the spec names one.
+   */
+  public static PodTemplateSpec build(DatabaseBackup backup, String defaultImage) {
+    List<Volume> volumes = new ArrayList<>();
+    List<VolumeMount> mounts = new ArrayList<>();
+    volumes.add(
+        new VolumeBuilder()
+            .withName(CONFIG_VOLUME)
+            .withNewConfigMap()
+            .withName(BackupNames.configMap(backup))
+            .withDefaultMode(0444)
+            .endConfigMap()
+            .build());
+    mounts.add(mount(CONFIG_VOLUME, RunnerContract.CONFIG_DIR));
+    volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
+    mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
+    SecretMounts.add(backup.getSpec(), volumes, mounts);
+    VolumeStorageSpec storage = backup.getSpec().getStorage().getVolume();
+    if (storage != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(STORAGE_VOLUME)
+              .withNewPersistentVolumeClaim()
+              .withClaimName(storage.getClaimName())
+              .endPersistentVolumeClaim()
+              .build());
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(STORAGE_VOLUME)
+              .withMountPath(storage.getPath())
+              .build());
+    }
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .withLabels(BackupNames.labels(backup))
+        .endMetadata()
+        .withNewSpec()
+        .withServiceAccountName(BackupNames.runner(backup))
+        .withAutomountServiceAccountToken(true)
+        .withRestartPolicy("Never")
+        .withEnableServiceLinks(false)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RunnerContract.RUNNER_UID)
+        .withRunAsGroup(RunnerContract.RUNNER_UID)
+        .withFsGroup(RunnerContract.RUNNER_UID)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .endSecurityContext()
+        .withContainers(container(backup.getSpec(), defaultImage, mounts))
+        .withVolumes(volumes)
+        .endSpec()
+        .build();
+  }
+
+  private static Container container(
+      DatabaseBackupSpec spec, String defaultImage, List<VolumeMount> mounts) {
+    String image =
+        spec.getRunner() != null
+                && spec.getRunner().getImage() != null
+                && !spec.getRunner().getImage().isBlank()
+            ? spec.getRunner().getImage()
+            : defaultImage;
+    ResourceRequirements resources =
+        spec.getRunner() != null && spec.getRunner().getResources() != null
+            ? spec.getRunner().getResources()
+            : DEFAULT_RESOURCES;
+    return new ContainerBuilder()
+        .withName(RunnerContract.CONTAINER_NAME)
+        .withImage(image)
+        .withImagePullPolicy("IfNotPresent")
+        .withArgs(RunnerContract.ARGS)
+        .withEnv(
+            fieldRef(
+                RunnerContract.ENV_JOB_NAME,
+                "metadata.labels['" + RunnerContract.JOB_NAME_LABEL + "']"),
+            fieldRef(RunnerContract.ENV_POD_NAME, "metadata.name"))
+        .withResources(resources)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withNewCapabilities()
+        .withDrop("ALL")
+        .endCapabilities()
+        .endSecurityContext()
+        .withVolumeMounts(mounts)
+        .build();
+  }
+
+  private static EnvVar fieldRef(String name, String path) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath(path)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  static VolumeMount mount(String volume, String path) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
+  }
+
+  /** The defaults, for documentation and tests. */
+  public static Map<String, Quantity> defaultLimits() {
+    return DEFAULT_RESOURCES.getLimits();
+  }
+}

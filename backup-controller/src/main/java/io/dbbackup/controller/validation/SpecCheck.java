@@ -1,0 +1,174 @@
+package io.dbbackup.controller.validation;
+
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
+import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
+import io.dbbackup.api.v1alpha1.DatabaseSpec;
+import io.dbbackup.api.v1alpha1.EncryptionSpec;
+import io.dbbackup.api.v1alpha1.SecretKeyRef;
+import io.dbbackup.api.v1alpha1.SecretRef;
+import io.dbbackup.api.validation.DatabaseBackupValidator;
+import io.dbbackup.api.validation.Violation;
+import io.dbbackup.controller.BackupNames;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What must hold before the controller touches a child: the shared validator's rules, the limits
+ * the cluster adds (name length, a claim for volume storage), and every referenced Secret (and key)
+ * present. Secrets are read with a plain GET (no list or watch of Secrets) and only their key names
+ * are looked at.
+ */
+public final class SpecCheck {
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  public static final String REASON_SECRET_NOT_FOUND = "SecretNotFound";
+
+  /** Why a resource cannot be reconciled: a condition reason and a message naming each field. */
+  public record Refusal(String reason, List<Violation> violations) {
+    public String message() {
+      return violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
+    }
+  }
+
+  private SpecCheck() {}
+
+  /** The refusal, or empty when the controller may create and update the children. */
+  public static Optional<Refusal> check(DatabaseBackup backup, KubernetesClient client) {
+    List<Violation> violations = new ArrayList<>(DatabaseBackupValidator.validate(backup));
+    violations.addAll(clusterLimits(backup));
+    if (!violations.isEmpty()) {
+      return Optional.of(new Refusal(REASON_INVALID_SPEC, violations));
+    }
+    List<Violation> missing = missingSecrets(backup, client);
+    return missing.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new Refusal(REASON_SECRET_NOT_FOUND, missing));
+  }
+
+  static List<Violation> clusterLimits(DatabaseBackup backup) {
+    List<Violation> violations = new ArrayList<>();
+    String name = backup.getMetadata().getName();
+    if (name != null && name.length() > BackupNames.MAX_NAME_LENGTH) {
+      violations.add(
+          new Violation(
+              "metadata.name",
+              "must be at most "
+                  + BackupNames.MAX_NAME_LENGTH
+                  + " characters so that the CronJob "
+                  + name
+                  + "-backup fits Kubernetes' 52-character limit"));
+    }
+    DatabaseBackupSpec spec = backup.getSpec();
+    if (spec != null
+        && spec.getStorage() != null
+        && spec.getStorage().getVolume() != null
+        && isBlank(spec.getStorage().getVolume().getClaimName())) {
+      violations.add(
+          new Violation(
+              "spec.storage.volume.claimName",
+              "must name a PersistentVolumeClaim when the backup runs in the cluster"));
+    }
+    return violations;
+  }
+
+  static List<Violation> missingSecrets(DatabaseBackup backup, KubernetesClient client) {
+    String namespace = backup.getMetadata().getNamespace();
+    Map<String, Optional<Secret>> read = new HashMap<>();
+    List<Violation> missing = new ArrayList<>();
+    DatabaseBackupSpec spec = backup.getSpec();
+    DatabaseSpec db = spec.getDatabase();
+    if (db != null) {
+      keyRef(
+          "spec.database.passwordSecretRef",
+          db.getPasswordSecretRef(),
+          read,
+          missing,
+          client,
+          namespace);
+    }
+    if (spec.getStorage().getS3() != null) {
+      ref(
+          "spec.storage.s3.credentialsSecretRef",
+          spec.getStorage().getS3().getCredentialsSecretRef(),
+          read,
+          missing,
+          client,
+          namespace);
+    }
+    EncryptionSpec encryption = spec.getEncryption();
+    if (encryption != null) {
+      ref(
+          "spec.encryption.publicKeysSecretRef",
+          encryption.getPublicKeysSecretRef(),
+          read,
+          missing,
+          client,
+          namespace);
+      keyRef(
+          "spec.encryption.passphraseSecretRef",
+          encryption.getPassphraseSecretRef(),
+          read,
+          missing,
+          client,
+          namespace);
+    }
+    return missing;
+  }
+
+  private static void ref(
+      String field,
+      SecretRef ref,
+      Map<String, Optional<Secret>> read,
+      List<Violation> missing,
+      KubernetesClient client,
+      String namespace) {
+    if (ref != null && secret(ref.getName(), read, client, namespace).isEmpty()) {
+      missing.add(notFound(field, ref.getName(), namespace));
+    }
+  }
+
+  private static void keyRef(
+      String field,
+      SecretKeyRef ref,
+      Map<String, Optional<Secret>> read,
+      List<Violation> missing,
+      KubernetesClient client,
+      String namespace) {
+    if (ref == null) {
+      return;
+    }
+    Optional<Secret> secret = secret(ref.getName(), read, client, namespace);
+    if (secret.isEmpty()) {
+      missing.add(notFound(field, ref.getName(), namespace));
+    } else if (!hasKey(secret.get(), ref.getKey())) {
+      missing.add(
+          new Violation(
+              field + ".key", "Secret " + ref.getName() + " has no key \"" + ref.getKey() + "\""));
+    }
+  }
+
+  private static Optional<Secret> secret(
+      String name, Map<String, Optional<Secret>> read, KubernetesClient client, String namespace) {
+    return read.computeIfAbsent(
+        name, n -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(n).get()));
+  }
+
+  private static boolean hasKey(Secret secret, String key) {
+    return (secret.getData() != null && secret.getData().containsKey(key))
+        || (secret.getStringData() != null && secret.getStringData().containsKey(key));
+  }
+
+  private static Violation notFound(String field, String name, String namespace) {
+    return new Violation(
+        field + ".name", "Secret " + name + " not found in namespace " + namespace);
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+}

@@ -1,0 +1,90 @@
+package io.dbbackup.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbbackup.api.v1alpha1.EncryptionSpec;
+import io.dbbackup.api.v1alpha1.SecretKeyRef;
+import io.dbbackup.controller.dependent.BackupCronJobDependent;
+import io.dbbackup.controller.dependent.RunnerPodTemplate;
+import io.dbbackup.controller.dependent.SecretMounts;
+import io.fabric8.kubernetes.api.model.Volume;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RunnerPodTemplateTest {
+
+  @Test
+  void keyReferencesToOneSecretShareAVolumeWithOnlyThoseKeys() {
+    var backup = Fixtures.volumeBackup("shop", "db");
+    EncryptionSpec encryption = new EncryptionSpec();
+    encryption.setPassphraseSecretRef(new SecretKeyRef("pg-backup", "passphrase"));
+    backup.getSpec().setEncryption(encryption);
+    assertThat(SecretMounts.referenced(backup.getSpec()))
+        .containsExactly(java.util.Map.entry("pg-backup", Set.of("passphrase", "password")));
+    var pod = RunnerPodTemplate.build(backup, "img").getSpec();
+    Volume secret =
+        pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+    assertThat(secret.getSecret().getItems())
+        .extracting("key")
+        .containsExactly("passphrase", "password");
+  }
+
+  @Test
+  void aWholeSecretReferenceWinsOverAKeyReference() {
+    var backup = Fixtures.s3Backup("shop", "db");
+    backup.getSpec().getStorage().getS3().getCredentialsSecretRef().setName("pg-backup");
+    assertThat(SecretMounts.referenced(backup.getSpec()).get("pg-backup")).isEmpty();
+  }
+
+  @Test
+  void dottedSecretNamesGetAValidVolumeName() {
+    var backup = Fixtures.volumeBackup("shop", "db");
+    backup.getSpec().getDatabase().getPasswordSecretRef().setName("pg.backup.credentials");
+    var pod = RunnerPodTemplate.build(backup, "img").getSpec();
+    Volume secret =
+        pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+    assertThat(secret.getName())
+        .matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        .hasSizeLessThanOrEqualTo(63);
+    assertThat(pod.getContainers().getFirst().getVolumeMounts())
+        .anySatisfy(
+            m ->
+                assertThat(m.getMountPath())
+                    .isEqualTo("/var/run/dbbackup/secrets/pg.backup.credentials"));
+  }
+
+  @Test
+  void theCronJobRetriesNothingAnExitCodeSaysIsHopeless() {
+    var job =
+        new TestableCronJob()
+            .desiredFor(Fixtures.volumeBackup("shop", "db"))
+            .getSpec()
+            .getJobTemplate()
+            .getSpec();
+    var rules = job.getPodFailurePolicy().getRules();
+    assertThat(rules).extracting("action").containsExactly("Ignore", "FailJob");
+    assertThat(rules.get(1).getOnExitCodes().getValues()).containsExactly(2, 8, 9, 10);
+  }
+
+  @Test
+  void noSecretEverTravelsInArgsOrEnv() {
+    var backup = Fixtures.s3Backup("shop", "db");
+    var container = RunnerPodTemplate.build(backup, "img").getSpec().getContainers().getFirst();
+    assertThat(container.getEnv()).allSatisfy(e -> assertThat(e.getValue()).isNull());
+    assertThat(container.getEnvFrom()).isEmpty();
+    assertThat(String.join(" ", container.getArgs()))
+        .doesNotContain("pg-backup", "s3-creds", "password");
+  }
+
+  /** Exposes the CronJob a spec yields. */
+  static final class TestableCronJob extends BackupCronJobDependent {
+    TestableCronJob() {
+      super("img");
+    }
+
+    io.fabric8.kubernetes.api.model.batch.v1.CronJob desiredFor(
+        io.dbbackup.api.v1alpha1.DatabaseBackup b) {
+      return build(b);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.dbbackup.runner.status;
+
+import io.dbbackup.api.status.RunnerStatus;
+import io.dbbackup.api.status.StatusPart;
+import io.dbbackup.api.status.StatusPatcher;
+import io.dbbackup.runner.RunListener;
+import io.dbbackup.runner.history.RunRecord;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code --report-status}: writes each run record into the resource's status — the runner's part
+ * only (lastBackup, recentBackups, lastSuccessfulBackup, LastBackupSucceeded), re-reading and
+ * retrying on conflict. A status that cannot be written is logged; it never fails the backup.
+ */
+public final class KubernetesStatusReporter implements RunListener {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesStatusReporter.class);
+
+  private final StatusPatcher patcher;
+  private final String namespace;
+  private final String name;
+  private final String jobName;
+  private final Clock clock;
+
+  public KubernetesStatusReporter(
+      KubernetesClient client, String namespace, String name, String jobName, Clock clock) {
+    this.patcher = new StatusPatcher(client);
+    this.namespace = namespace;
+    this.name = name;
+    this.jobName = jobName;
+    this.clock = clock;
+  }
+
+  @Override
+  public void recorded(RunRecord record) {
+    var status = StatusRecords.of(record, jobName);
+    try {
+      patcher.patch(
+          namespace, name, StatusPart.RUNNER, s -> RunnerStatus.record(s, status, clock.instant()));
+      LOG.atInfo()
+          .addKeyValue("event", "status_reported")
+          .addKeyValue("status_phase", status.getPhase())
+          .log("status written to the DatabaseBackup");
+    } catch (KubernetesClientException e) {
+      LOG.atWarn()
+          .addKeyValue("event", "status_not_reported")
+          .addKeyValue("http_status", e.getCode())
+          .addKeyValue("error", e.getMessage())
+          .log("could not write the DatabaseBackup's status; the controller reports from the Job");
+    }
+  }
+}

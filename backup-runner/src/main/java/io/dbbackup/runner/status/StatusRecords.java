@@ -1,0 +1,46 @@
+package io.dbbackup.runner.status;
+
+import io.dbbackup.api.v1alpha1.BackupPhase;
+import io.dbbackup.api.v1alpha1.BackupRecord;
+import io.dbbackup.runner.Sizes;
+import io.dbbackup.runner.history.RunRecord;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** A history record as the resource's status shows it ({@code status.lastBackup}). */
+public final class StatusRecords {
+  private StatusRecords() {}
+
+  public static BackupRecord of(RunRecord r, String jobName) {
+    BackupRecord b = new BackupRecord();
+    b.setId(r.backupId());
+    b.setPhase(
+        switch (r.status()) {
+          case RUNNING -> BackupPhase.Running;
+          case SUCCEEDED -> BackupPhase.Succeeded;
+          case FAILED -> BackupPhase.Failed;
+          case SKIPPED -> BackupPhase.Skipped;
+        });
+    b.setStartTime(rfc3339(r.startedAt()));
+    b.setCompletionTime(rfc3339(r.finishedAt()));
+    b.setDurationSeconds(r.durationMs() == null ? null : r.durationMs() / 1000);
+    b.setDumpBytes(r.dumpBytes());
+    b.setStoredBytes(r.storedBytes());
+    b.setSize(r.storedBytes() == null ? null : Sizes.human(r.storedBytes()));
+    b.setSha256(r.sha256());
+    b.setLocation(r.location());
+    b.setVerified(r.verified());
+    if (r.status() == io.dbbackup.runner.history.RunStatus.SUCCEEDED) {
+      b.setExitCode(0);
+    } else if (r.errorCode() != null) {
+      b.setExitCode(r.errorCode());
+    }
+    b.setMessage(r.errorMessage());
+    b.setJobName(jobName);
+    return b;
+  }
+
+  private static String rfc3339(Instant i) {
+    return i == null ? null : i.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

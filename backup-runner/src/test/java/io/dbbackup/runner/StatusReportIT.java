@@ -1,0 +1,181 @@
+package io.dbbackup.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbbackup.api.status.Conditions;
+import io.dbbackup.api.v1alpha1.BackupPhase;
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
+import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
+import io.dbbackup.runner.support.BackupFixture;
+import io.dbbackup.testing.PostgresCluster;
+import io.dbbackup.testing.PostgresExtension;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code backup --report-status} writes the runner's part of the resource's status (fabric8's mock
+ * API server in CRUD mode with the generated CRD), leaving the controller's part alone.
+ */
+class StatusReportIT {
+  @RegisterExtension final PostgresExtension pgExtension = new PostgresExtension();
+  @TempDir Path dir;
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+  final Map<String, String> saved = new HashMap<>();
+
+  @BeforeEach
+  void startApiServer() throws Exception {
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    // CRUD mode: the server stores what it is sent, status subresource and locking included.
+    server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            expectations,
+            new KubernetesMixedDispatcher(expectations),
+            false);
+    server.init();
+    client = server.createClient();
+    try (InputStream in =
+        Files.newInputStream(Path.of("../crds/databasebackups.dbbackup.io-v1.yml"))) {
+      client.apiextensions().v1().customResourceDefinitions().load(in).create();
+    }
+    // The runner builds its client from the environment, as in a pod; point it at the mock.
+    for (var e :
+        Map.of(
+                "kubernetes.master", client.getConfiguration().getMasterUrl(),
+                "kubernetes.trust.certificates", "true",
+                "kubernetes.auth.tryKubeConfig", "false",
+                "kubernetes.auth.tryServiceAccount", "false")
+            .entrySet()) {
+      saved.put(e.getKey(), System.getProperty(e.getKey()));
+      System.setProperty(e.getKey(), e.getValue());
+    }
+  }
+
+  @AfterEach
+  void stopApiServer() {
+    saved.forEach(
+        (k, v) -> {
+          if (v == null) {
+            System.clearProperty(k);
+          } else {
+            System.setProperty(k, v);
+          }
+        });
+    client.close();
+    server.destroy();
+  }
+
+  DatabaseBackup applyResource(BackupFixture fixture) {
+    DatabaseBackup resource = Serialization.unmarshal(fixture.yaml(), DatabaseBackup.class);
+    DatabaseBackup created = client.resource(resource).create();
+    // The controller's part, as it would have written it.
+    DatabaseBackupStatus status = new DatabaseBackupStatus();
+    status.setObservedGeneration(1L);
+    status.setNextScheduleTime("2026-11-25T02:00:00Z");
+    status.setConditions(
+        List.of(
+            new ConditionBuilder()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("Scheduled")
+                .withMessage("CronJob orders-db-backup is scheduled")
+                .withLastTransitionTime("2026-11-24T00:00:00Z")
+                .build()));
+    created.setStatus(status);
+    return client.resource(created).updateStatus();
+  }
+
+  DatabaseBackup fetch() {
+    return client.resources(DatabaseBackup.class).inNamespace("shop").withName("orders-db").get();
+  }
+
+  @Test
+  void aGoodRunWritesTheRunnersPartOfTheStatusAndKeepsTheControllers() {
+    BackupFixture fixture = new BackupFixture(dir, pgExtension.cluster());
+    applyResource(fixture);
+
+    assertThat(fixture.run(BackupFixture.testSettings(), "backup", "--report-status").exitCode())
+        .isZero();
+
+    DatabaseBackupStatus status = fetch().getStatus();
+    var last = status.getLastBackup();
+    assertThat(last.getPhase()).isEqualTo(BackupPhase.Succeeded);
+    assertThat(last.getId()).isEqualTo(fixture.folders().getFirst().getFileName().toString());
+    assertThat(last.getStoredBytes()).isPositive();
+    assertThat(last.getSize()).matches("[0-9.]+(B|KiB|MiB)");
+    assertThat(last.getVerified()).isTrue();
+    assertThat(last.getExitCode()).isZero();
+    assertThat(last.getLocation()).isEqualTo(fixture.folders().getFirst().toString());
+    assertThat(status.getRecentBackups()).extracting(r -> r.getId()).containsExactly(last.getId());
+    assertThat(status.getLastSuccessfulBackup().getId()).isEqualTo(last.getId());
+    Condition succeeded =
+        Conditions.find(
+                status.getConditions(), DatabaseBackupStatus.CONDITION_LAST_BACKUP_SUCCEEDED)
+            .orElseThrow();
+    assertThat(succeeded.getStatus()).isEqualTo("True");
+    // The controller's fields are untouched.
+    assertThat(status.getObservedGeneration()).isEqualTo(1L);
+    assertThat(status.getNextScheduleTime()).isEqualTo("2026-11-25T02:00:00Z");
+    assertThat(Conditions.find(status.getConditions(), "Ready").orElseThrow().getReason())
+        .isEqualTo("Scheduled");
+  }
+
+  @Test
+  void aFailedRunSetsLastBackupSucceededFalseWithTheFailureClass() {
+    PostgresCluster pg = pgExtension.cluster();
+    BackupFixture fixture = new BackupFixture(dir, pg);
+    applyResource(fixture);
+    assertThat(fixture.run(BackupFixture.testSettings(), "backup", "--report-status").exitCode())
+        .isZero();
+    pg.stop();
+
+    assertThat(fixture.run(BackupFixture.testSettings(), "backup", "--report-status").exitCode())
+        .isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
+
+    DatabaseBackupStatus status = fetch().getStatus();
+    assertThat(status.getLastBackup().getPhase()).isEqualTo(BackupPhase.Failed);
+    assertThat(status.getLastBackup().getExitCode()).isEqualTo(3);
+    assertThat(status.getRecentBackups()).hasSize(2);
+    Condition c =
+        Conditions.find(
+                status.getConditions(), DatabaseBackupStatus.CONDITION_LAST_BACKUP_SUCCEEDED)
+            .orElseThrow();
+    assertThat(c.getStatus()).isEqualTo("False");
+    assertThat(c.getReason()).isEqualTo("DatabaseUnreachable");
+    assertThat(c.getMessage()).contains("unreachable after 1 attempt(s)");
+    // The last good backup is still the one the status points at.
+    assertThat(status.getLastSuccessfulBackup().getId())
+        .isEqualTo(status.getRecentBackups().get(1).getId());
+  }
+
+  @Test
+  void aMissingResourceDoesNotFailTheBackup() {
+    BackupFixture fixture = new BackupFixture(dir, pgExtension.cluster());
+    assertThat(fixture.run(BackupFixture.testSettings(), "backup", "--report-status").exitCode())
+        .isZero();
+    assertThat(fixture.folders()).hasSize(1);
+  }
+}
