@@ -1,0 +1,127 @@
+package io.dbbackup.runner.crypto;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import org.bouncycastle.openpgp.PGPPublicKey;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate;
+import org.bouncycastle.openpgp.api.OpenPGPCertificate.OpenPGPComponentKey;
+import org.bouncycastle.openpgp.api.OpenPGPImplementation;
+import org.bouncycastle.openpgp.api.OpenPGPKeyReader;
+import org.bouncycastle.openpgp.api.bc.BcOpenPGPImplementation;
+
+/**
+ * Reads recipients' ASCII-armored public keys and picks, for each, the key the session key is
+ * encrypted to: the newest subkey (or primary key) whose verified self-signatures say it may
+ * encrypt and that is neither revoked nor expired — GnuPG's choice. Version 4 keys only, the kind
+ * GnuPG 2.2 uses.
+ */
+public final class RecipientKeys {
+  static final OpenPGPImplementation OPENPGP = new BcOpenPGPImplementation();
+  private static final String PRIVATE_BLOCK = "-----BEGIN PGP PRIVATE KEY BLOCK-----";
+
+  /** A recipient and the public key its copy of the session key is encrypted to. */
+  record RecipientKey(Recipient recipient, PGPPublicKey encryptionKey) {}
+
+  private RecipientKeys() {}
+
+  /**
+   * The recipients in one armored text (usually one key; an exported key ring gives several).
+   *
+   * @param source names the text in messages, e.g. {@code key "alice.asc"}
+   * @throws UnusableKeyException naming the source and the key when any key cannot be used
+   */
+  static List<RecipientKey> read(String source, String armored, Instant now) {
+    if (armored.contains(PRIVATE_BLOCK)) {
+      throw privateKey(source, null);
+    }
+    List<OpenPGPCertificate> certificates;
+    try {
+      certificates = new OpenPGPKeyReader(OPENPGP).parseKeysOrCertificates(armored);
+    } catch (IOException | RuntimeException e) {
+      throw new UnusableKeyException(
+          source + ": not an ASCII-armored OpenPGP public key (" + e.getMessage() + ")", e);
+    }
+    if (certificates.isEmpty()) {
+      throw new UnusableKeyException(source + ": holds no OpenPGP public key");
+    }
+    List<RecipientKey> keys = new ArrayList<>();
+    for (OpenPGPCertificate certificate : certificates) {
+      keys.add(select(source, certificate, Date.from(now)));
+    }
+    return keys;
+  }
+
+  private static RecipientKey select(String source, OpenPGPCertificate cert, Date now) {
+    String fingerprint = hex(cert.getFingerprint());
+    if (cert.isSecretKey()) {
+      throw privateKey(source, fingerprint);
+    }
+    String userId = cert.getPrimaryUserId() == null ? null : cert.getPrimaryUserId().getUserId();
+    String key = source + ": key " + fingerprint + (userId == null ? "" : " (" + userId + ")");
+    int version = cert.getPrimaryKey().getVersion();
+    if (version != 4) {
+      throw new UnusableKeyException(
+          key + " is a version " + version + " key; GnuPG 2.2 reads only version 4 keys");
+    }
+    if (cert.getRevocation(now) != null) {
+      throw new UnusableKeyException(key + " is revoked");
+    }
+    Date expiry = cert.getExpirationTime(now);
+    if (expiry != null && !expiry.after(now)) {
+      throw new UnusableKeyException(key + " expired on " + expiry.toInstant());
+    }
+    if (!cert.getPrimaryKey().isBoundAt(now)) {
+      throw new UnusableKeyException(
+          key + " has no valid self-signature (it is damaged or was changed)");
+    }
+    OpenPGPComponentKey chosen =
+        cert.getEncryptionKeys(now).stream()
+            .filter(k -> k.getVersion() == 4)
+            .max(Comparator.comparing(OpenPGPComponentKey::getCreationTime))
+            .orElseThrow(() -> new UnusableKeyException(key + whyNoEncryptionKey(cert, now)));
+    return new RecipientKey(
+        new Recipient(source, fingerprint, userId, keyId(chosen.getPGPPublicKey().getKeyID())),
+        chosen.getPGPPublicKey());
+  }
+
+  private static String whyNoEncryptionKey(OpenPGPCertificate cert, Date now) {
+    for (OpenPGPComponentKey k : cert.getKeys()) {
+      if (!k.getPGPPublicKey().isEncryptionKey()) {
+        continue;
+      }
+      String id = keyId(k.getPGPPublicKey().getKeyID());
+      if (k.getRevocation(now) != null) {
+        return ": its encryption subkey " + id + " is revoked";
+      }
+      Date expiry = k.getKeyExpirationDateAt(now);
+      if (expiry != null && !expiry.after(now)) {
+        return ": its encryption subkey " + id + " expired on " + expiry.toInstant();
+      }
+    }
+    return " cannot encrypt: it has no valid encryption subkey (only signing or certification"
+        + " keys)";
+  }
+
+  private static UnusableKeyException privateKey(String source, String fingerprint) {
+    return new UnusableKeyException(
+        source
+            + ": holds a private key; give only the public key (gpg --armor --export"
+            + (fingerprint == null ? " <fingerprint>" : " " + fingerprint)
+            + "), the cluster must not hold keys that can read the backups");
+  }
+
+  static String hex(byte[] fingerprint) {
+    return HexFormat.of().withUpperCase().formatHex(fingerprint);
+  }
+
+  /** A key id as gpg prints it in long form: 16 upper-case hex digits. */
+  static String keyId(long id) {
+    return String.format(Locale.ROOT, "%016X", id);
+  }
+}
