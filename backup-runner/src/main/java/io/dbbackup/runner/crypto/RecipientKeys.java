@@ -52,31 +52,60 @@ public final class RecipientKeys {
     }
     List<RecipientKey> keys = new ArrayList<>();
     for (OpenPGPCertificate certificate : certificates) {
-      keys.add(select(source, certificate, Date.from(now)));
+      String fingerprint = hex(certificate.getFingerprint());
+      if (certificate.isSecretKey()) {
+        throw privateKey(source, fingerprint);
+      }
+      String userId =
+          certificate.getPrimaryUserId() == null
+              ? null
+              : certificate.getPrimaryUserId().getUserId();
+      String key = source + ": key " + fingerprint + (userId == null ? "" : " (" + userId + ")");
+      try {
+        keys.add(
+            select(
+                key,
+                certificate,
+                Date.from(now),
+                new Recipient(source, fingerprint, userId, null)));
+      } catch (RuntimeException e) {
+        if (e instanceof UnusableKeyException u) {
+          throw u;
+        }
+        throw new UnusableKeyException(key + " cannot be used: " + e, e);
+      }
     }
     return keys;
   }
 
-  private static RecipientKey select(String source, OpenPGPCertificate cert, Date now) {
-    String fingerprint = hex(cert.getFingerprint());
-    if (cert.isSecretKey()) {
-      throw privateKey(source, fingerprint);
-    }
-    String userId = cert.getPrimaryUserId() == null ? null : cert.getPrimaryUserId().getUserId();
-    String key = source + ": key " + fingerprint + (userId == null ? "" : " (" + userId + ")");
+  private static RecipientKey select(
+      String key, OpenPGPCertificate cert, Date now, Recipient recipient) {
     int version = cert.getPrimaryKey().getVersion();
     if (version != 4) {
       throw new UnusableKeyException(
           key + " is a version " + version + " key; GnuPG 2.2 reads only version 4 keys");
     }
+    Date created = cert.getPrimaryKey().getCreationTime();
+    if (created.after(now)) {
+      throw new UnusableKeyException(
+          key
+              + " was created at "
+              + created.toInstant()
+              + ", after the time here ("
+              + now.toInstant()
+              + "): check the clocks");
+    }
     if (cert.getRevocation(now) != null) {
       throw new UnusableKeyException(key + " is revoked");
     }
-    Date expiry = cert.getExpirationTime(now);
-    if (expiry != null && !expiry.after(now)) {
-      throw new UnusableKeyException(key + " expired on " + expiry.toInstant());
-    }
-    if (!cert.getPrimaryKey().isBoundAt(now)) {
+    if (cert.getPrimaryKey().getLatestSelfSignature(now) == null
+        || !cert.getPrimaryKey().isBoundAt(now)) {
+      // Not valid now: say whether its (unverified) self-signature makes it expired.
+      long validSeconds = cert.getPrimaryKey().getPGPPublicKey().getValidSeconds();
+      Instant expiry = created.toInstant().plusSeconds(validSeconds);
+      if (validSeconds > 0 && !expiry.isAfter(now.toInstant())) {
+        throw new UnusableKeyException(key + " expired on " + expiry);
+      }
       throw new UnusableKeyException(
           key + " has no valid self-signature (it is damaged or was changed)");
     }
@@ -86,7 +115,11 @@ public final class RecipientKeys {
             .max(Comparator.comparing(OpenPGPComponentKey::getCreationTime))
             .orElseThrow(() -> new UnusableKeyException(key + whyNoEncryptionKey(cert, now)));
     return new RecipientKey(
-        new Recipient(source, fingerprint, userId, keyId(chosen.getPGPPublicKey().getKeyID())),
+        new Recipient(
+            recipient.source(),
+            recipient.fingerprint(),
+            recipient.userId(),
+            keyId(chosen.getPGPPublicKey().getKeyID())),
         chosen.getPGPPublicKey());
   }
 
