@@ -129,12 +129,16 @@ public final class RecipientKeys {
         continue;
       }
       String id = keyId(k.getPGPPublicKey().getKeyID());
-      if (k.getRevocation(now) != null) {
-        return ": its encryption subkey " + id + " is revoked";
-      }
-      Date expiry = k.getKeyExpirationDateAt(now);
-      if (expiry != null && !expiry.after(now)) {
-        return ": its encryption subkey " + id + " expired on " + expiry.toInstant();
+      try {
+        if (k.getRevocation(now) != null) {
+          return ": its encryption subkey " + id + " is revoked";
+        }
+        Date expiry = k.getKeyExpirationDateAt(now);
+        if (expiry != null && !expiry.after(now)) {
+          return ": its encryption subkey " + id + " expired on " + expiry.toInstant();
+        }
+      } catch (RuntimeException e) {
+        // no self-signature to tell: fall through to the general reason
       }
     }
     return " cannot encrypt: it has no valid encryption subkey (only signing or certification"
