@@ -147,7 +147,8 @@ public final class OpenPgpDecryptor implements Decryptor {
       for (PGPPrivateKey key : candidates) {
         requireIntegrity(pk);
         try {
-          return new Opened(pk, pk.getDataStream(new BcPublicKeyDataDecryptorFactory(key)));
+          var sessionKey = pk.getSessionKey(new BcPublicKeyDataDecryptorFactory(key));
+          return new Opened(pk, pk.getDataStream(BulkCipher.decryptor(sessionKey)));
         } catch (PGPException e) {
           if (pk.getKeyID() != 0) {
             throw new OpenPgpException(
@@ -188,7 +189,8 @@ public final class OpenPgpDecryptor implements Decryptor {
         try {
           var factory =
               new BcPBEDataDecryptorFactory(passphrase, new BcPGPDigestCalculatorProvider());
-          return new Opened(pbe, pbe.getDataStream(factory));
+          return new Opened(
+              pbe, pbe.getDataStream(BulkCipher.decryptor(pbe.getSessionKey(factory))));
         } catch (PGPException e) {
           failure = e;
         }

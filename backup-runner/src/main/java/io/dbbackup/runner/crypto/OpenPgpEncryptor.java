@@ -10,13 +10,11 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
-import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
 import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
 import org.bouncycastle.openpgp.operator.bc.BcPBEKeyEncryptionMethodGenerator;
-import org.bouncycastle.openpgp.operator.bc.BcPGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
 
@@ -81,10 +79,7 @@ public final class OpenPgpEncryptor implements Encryptor {
   @Override
   public OutputStream encrypt(OutputStream sink) throws IOException {
     PGPEncryptedDataGenerator encryption =
-        new PGPEncryptedDataGenerator(
-            new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
-                .setWithIntegrityPacket(true)
-                .setSecureRandom(random));
+        new PGPEncryptedDataGenerator(BulkCipher.encryptor(random));
     try {
       if (mode == EncryptionMode.PUBLIC_KEY) {
         for (RecipientKey key : keys) {
