@@ -1,12 +1,9 @@
 package io.dbbackup.runner.crypto;
 
 import io.dbbackup.runner.crypto.OpenPgpException.Reason;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,13 +17,11 @@ import org.bouncycastle.openpgp.PGPOnePassSignatureList;
 import org.bouncycastle.openpgp.PGPPBEEncryptedData;
 import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
-import org.bouncycastle.openpgp.PGPSecretKey;
-import org.bouncycastle.openpgp.PGPSecretKeyRing;
+import org.bouncycastle.openpgp.PGPSessionKey;
+import org.bouncycastle.openpgp.PGPSessionKeyEncryptedData;
 import org.bouncycastle.openpgp.PGPUtil;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
-import org.bouncycastle.openpgp.bc.BcPGPSecretKeyRingCollection;
 import org.bouncycastle.openpgp.operator.bc.BcPBEDataDecryptorFactory;
-import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
 
@@ -35,8 +30,6 @@ import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
  * checked) — with private keys or a passphrase. Only integrity-protected data is accepted.
  */
 public final class OpenPgpDecryptor implements Decryptor {
-  private static final String PUBLIC_BLOCK = "-----BEGIN PGP PUBLIC KEY BLOCK-----";
-
   private final Map<Long, PGPPrivateKey> privateKeys;
   private final List<String> fingerprints;
   private final char[] passphrase;
@@ -55,48 +48,8 @@ public final class OpenPgpDecryptor implements Decryptor {
    * @throws UnusableKeyException when the text holds no private key or a key cannot be unlocked
    */
   public static OpenPgpDecryptor forPrivateKey(String armored, char[] keyPassphrase) {
-    if (armored.contains(PUBLIC_BLOCK)) {
-      throw new UnusableKeyException(
-          "holds a public key where a private key is needed (gpg --armor --export-secret-keys)");
-    }
-    BcPGPSecretKeyRingCollection rings;
-    try {
-      rings =
-          new BcPGPSecretKeyRingCollection(
-              PGPUtil.getDecoderStream(
-                  new ByteArrayInputStream(armored.getBytes(StandardCharsets.US_ASCII))));
-    } catch (IOException | PGPException | RuntimeException e) {
-      throw new UnusableKeyException(
-          "not an ASCII-armored OpenPGP private key (" + e.getMessage() + ")", e);
-    }
-    var unlock =
-        new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider())
-            .build(keyPassphrase == null ? new char[0] : keyPassphrase);
-    Map<Long, PGPPrivateKey> keys = new LinkedHashMap<>();
-    List<String> fingerprints = new ArrayList<>();
-    for (PGPSecretKeyRing ring : rings) {
-      String fingerprint = RecipientKeys.hex(ring.getPublicKey().getFingerprint());
-      fingerprints.add(fingerprint);
-      for (PGPSecretKey key : ring) {
-        if (key.isPrivateKeyEmpty() || !key.getPublicKey().isEncryptionKey()) {
-          continue;
-        }
-        try {
-          keys.put(key.getKeyID(), key.extractPrivateKey(unlock));
-        } catch (PGPException e) {
-          throw new UnusableKeyException(
-              "cannot unlock private key "
-                  + fingerprint
-                  + ": it is protected by a passphrase that was not given or is wrong",
-              e);
-        }
-      }
-    }
-    if (keys.isEmpty()) {
-      throw new UnusableKeyException(
-          "holds no private key that can decrypt (keys " + fingerprints + ")");
-    }
-    return new OpenPgpDecryptor(Map.copyOf(keys), List.copyOf(fingerprints), null);
+    PrivateKeys keys = PrivateKeys.read(armored, keyPassphrase);
+    return new OpenPgpDecryptor(keys.byKeyId(), keys.fingerprints(), null);
   }
 
   /** Decryption with a passphrase. */
@@ -137,24 +90,21 @@ public final class OpenPgpDecryptor implements Decryptor {
       if (!(data instanceof PGPPublicKeyEncryptedData pk)) {
         continue;
       }
-      recipients.add(RecipientKeys.keyId(pk.getKeyID()));
+      long keyId = pk.getKeyIdentifier().getKeyId();
+      recipients.add(RecipientKeys.keyId(keyId));
       List<PGPPrivateKey> candidates =
-          pk.getKeyID() == 0
+          keyId == 0
               ? List.copyOf(privateKeys.values()) // an anonymous recipient: try every key
-              : privateKeys.containsKey(pk.getKeyID())
-                  ? List.of(privateKeys.get(pk.getKeyID()))
-                  : List.of();
+              : privateKeys.containsKey(keyId) ? List.of(privateKeys.get(keyId)) : List.of();
       for (PGPPrivateKey key : candidates) {
-        requireIntegrity(pk);
         try {
-          var sessionKey = pk.getSessionKey(new BcPublicKeyDataDecryptorFactory(key));
-          return new Opened(pk, pk.getDataStream(BulkCipher.decryptor(sessionKey)));
+          return open(list, pk.getSessionKey(new BcPublicKeyDataDecryptorFactory(key)));
         } catch (PGPException e) {
-          if (pk.getKeyID() != 0) {
+          if (keyId != 0) {
             throw new OpenPgpException(
                 Reason.MALFORMED,
                 "cannot decrypt the session key for key "
-                    + RecipientKeys.keyId(pk.getKeyID())
+                    + RecipientKeys.keyId(keyId)
                     + ": "
                     + e.getMessage(),
                 e);
@@ -183,14 +133,12 @@ public final class OpenPgpDecryptor implements Decryptor {
     List<String> recipients = new ArrayList<>();
     for (PGPEncryptedData data : list) {
       if (data instanceof PGPPublicKeyEncryptedData pk) {
-        recipients.add(RecipientKeys.keyId(pk.getKeyID()));
+        recipients.add(RecipientKeys.keyId(pk.getKeyIdentifier().getKeyId()));
       } else if (data instanceof PGPPBEEncryptedData pbe) {
-        requireIntegrity(pbe);
         try {
           var factory =
               new BcPBEDataDecryptorFactory(passphrase, new BcPGPDigestCalculatorProvider());
-          return new Opened(
-              pbe, pbe.getDataStream(BulkCipher.decryptor(pbe.getSessionKey(factory))));
+          return open(list, pbe.getSessionKey(factory));
         } catch (PGPException e) {
           failure = e;
         }
@@ -203,6 +151,14 @@ public final class OpenPgpDecryptor implements Decryptor {
     throw new OpenPgpException(
         Reason.NO_MATCHING_KEY,
         "the file is encrypted to public keys " + recipients + ", not with a passphrase");
+  }
+
+  /** The data, with the session key a key or the passphrase recovered; bulk AES via the JDK. */
+  private static Opened open(PGPEncryptedDataList list, PGPSessionKey sessionKey)
+      throws PGPException, OpenPgpException {
+    PGPSessionKeyEncryptedData data = list.extractSessionKeyEncryptedData();
+    requireIntegrity(data);
+    return new Opened(data, data.getDataStream(BulkCipher.decryptor(sessionKey)));
   }
 
   private static void requireIntegrity(PGPEncryptedData data) throws OpenPgpException {

@@ -174,8 +174,12 @@ public final class Gpg implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    StockTool.run(List.of("gpgconf", "--kill", "gpg-agent"), null, null, env());
+  public void close() throws IOException {
+    try {
+      StockTool.run(List.of("gpgconf", "--kill", "gpg-agent"), null, null, env());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void require(StockTool.Result result, String what) {
