@@ -8,8 +8,11 @@ import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.Sizes;
 import io.dbbackup.runner.StorageErrors;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.crypto.Decryptor;
+import io.dbbackup.runner.crypto.OpenPgpConfig;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
+import io.dbbackup.runner.pipeline.CompressAndEncrypt;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.store.BackupStore;
@@ -74,22 +77,14 @@ public final class RestoreRun {
     MDC.put("backup_id", manifest.id());
     try {
       Compressor compressor = Compressor.of(manifest.compression());
+      Decryptor decryptor = decryptorFor(manifest);
       LOG.atInfo().addKeyValue("event", "restore_verify").log("verifying the backup first");
       new BackupVerifier(store, settings.progressInterval())
-          .verify(
-              manifest.backupId(),
-              compressor,
-              new BackupVerifier.Expected(
-                  manifest.file(),
-                  manifest.sha256(),
-                  manifest.storedBytes(),
-                  manifest.plainSha256(),
-                  manifest.dumpBytes()),
-              () -> false);
+          .verify(manifest, decryptor, () -> false);
 
       ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
       prepareTarget(target, manifest);
-      int benign = stream(target, manifest, compressor);
+      int benign = stream(target, manifest, compressor, decryptor);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       LOG.atInfo()
           .addKeyValue("event", "restore_summary")
@@ -171,7 +166,27 @@ public final class RestoreRun {
         ExitCode.DATABASE_UNREACHABLE, what + " failed: " + e.getMessage(), e);
   }
 
-  private int stream(ConnectionSettings target, Manifest manifest, Compressor compressor) {
+  private Decryptor decryptorFor(Manifest manifest) {
+    if (!manifest.encrypted()) {
+      return null;
+    }
+    if (spec.getDecryption() == null) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.decryption: backup "
+              + manifest.id()
+              + " is encrypted ("
+              + manifest.encryption().mode()
+              + (manifest.encryption().recipients() == null
+                  ? ""
+                  : ", for " + manifest.encryption().recipients())
+              + "); set privateKeySecretRef or passphraseSecretRef");
+    }
+    return OpenPgpConfig.restoreDecryptor(spec.getDecryption(), backup.secrets());
+  }
+
+  private int stream(
+      ConnectionSettings target, Manifest manifest, Compressor compressor, Decryptor decryptor) {
     Process psql;
     try {
       psql =
@@ -190,7 +205,7 @@ public final class RestoreRun {
         .addKeyValue("dump_bytes", manifest.dumpBytes())
         .log("streaming the backup into psql");
     try (InputStream stored = store.open(manifest.backupId(), manifest.file());
-        InputStream plain = compressor.decompress(stored);
+        InputStream plain = CompressAndEncrypt.read(stored, decryptor, compressor);
         OutputStream in = psql.getOutputStream()) {
       RestoreStream.copy(
           new java.io.BufferedInputStream(plain, BUFFER), in, spec.getTarget().getUser());
