@@ -117,8 +117,12 @@ class S3BackupIT {
     assertThat(verify.exitCode()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
     assertThat(verify.err())
         .contains("backup " + run.last().backupId() + " failed verification")
-        .contains("the stored file cannot be decompressed as gzip")
-        .contains("but dump.sql.gz.sha256 says " + sha256Hex(sent));
+        .contains(
+            "SHA-256 of dump.sql.gz is "
+                + sha256Hex(framed)
+                + " but dump.sql.gz.sha256 says "
+                + sha256Hex(sent))
+        .contains("dump.sql.gz has " + framed.length + " bytes, expected " + sent.length);
   }
 
   static String sha256Hex(byte[] data) throws java.security.NoSuchAlgorithmException {
