@@ -62,34 +62,36 @@ public final class RunnerMain {
         });
     cmd.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          int code = exitCode(ex);
-          if (ex instanceof RunnerException) {
-            LOG.atError()
-                .addKeyValue("event", "command_failed")
-                .addKeyValue("exit_code", code)
-                .log(ex.getMessage());
-          } else {
-            LOG.atError()
-                .addKeyValue("event", "command_failed")
-                .addKeyValue("exit_code", code)
-                .setCause(ex)
-                .log(String.valueOf(ex.getMessage()));
+          RunnerException known = classify(ex);
+          var event =
+              LOG.atError()
+                  .addKeyValue("event", "command_failed")
+                  .addKeyValue("exit_code", known.exitCode().code());
+          // Known failure classes are one line; only the unexpected get a stack trace.
+          if (known.exitCode() == ExitCode.FAILED) {
+            event = event.setCause(ex);
           }
-          commandLine.getErr().println("backup-runner: " + ex.getMessage());
+          event.log(known.getMessage());
+          commandLine.getErr().println("backup-runner: " + known.getMessage());
           commandLine.getErr().flush();
-          return code;
+          return known.exitCode().code();
         });
     return cmd;
   }
 
   static int exitCode(Throwable t) {
+    return classify(t).exitCode().code();
+  }
+
+  /** The failure class of anything a command throws: one place maps exceptions to exit codes. */
+  static RunnerException classify(Throwable t) {
     if (t instanceof RunnerException re) {
-      return re.exitCode().code();
+      return re;
     }
     if (t instanceof java.io.IOException io) {
-      return StorageErrors.classify("storage", io).exitCode().code();
+      return StorageErrors.classify("storage", io);
     }
-    return ExitCode.FAILED.code();
+    return new RunnerException(ExitCode.FAILED, "unexpected error: " + t, t);
   }
 
   /** The version from the jar's manifest. */

@@ -16,7 +16,6 @@ public class S3StorageSpec {
   @JsonPropertyDescription("Bucket name.")
   private String bucket;
 
-  @Default("")
   @Pattern("^([^/].*[^/]|[^/])?$")
   @JsonPropertyDescription("Key prefix inside the bucket, without leading or trailing slash.")
   private String prefix = "";
@@ -24,7 +23,6 @@ public class S3StorageSpec {
   @JsonPropertyDescription("Region, e.g. eu-west-1; S3-compatible stores often take any value.")
   private String region;
 
-  @Default("")
   @JsonPropertyDescription("Endpoint URL for S3-compatible stores; empty: AWS.")
   private String endpoint = "";
 
@@ -37,7 +35,6 @@ public class S3StorageSpec {
           + " absent: the SDK's default chain (IRSA, instance roles).")
   private SecretRef credentialsSecretRef;
 
-  @Default("")
   @Pattern("^(|AES256|aws:kms)$")
   @JsonPropertyDescription("Server-side encryption: empty, AES256 or aws:kms.")
   private String serverSideEncryption = "";
