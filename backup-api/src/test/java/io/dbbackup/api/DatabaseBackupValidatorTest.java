@@ -73,6 +73,8 @@ class DatabaseBackupValidatorTest {
           timeoutMinutes: 0                    | spec.timeoutMinutes   | must be at least 1
           retries: -1                          | spec.retries          | must be 0 or more
           encryption: {}                       | spec.encryption       | set exactly one of publicKeysSecretRef
+          encryption: {passphraseSecretRef: {name: p, key: k}, verifyPrivateKeySecretRef: {name: v, key: k}} | spec.encryption.verifyPrivateKeySecretRef | goes with publicKeysSecretRef
+          encryption: {publicKeysSecretRef: {name: keys}, verifyPrivateKeySecretRef: {name: v}} | spec.encryption.verifyPrivateKeySecretRef.key | must be a key of the Secret
           history: {schema: "Drop Table"}      | spec.history.schema   | must be a lower-case SQL identifier
           verification: {mode: restore}        | spec.verification.mode | restore is not supported
           """)

@@ -8,6 +8,7 @@ import io.dbbackup.runner.history.PendingHistory;
 import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.pipeline.Compressor;
+import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.retention.RetentionPolicy;
 import io.dbbackup.runner.store.BackupId;
@@ -49,17 +50,17 @@ public final class BackupRun {
     DatabaseBackupSpec spec = config.spec();
     Instant start = settings.clock().instant();
     BackupId id = BackupId.generate(start);
-    Compressor compressor =
-        Compressor.of(spec.effectiveCompression(), spec.getCompression().getLevel());
-    String file = "dump.sql" + compressor.algorithm().suffix();
+    DataPath path = DataPath.forBackup(spec, config.secrets(), start);
+    Compressor compressor = path.compressor();
+    String file = path.fileName();
     RunRecord record =
         RunRecord.builder()
             .backupId(id.value())
             .resource(config.namespace(), config.name())
             .type(spec.getType().name().toLowerCase(Locale.ROOT))
             .startedAt(start)
-            .compression(compressionLabel(compressor))
-            .encryption("none")
+            .compression(path.compressionLabel())
+            .encryption(path.encryptionLabel())
             .location(store.location(id))
             .runnerHost(settings.runnerHost())
             .build();
@@ -106,11 +107,12 @@ public final class BackupRun {
         phase("dump");
         DumpStep.Output dump =
             new DumpStep(store, tools, settings)
-                .run(id, file, compressor, session.connection(), server, deadline);
+                .run(
+                    id, file, compressor, path.encryptor(), session.connection(), server, deadline);
         deadline.check();
 
-        Manifest.Verification verification = verify(id, compressor, dump, deadline);
-        writeManifest(id, start, server, dump, compressor, verification);
+        Manifest.Verification verification = verify(id, path, dump, deadline);
+        writeManifest(id, start, server, dump, path, verification);
         record =
             record.toBuilder()
                 .output(
@@ -172,25 +174,37 @@ public final class BackupRun {
   }
 
   private Manifest.Verification verify(
-      BackupId id, Compressor compressor, DumpStep.Output dump, Deadline deadline) {
+      BackupId id, DataPath path, DumpStep.Output dump, Deadline deadline) {
     if (!config.spec().isVerify()) {
       return new Manifest.Verification(false, "none", null, "verification is switched off");
     }
     phase("verify");
     var r = dump.result();
-    new BackupVerifier(store, settings.progressInterval())
-        .verify(
-            id,
-            compressor,
-            new BackupVerifier.Expected(
-                dump.file(), r.storedSha256(), r.storedBytes(), r.plainSha256(), r.dumpBytes()),
-            deadline::expired);
-    LOG.atInfo().addKeyValue("event", "verified").log("read back, checksum and dump trailer ok");
+    BackupVerifier.Result result =
+        new BackupVerifier(store, settings.progressInterval())
+            .verify(
+                id,
+                path.compressor(),
+                path.verifyDecryptor(),
+                path.encrypted(),
+                new BackupVerifier.Expected(
+                    dump.file(),
+                    r.storedSha256(),
+                    r.storedBytes(),
+                    r.plainSha256(),
+                    r.dumpBytes(),
+                    path.recipientKeyIds()),
+                deadline::expired);
+    String what =
+        result.full()
+            ? "read back: SHA-256 and size match, "
+                + (path.encrypted() ? "decrypted (integrity checked) and " : "")
+                + "decompressed fully, completion trailer present"
+            : "read back: SHA-256 and size match, OpenPGP structure complete and encrypted to"
+                + " every recipient (no private key here to decrypt)";
+    LOG.atInfo().addKeyValue("event", "verified").addKeyValue("full", result.full()).log(what);
     return new Manifest.Verification(
-        true,
-        "checksum",
-        now(),
-        "read back: SHA-256 and size match, decompressed fully, completion trailer present");
+        true, result.full() ? "checksum" : "checksum+openpgp-structure", now(), what);
   }
 
   private void writeManifest(
@@ -198,7 +212,7 @@ public final class BackupRun {
       Instant start,
       ServerInfo server,
       DumpStep.Output dump,
-      Compressor compressor,
+      DataPath path,
       Manifest.Verification verification) {
     var r = dump.result();
     Manifest manifest =
@@ -217,8 +231,8 @@ public final class BackupRun {
             r.storedBytes(),
             r.storedSha256(),
             r.plainSha256(),
-            new Manifest.Compression(compressor.algorithm().wireName(), compressor.level()),
-            null,
+            path.manifestCompression(),
+            path.manifestEncryption(),
             verification);
     try (var w = store.create(id, Manifest.FILE_NAME)) {
       w.stream().write(io.dbbackup.runner.store.ManifestCodec.encode(manifest));

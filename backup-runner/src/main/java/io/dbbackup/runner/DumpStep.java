@@ -1,5 +1,6 @@
 package io.dbbackup.runner;
 
+import io.dbbackup.runner.crypto.Encryptor;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.pipeline.Compressor;
@@ -20,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * pg_dumpall into the store in one pass: the dump file is committed (fsync, atomic rename) only
- * when pg_dumpall exited 0 and its output ends with the completion trailer; then the checksum file.
- * On any failure pg_dumpall is stopped and the partial file removed.
+ * pg_dumpall into the store in one pass (compressed, then encrypted when configured): the dump file
+ * is committed (fsync, atomic rename) only when pg_dumpall exited 0 and its output ends with the
+ * completion trailer; then the checksum file. On any failure pg_dumpall is stopped and the partial
+ * file removed.
  */
 final class DumpStep {
   private static final Logger LOG = LoggerFactory.getLogger(DumpStep.class);
@@ -44,6 +46,7 @@ final class DumpStep {
       BackupId id,
       String file,
       Compressor compressor,
+      Encryptor encryptor,
       ConnectionSettings connection,
       ServerInfo server,
       Deadline deadline) {
@@ -63,6 +66,7 @@ final class DumpStep {
         .addKeyValue("file", file)
         .addKeyValue("compression", compressor.algorithm().wireName())
         .addKeyValue("compression_level", compressor.level())
+        .addKeyValue("encryption", encryptor == null ? "none" : encryptor.mode().wireName())
         .log("dumping the cluster");
 
     StoreWriter writer = openWriter(id, file);
@@ -76,6 +80,7 @@ final class DumpStep {
             DumpPipeline.pump(
                 new FirstBytes(dump.stdout(), () -> settings.listener().dumpStarted(dump.pid())),
                 compressor,
+                encryptor,
                 writer.stream(),
                 progress);
       } catch (StorageWriteException e) {

@@ -3,6 +3,7 @@ package io.dbbackup.runner;
 import io.dbbackup.runner.cli.BackupCommand;
 import io.dbbackup.runner.cli.ListCommand;
 import io.dbbackup.runner.cli.PruneCommand;
+import io.dbbackup.runner.cli.RestoreCommand;
 import io.dbbackup.runner.cli.VerifyCommand;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
     name = "backup-runner",
     mixinStandardHelpOptions = true,
     versionProvider = RunnerMain.Version.class,
-    description = "Trustworthy PostgreSQL backups: backup | verify | list | prune",
+    description = "Trustworthy PostgreSQL backups: backup | verify | list | prune | restore",
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0 ok, 1 other error, 2 invalid config, 3 database unreachable, 4 not enough space,",
@@ -44,7 +45,8 @@ public final class RunnerMain {
             .addSubcommand(new BackupCommand(settings))
             .addSubcommand(new ListCommand())
             .addSubcommand(new VerifyCommand())
-            .addSubcommand(new PruneCommand(settings));
+            .addSubcommand(new PruneCommand(settings))
+            .addSubcommand(new RestoreCommand(settings));
     if (out != null) {
       cmd.setOut(out);
     }

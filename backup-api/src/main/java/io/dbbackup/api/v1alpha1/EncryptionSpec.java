@@ -9,6 +9,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(
     value = "has(self.publicKeysSecretRef) != has(self.passphraseSecretRef)",
     message = "encryption: set exactly one of publicKeysSecretRef or passphraseSecretRef")
+@ValidationRule(
+    value = "!has(self.verifyPrivateKeySecretRef) || has(self.publicKeysSecretRef)",
+    message = "encryption.verifyPrivateKeySecretRef goes with publicKeysSecretRef")
 public class EncryptionSpec {
   @JsonPropertyDescription(
       "Secret whose every key is one ASCII-armored OpenPGP public key; all are recipients.")
@@ -16,6 +19,13 @@ public class EncryptionSpec {
 
   @JsonPropertyDescription("Secret key holding a passphrase for symmetric encryption.")
   private SecretKeyRef passphraseSecretRef;
+
+  @JsonPropertyDescription(
+      "Optional, with publicKeysSecretRef: Secret key holding the unprotected ASCII-armored private"
+          + " key of one recipient, so that verify decrypts and decompresses the whole backup."
+          + " Without it verify checks the checksum and the OpenPGP structure only. Holding it"
+          + " lets the cluster read the backups.")
+  private SecretKeyRef verifyPrivateKeySecretRef;
 
   public SecretRef getPublicKeysSecretRef() {
     return publicKeysSecretRef;
@@ -31,5 +41,13 @@ public class EncryptionSpec {
 
   public void setPassphraseSecretRef(SecretKeyRef passphraseSecretRef) {
     this.passphraseSecretRef = passphraseSecretRef;
+  }
+
+  public SecretKeyRef getVerifyPrivateKeySecretRef() {
+    return verifyPrivateKeySecretRef;
+  }
+
+  public void setVerifyPrivateKeySecretRef(SecretKeyRef verifyPrivateKeySecretRef) {
+    this.verifyPrivateKeySecretRef = verifyPrivateKeySecretRef;
   }
 }

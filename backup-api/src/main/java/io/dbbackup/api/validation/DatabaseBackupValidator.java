@@ -239,6 +239,16 @@ public final class DatabaseBackupValidator {
     } else {
       secretKeyRef("spec.encryption.passphraseSecretRef", encryption.getPassphraseSecretRef());
     }
+    if (encryption.getVerifyPrivateKeySecretRef() != null) {
+      if (keys) {
+        secretKeyRef(
+            "spec.encryption.verifyPrivateKeySecretRef", encryption.getVerifyPrivateKeySecretRef());
+      } else {
+        add(
+            "spec.encryption.verifyPrivateKeySecretRef",
+            "goes with publicKeysSecretRef (with a passphrase, verify decrypts anyway)");
+      }
+    }
   }
 
   private void history(HistorySpec history) {

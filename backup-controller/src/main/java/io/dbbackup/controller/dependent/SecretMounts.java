@@ -42,6 +42,7 @@ public final class SecretMounts {
     if (encryption != null) {
       whole(refs, encryption.getPublicKeysSecretRef());
       key(refs, encryption.getPassphraseSecretRef());
+      key(refs, encryption.getVerifyPrivateKeySecretRef());
     }
     return refs;
   }

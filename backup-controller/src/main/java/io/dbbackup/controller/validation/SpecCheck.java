@@ -116,6 +116,13 @@ public final class SpecCheck {
           missing,
           client,
           namespace);
+      keyRef(
+          "spec.encryption.verifyPrivateKeySecretRef",
+          encryption.getVerifyPrivateKeySecretRef(),
+          read,
+          missing,
+          client,
+          namespace);
     }
     return missing;
   }

@@ -3,13 +3,15 @@ package io.dbbackup.runner.cli;
 import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
-import io.dbbackup.runner.pipeline.Compressor;
+import io.dbbackup.runner.crypto.Decryptor;
+import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.Stores;
 import io.dbbackup.runner.verify.BackupVerifier;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,24 +49,24 @@ public final class VerifyCommand implements Callable<Integer> {
                               + " in "
                               + config.qualifiedName()
                               + " (see `backup-runner list`)"));
-      Compressor compressor =
-          Compressor.of(
-              io.dbbackup.api.v1alpha1.CompressionAlgorithm.valueOf(
-                  m.compression().algorithm().toUpperCase(java.util.Locale.ROOT)),
-              m.compression().level());
+      // Decrypt in full when the resource gives a passphrase or a verify key; else check the
+      // checksum and the OpenPGP structure.
+      Decryptor decryptor =
+          m.encrypted()
+              ? DataPath.forBackup(config.spec(), config.secrets(), Instant.now()).verifyDecryptor()
+              : null;
       BackupVerifier.Result r =
-          new BackupVerifier(store, Duration.ofSeconds(10))
-              .verify(
-                  m.backupId(),
-                  compressor,
-                  new BackupVerifier.Expected(
-                      m.file(), m.sha256(), m.storedBytes(), m.plainSha256(), m.dumpBytes()),
-                  () -> false);
+          new BackupVerifier(store, Duration.ofSeconds(10)).verify(m, decryptor, () -> false);
       spec.commandLine()
           .getOut()
           .printf(
-              "backup %s verified: %s, sha256 %s, %d dump bytes, completion trailer present%n",
-              m.id(), m.file(), r.sha256(), r.dumpBytes());
+              "backup %s verified: %s, sha256 %s, %s%n",
+              m.id(),
+              m.file(),
+              r.sha256(),
+              r.full()
+                  ? r.dumpBytes() + " dump bytes, completion trailer present"
+                  : "OpenPGP structure complete (no key here to decrypt)");
       spec.commandLine().getOut().flush();
     }
     return 0;

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
+import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.validation.DatabaseBackupValidator;
+import io.dbbackup.api.validation.DatabaseRestoreValidator;
 import io.dbbackup.api.validation.Violation;
 import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunnerException;
@@ -19,7 +21,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Reads the DatabaseBackup resource (the same YAML a user applies) and validates it. */
+/** Reads the resources (the same YAML a user applies) and validates them. */
 public final class ConfigLoader {
   private static final String API_VERSION = DatabaseBackup.GROUP + "/" + DatabaseBackup.VERSION;
   private static final ObjectMapper YAML =
@@ -37,43 +39,57 @@ public final class ConfigLoader {
    *     field
    */
   public static BackupConfig load(Path file, SecretFiles secrets) {
-    String yaml;
+    DatabaseBackup resource = parse(file, read(file), "DatabaseBackup", DatabaseBackup.class);
+    check(file, "DatabaseBackup", DatabaseBackupValidator.validate(resource));
+    return new BackupConfig(resource, secrets);
+  }
+
+  /** Loads and validates a DatabaseRestore resource. */
+  public static DatabaseRestore loadRestore(Path file) {
+    DatabaseRestore resource = parse(file, read(file), "DatabaseRestore", DatabaseRestore.class);
+    check(file, "DatabaseRestore", DatabaseRestoreValidator.validate(resource));
+    return resource;
+  }
+
+  private static String read(Path file) {
     try {
-      yaml = Files.readString(file);
+      return Files.readString(file);
     } catch (NoSuchFileException e) {
       throw invalid(file + ": no such file");
     } catch (IOException e) {
       throw invalid(file + ": cannot read: " + e.getMessage());
     }
-    DatabaseBackup resource = parse(file, yaml);
-    List<Violation> violations = DatabaseBackupValidator.validate(resource);
+  }
+
+  private static void check(Path file, String kind, List<Violation> violations) {
     if (!violations.isEmpty()) {
       throw invalid(
           file
-              + ": invalid DatabaseBackup:\n  "
+              + ": invalid "
+              + kind
+              + ":\n  "
               + violations.stream().map(Violation::toString).collect(Collectors.joining("\n  ")));
     }
-    return new BackupConfig(resource, secrets);
   }
 
-  static DatabaseBackup parse(Path file, String yaml) {
-    DatabaseBackup resource;
+  static <T> T parse(Path file, String yaml, String expectedKind, Class<T> type) {
+    T resource;
     try {
       // kind and apiVersion are checked on the raw document: CustomResource keeps its own.
       com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(yaml);
       if (tree == null || !tree.isObject()) {
-        throw invalid(file + ": expected a DatabaseBackup resource (a YAML mapping)");
+        throw invalid(file + ": expected a " + expectedKind + " resource (a YAML mapping)");
       }
       String kind = tree.path("kind").asText(null);
-      if (!"DatabaseBackup".equals(kind)) {
-        throw invalid(file + ": kind: expected DatabaseBackup, got " + quote(kind));
+      if (!expectedKind.equals(kind)) {
+        throw invalid(file + ": kind: expected " + expectedKind + ", got " + quote(kind));
       }
       String apiVersion = tree.path("apiVersion").asText(null);
       if (!API_VERSION.equals(apiVersion)) {
         throw invalid(
             file + ": apiVersion: expected " + API_VERSION + ", got " + quote(apiVersion));
       }
-      resource = YAML.treeToValue(tree, DatabaseBackup.class);
+      resource = YAML.treeToValue(tree, type);
     } catch (UnrecognizedPropertyException e) {
       throw invalid(
           file
@@ -98,17 +114,6 @@ public final class ConfigLoader {
     }
     if (resource == null) {
       throw invalid(file + ": empty document");
-    }
-    if (!"DatabaseBackup".equals(resource.getKind())) {
-      throw invalid(file + ": kind: expected DatabaseBackup, got " + quote(resource.getKind()));
-    }
-    if (!API_VERSION.equals(resource.getApiVersion())) {
-      throw invalid(
-          file
-              + ": apiVersion: expected "
-              + API_VERSION
-              + ", got "
-              + quote(resource.getApiVersion()));
     }
     return resource;
   }

@@ -18,14 +18,20 @@ public interface Compressor {
   /** Returns a stream of the plain bytes of {@code source}. */
   InputStream decompress(InputStream source) throws IOException;
 
-  /** The compressor for a resource's settings. */
+  /** The compressor a stored backup was written with, from its manifest. */
+  static Compressor of(io.dbbackup.runner.store.Manifest.Compression compression) {
+    return of(
+        CompressionAlgorithm.valueOf(compression.algorithm().toUpperCase(java.util.Locale.ROOT)),
+        compression.level());
+  }
+
+  /** The compressor for a resource's settings; gzip and zstd use every processor. */
   static Compressor of(CompressionAlgorithm algorithm, Integer level) {
+    int effective = level == null ? algorithm.defaultLevel() : level;
     return switch (algorithm) {
-      case GZIP -> new GzipCompressor(level == null ? algorithm.defaultLevel() : level);
+      case GZIP -> new ParallelGzipCompressor(effective);
+      case ZSTD -> new ZstdCompressor(effective);
       case NONE -> new NoCompressor();
-      case ZSTD ->
-          throw new UnsupportedOperationException(
-              "zstd compression is not available in this version of the runner");
     };
   }
 }

@@ -1,13 +1,14 @@
 package io.dbbackup.runner.pipeline;
 
+import io.dbbackup.runner.crypto.Encryptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
  * The data path in one streaming pass: dump bytes → SHA-256 of the plain dump → compression →
- * SHA-256 of the stored bytes → the store. Memory is bounded by one buffer and the compressor's
- * window, whatever the size of the database.
+ * encryption (when configured) → SHA-256 of the stored bytes → the store. Memory is bounded by one
+ * buffer and the compressor's window, whatever the size of the database.
  */
 public final class DumpPipeline {
   static final int BUFFER = 256 * 1024;
@@ -27,11 +28,15 @@ public final class DumpPipeline {
    * write errors as {@link StorageWriteException}. {@code sink} is flushed, not closed.
    */
   public static Result pump(
-      InputStream source, Compressor compressor, OutputStream sink, TransferProgress progress)
+      InputStream source,
+      Compressor compressor,
+      Encryptor encryptor,
+      OutputStream sink,
+      TransferProgress progress)
       throws IOException {
     HashingOutputStream stored =
         new HashingOutputStream(new StorageSideStream(sink), progress.storedBytes());
-    OutputStream compressed = compressor.compress(stored);
+    OutputStream compressed = CompressAndEncrypt.open(stored, compressor, encryptor);
     HashingOutputStream plain = new HashingOutputStream(compressed, progress.plainBytes());
     DumpTrailer trailer = new DumpTrailer();
     byte[] buffer = new byte[BUFFER];

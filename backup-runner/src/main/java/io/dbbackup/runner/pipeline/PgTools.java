@@ -97,6 +97,20 @@ public final class PgTools {
    * runner's own environment, and any secret in it, is not inherited.
    */
   public Process start(List<String> args, Map<String, String> env) throws IOException {
+    return start(
+        args,
+        env,
+        ProcessBuilder.Redirect.from(new java.io.File("/dev/null")),
+        ProcessBuilder.Redirect.PIPE);
+  }
+
+  /** As {@link #start(List, Map)}, with the given stdin and stdout. */
+  public Process start(
+      List<String> args,
+      Map<String, String> env,
+      ProcessBuilder.Redirect stdin,
+      ProcessBuilder.Redirect stdout)
+      throws IOException {
     List<String> cmd = new ArrayList<>(args);
     cmd.set(0, program(args.getFirst()));
     ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -106,7 +120,8 @@ public final class PgTools {
     childEnv.put("PATH", path);
     childEnv.put("LC_ALL", "C.UTF-8");
     childEnv.putAll(env);
-    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.redirectInput(stdin);
+    pb.redirectOutput(stdout);
     return pb.start();
   }
 }

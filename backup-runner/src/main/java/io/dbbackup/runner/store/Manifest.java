@@ -42,9 +42,13 @@ public record Manifest(
   /** Compression of the stored file. */
   public record Compression(String algorithm, Integer level) {}
 
-  /** OpenPGP encryption: mode (public-key | passphrase) and recipients' fingerprints. */
+  /**
+   * OpenPGP encryption: mode (public-key | passphrase), the recipients' primary-key fingerprints,
+   * and the key ids the file's session key packets name (the encryption subkeys), which a later
+   * verify checks the file against even after the keys have been rotated.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Encryption(String mode, List<String> recipients) {}
+  public record Encryption(String mode, List<String> recipients, List<String> keyIds) {}
 
   /** The verification done before the manifest was written. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -53,6 +57,10 @@ public record Manifest(
   public BackupId backupId() {
     return BackupId.parse(id)
         .orElseThrow(() -> new IllegalStateException("manifest has a malformed id: " + id));
+  }
+
+  public boolean encrypted() {
+    return encryption != null;
   }
 
   public boolean verified() {

@@ -2,13 +2,19 @@ package io.dbbackup.runner.verify;
 
 import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.crypto.Decryptor;
+import io.dbbackup.runner.crypto.OpenPgpException;
+import io.dbbackup.runner.crypto.OpenPgpStructure;
+import io.dbbackup.runner.pipeline.CompressAndEncrypt;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.DumpTrailer;
 import io.dbbackup.runner.pipeline.TransferProgress;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,8 +26,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Reads a stored backup back from the store and checks it end to end: the checksum file, the
- * SHA-256 and size of the stored bytes, a full decompression, the SHA-256 and size of the plain
- * dump, and pg_dumpall's completion trailer. Any mismatch is a verification failure.
+ * SHA-256 and size of the stored bytes, then either a full decryption and decompression (the plain
+ * dump's SHA-256 and size, pg_dumpall's completion trailer) or — for a file encrypted to public
+ * keys whose private key the cluster does not hold — its OpenPGP structure and recipients. Any
+ * mismatch is a verification failure.
  */
 public final class BackupVerifier {
   private static final int BUFFER = 256 * 1024;
@@ -34,25 +42,67 @@ public final class BackupVerifier {
     this.progressInterval = progressInterval;
   }
 
-  /** What a backup should be; null fields are not checked. */
+  /**
+   * What a backup should be; null fields are not checked. {@code recipientKeyIds}: the key ids an
+   * encrypted file must carry session keys for.
+   */
   public record Expected(
-      String file, String sha256, Long storedBytes, String plainSha256, Long dumpBytes) {}
+      String file,
+      String sha256,
+      Long storedBytes,
+      String plainSha256,
+      Long dumpBytes,
+      List<String> recipientKeyIds) {
+    public Expected(
+        String file, String sha256, Long storedBytes, String plainSha256, Long dumpBytes) {
+      this(file, sha256, storedBytes, plainSha256, dumpBytes, null);
+    }
+  }
 
-  /** What was read back. */
-  public record Result(long storedBytes, String sha256, long dumpBytes, String plainSha256) {}
+  /** What was read back; {@code full} is false when only the OpenPGP structure was checked. */
+  public record Result(
+      long storedBytes, String sha256, long dumpBytes, String plainSha256, boolean full) {}
+
+  /**
+   * Verifies a stored backup against its manifest: checksum, sizes and hashes, and the recipients
+   * the manifest names; decrypted in full when {@code decryptor} is given.
+   */
+  public Result verify(Manifest m, Decryptor decryptor, BooleanSupplier cancelled) {
+    return verify(
+        m.backupId(),
+        Compressor.of(m.compression()),
+        decryptor,
+        m.encrypted(),
+        new Expected(
+            m.file(),
+            m.sha256(),
+            m.storedBytes(),
+            m.plainSha256(),
+            m.dumpBytes(),
+            m.encrypted() ? m.encryption().keyIds() : null),
+        cancelled);
+  }
 
   /**
    * Verifies backup {@code id}.
    *
+   * @param decryptor for an encrypted file when a key or passphrase is at hand, else null
+   * @param encrypted whether the stored file is OpenPGP-encrypted
    * @param cancelled polled while reading; when true the read stops with a timeout
    * @throws RunnerException {@link ExitCode#VERIFICATION_FAILED} naming every mismatch, or {@link
    *     ExitCode#STORAGE_FAILED} when the store cannot be read
    */
   public Result verify(
-      BackupId id, Compressor compressor, Expected expected, BooleanSupplier cancelled) {
+      BackupId id,
+      Compressor compressor,
+      Decryptor decryptor,
+      boolean encrypted,
+      Expected expected,
+      BooleanSupplier cancelled) {
     List<String> problems = new ArrayList<>();
     String checksumName = expected.file() + ".sha256";
     ChecksumFile checksum = readChecksum(id, checksumName, expected.file(), problems);
+    boolean full = !encrypted || decryptor != null;
 
     MessageDigest storedDigest = sha256();
     MessageDigest plainDigest = sha256();
@@ -63,35 +113,41 @@ public final class BackupVerifier {
         InputStream raw = store.open(id, expected.file());
         CountingInputStream counted = new CountingInputStream(raw, progress.storedBytes());
         InputStream hashed = new DigestInputStream(counted, storedDigest)) {
-      try (InputStream decompressed = compressor.decompress(hashed)) {
-        byte[] buffer = new byte[BUFFER];
-        int n;
-        while ((n = decompressed.read(buffer)) >= 0) {
-          if (cancelled.getAsBoolean()) {
-            throw new RunnerException(ExitCode.TIMEOUT, "timed out while verifying " + id);
+      try {
+        if (full) {
+          plain =
+              readPlain(
+                  hashed, decryptor, compressor, plainDigest, trailer, progress, cancelled, id);
+        } else {
+          OpenPgpStructure.Report report = OpenPgpStructure.check(hashed);
+          if (expected.recipientKeyIds() != null) {
+            report.requireRecipients(expected.recipientKeyIds());
           }
-          plainDigest.update(buffer, 0, n);
-          trailer.update(buffer, 0, n);
-          plain += n;
-          progress.plainBytes().addAndGet(n);
         }
-        // Drain what the decompressor left unread (e.g. bytes after the gzip trailer), so the
-        // stored hash covers the whole file.
-        while (hashed.read(buffer) >= 0) {
-          // counted and hashed
-        }
-      } catch (IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-          throw e;
-        }
+      } catch (OpenPgpException e) {
         problems.add(
-            "the stored file cannot be decompressed as "
-                + compressor.algorithm().wireName()
+            "OpenPGP "
+                + e.reason().name().toLowerCase(java.util.Locale.ROOT)
                 + ": "
                 + e.getMessage());
+      } catch (NoSuchFileException e) {
+        throw e;
+      } catch (IOException e) {
+        problems.add(
+            "the stored file cannot be read back ("
+                + compressor.algorithm().wireName()
+                + (encrypted ? ", OpenPGP" : "")
+                + "): "
+                + e.getMessage());
+      }
+      // Whatever the readers left unread (after the end, or after a failure) still counts: the
+      // size and SHA-256 checks always cover the whole stored file.
+      byte[] buffer = new byte[BUFFER];
+      while (hashed.read(buffer) >= 0) {
+        // counted and hashed
       }
       stored = counted.count();
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw new RunnerException(
           ExitCode.VERIFICATION_FAILED, "backup " + id + ": " + expected.file() + " is missing");
     } catch (IOException e) {
@@ -122,7 +178,7 @@ public final class BackupVerifier {
       problems.add(
           expected.file() + " has " + stored + " bytes, expected " + expected.storedBytes());
     }
-    if (problems.isEmpty()) {
+    if (problems.isEmpty() && full) {
       if (expected.dumpBytes() != null && expected.dumpBytes() != plain) {
         problems.add("the dump has " + plain + " bytes, expected " + expected.dumpBytes());
       }
@@ -141,7 +197,36 @@ public final class BackupVerifier {
           ExitCode.VERIFICATION_FAILED,
           "backup " + id + " failed verification: " + String.join("; ", problems));
     }
-    return new Result(stored, storedSha, plain, plainSha);
+    return full
+        ? new Result(stored, storedSha, plain, plainSha, true)
+        : new Result(stored, storedSha, -1, null, false);
+  }
+
+  private static long readPlain(
+      InputStream hashed,
+      Decryptor decryptor,
+      Compressor compressor,
+      MessageDigest plainDigest,
+      DumpTrailer trailer,
+      TransferProgress progress,
+      BooleanSupplier cancelled,
+      BackupId id)
+      throws IOException {
+    long plain = 0;
+    try (InputStream in = CompressAndEncrypt.read(new KeepOpen(hashed), decryptor, compressor)) {
+      byte[] buffer = new byte[BUFFER];
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        if (cancelled.getAsBoolean()) {
+          throw new RunnerException(ExitCode.TIMEOUT, "timed out while verifying " + id);
+        }
+        plainDigest.update(buffer, 0, n);
+        trailer.update(buffer, 0, n);
+        plain += n;
+        progress.plainBytes().addAndGet(n);
+      }
+    }
+    return plain;
   }
 
   private ChecksumFile readChecksum(
@@ -155,7 +240,7 @@ public final class BackupVerifier {
         problems.add(checksumName + " names " + checksum.fileName() + ", not " + file);
       }
       return checksum;
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       problems.add(checksumName + " is missing");
       return null;
     } catch (IOException e) {
@@ -169,6 +254,18 @@ public final class BackupVerifier {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Lets the readers close their stream without closing the hashed one, still to be drained. */
+  private static final class KeepOpen extends java.io.FilterInputStream {
+    KeepOpen(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {
+      // the caller closes the underlying stream
     }
   }
 }

@@ -1,0 +1,98 @@
+package io.dbbackup.api.validation;
+
+import io.dbbackup.api.v1alpha1.DatabaseRestore;
+import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
+import io.dbbackup.api.v1alpha1.DecryptionSpec;
+import io.dbbackup.api.v1alpha1.RestoreTargetSpec;
+import io.dbbackup.api.v1alpha1.SecretKeyRef;
+import io.dbbackup.api.v1alpha1.SecretRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Checks a DatabaseRestore beyond its schema; every message names its field. */
+public final class DatabaseRestoreValidator {
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile(SecretRef.NAME_PATTERN);
+  private static final Pattern BACKUP_ID = Pattern.compile("^(latest|\\d{8}T\\d{6}Z-[0-9a-f]{4})$");
+
+  private DatabaseRestoreValidator() {}
+
+  public static List<Violation> validate(DatabaseRestore restore) {
+    List<Violation> v = new ArrayList<>();
+    if (restore.getMetadata() == null || blank(restore.getMetadata().getName())) {
+      v.add(new Violation("metadata.name", "must be set"));
+    }
+    DatabaseRestoreSpec spec = restore.getSpec();
+    if (spec == null) {
+      v.add(new Violation("spec", "must be set"));
+      return v;
+    }
+    if (spec.getBackupRef() == null || blank(spec.getBackupRef().getName())) {
+      v.add(new Violation("spec.backupRef.name", "must name the DatabaseBackup to restore from"));
+    }
+    if (spec.getBackupId() == null || !BACKUP_ID.matcher(spec.getBackupId()).matches()) {
+      v.add(
+          new Violation(
+              "spec.backupId",
+              "must be latest or a backup id like 20261124T020000Z-7f3a, got "
+                  + quote(spec.getBackupId())));
+    }
+    RestoreTargetSpec target = spec.getTarget();
+    if (target == null) {
+      v.add(
+          new Violation(
+              "spec.target", "must be set (host, port, user of the server to restore into)"));
+    } else {
+      if (blank(target.getHost())) {
+        v.add(new Violation("spec.target.host", "must be set"));
+      }
+      if (target.getPort() < 1 || target.getPort() > 65535) {
+        v.add(new Violation("spec.target.port", "must be 1-65535, got " + target.getPort()));
+      }
+      if (blank(target.getUser())) {
+        v.add(new Violation("spec.target.user", "must be set"));
+      }
+      keyRef(v, "spec.target.passwordSecretRef", target.getPasswordSecretRef());
+    }
+    if (spec.getDatabases() != null && !spec.getDatabases().isEmpty()) {
+      v.add(
+          new Violation(
+              "spec.databases",
+              "restoring selected databases is not supported by this version; leave it empty to"
+                  + " restore everything in the backup"));
+    }
+    DecryptionSpec decryption = spec.getDecryption();
+    if (decryption != null) {
+      if ((decryption.getPrivateKeySecretRef() == null)
+          == (decryption.getPassphraseSecretRef() == null)) {
+        v.add(
+            new Violation(
+                "spec.decryption",
+                "set exactly one of privateKeySecretRef or passphraseSecretRef"));
+      }
+      keyRef(v, "spec.decryption.privateKeySecretRef", decryption.getPrivateKeySecretRef());
+      keyRef(v, "spec.decryption.passphraseSecretRef", decryption.getPassphraseSecretRef());
+    }
+    return List.copyOf(v);
+  }
+
+  private static void keyRef(List<Violation> v, String field, SecretKeyRef ref) {
+    if (ref == null) {
+      return;
+    }
+    if (ref.getName() == null || !DNS_SUBDOMAIN.matcher(ref.getName()).matches()) {
+      v.add(new Violation(field + ".name", "must be a Secret name, got " + quote(ref.getName())));
+    }
+    if (blank(ref.getKey())) {
+      v.add(new Violation(field + ".key", "must be a key of the Secret"));
+    }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String quote(String s) {
+    return s == null ? "nothing" : "\"" + s + "\"";
+  }
+}

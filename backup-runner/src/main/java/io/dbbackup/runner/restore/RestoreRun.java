@@ -1,0 +1,273 @@
+package io.dbbackup.runner.restore;
+
+import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
+import io.dbbackup.api.v1alpha1.DatabaseSpec;
+import io.dbbackup.runner.ExitCode;
+import io.dbbackup.runner.RunSettings;
+import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.Sizes;
+import io.dbbackup.runner.StorageErrors;
+import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.crypto.Decryptor;
+import io.dbbackup.runner.crypto.OpenPgpConfig;
+import io.dbbackup.runner.db.ConnectionSettings;
+import io.dbbackup.runner.db.DatabaseProbe;
+import io.dbbackup.runner.pipeline.CompressAndEncrypt;
+import io.dbbackup.runner.pipeline.Compressor;
+import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.Catalog;
+import io.dbbackup.runner.store.Manifest;
+import io.dbbackup.runner.verify.BackupVerifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A restore (BATCH-101 API-308): find the backup, verify it end to end first, check the target,
+ * then stream it — decompressed — into stock {@code psql}, as a DBA would by hand. A non-empty
+ * target is refused unless {@code overwrite}, which replaces the databases the backup holds.
+ */
+public final class RestoreRun {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreRun.class);
+  private static final int BUFFER = 256 * 1024;
+
+  /** What was restored. */
+  public record Result(String backupId, long dumpBytes, int benignErrors, Duration duration) {}
+
+  private final BackupConfig backup;
+  private final DatabaseRestoreSpec spec;
+  private final BackupStore store;
+  private final RunSettings settings;
+  private final PgTools tools;
+
+  public RestoreRun(
+      BackupConfig backup,
+      DatabaseRestoreSpec spec,
+      BackupStore store,
+      RunSettings settings,
+      PgTools tools) {
+    this.backup = backup;
+    this.spec = spec;
+    this.store = store;
+    this.settings = settings;
+    this.tools = tools;
+  }
+
+  public Result execute() {
+    long start = System.nanoTime();
+    if (!spec.getBackupRef().getName().equals(backup.name())) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.backupRef.name: the restore names DatabaseBackup "
+              + spec.getBackupRef().getName()
+              + " but -f is "
+              + backup.qualifiedName());
+    }
+    Manifest manifest = find(spec.getBackupId());
+    MDC.put("backup", backup.qualifiedName());
+    MDC.put("backup_id", manifest.id());
+    try {
+      Compressor compressor = Compressor.of(manifest.compression());
+      Decryptor decryptor = decryptorFor(manifest);
+      LOG.atInfo().addKeyValue("event", "restore_verify").log("verifying the backup first");
+      new BackupVerifier(store, settings.progressInterval())
+          .verify(manifest, decryptor, () -> false);
+
+      ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
+      prepareTarget(target, manifest);
+      int benign = stream(target, manifest, compressor, decryptor);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      LOG.atInfo()
+          .addKeyValue("event", "restore_summary")
+          .addKeyValue("target", target.toString())
+          .addKeyValue("dump_bytes", manifest.dumpBytes())
+          .addKeyValue("duration_s", took.toSeconds())
+          .log("restore succeeded");
+      return new Result(manifest.id(), manifest.dumpBytes(), benign, took);
+    } finally {
+      MDC.remove("backup");
+      MDC.remove("backup_id");
+    }
+  }
+
+  private Manifest find(String id) {
+    Catalog catalog;
+    try {
+      catalog = Catalog.read(store);
+    } catch (IOException e) {
+      throw StorageErrors.classify("listing backups", e);
+    }
+    return ("latest".equals(id) ? catalog.latest() : catalog.find(id))
+        .orElseThrow(
+            () ->
+                new RunnerException(
+                    ExitCode.INVALID_CONFIG,
+                    "spec.backupId: no good backup "
+                        + id
+                        + " of "
+                        + backup.qualifiedName()
+                        + " (see `backup-runner list`)"));
+  }
+
+  private void prepareTarget(ConnectionSettings target, Manifest manifest) {
+    DatabaseProbe probe = new DatabaseProbe(target, 3, Duration.ofSeconds(5), settings.sleeper());
+    TargetState state;
+    try (Connection c = probe.connect("postgres")) {
+      state = TargetState.read(c);
+    } catch (SQLException e) {
+      throw unreachable("inspecting the restore target", e);
+    }
+    if (state.isEmpty()) {
+      return;
+    }
+    if (!spec.isOverwrite()) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.overwrite: the target "
+              + target
+              + " is not empty ("
+              + state
+              + "); set spec.overwrite: true to replace the databases the backup holds");
+    }
+    // Replace what the backup holds: its databases are dropped and the dump recreates them;
+    // postgres, which pg_dumpall does not create, is recreated empty first.
+    try (Connection c = probe.connect("template1");
+        Statement s = c.createStatement()) {
+      for (Manifest.DatabaseInfo db : manifest.databases()) {
+        String name = db.name();
+        if (!name.startsWith("template")
+            && (name.equals("postgres") || state.databases().contains(name))) {
+          LOG.atWarn()
+              .addKeyValue("event", "restore_drop")
+              .addKeyValue("database", name)
+              .log("overwrite: dropping the target's database to restore the backup's");
+          s.execute("DROP DATABASE IF EXISTS " + quoteIdent(name) + " WITH (FORCE)");
+        }
+      }
+      if (!exists(s, "postgres")) {
+        s.execute("CREATE DATABASE postgres TEMPLATE template0");
+      }
+    } catch (SQLException e) {
+      throw unreachable("replacing the target's databases", e);
+    }
+  }
+
+  private static RunnerException unreachable(String what, SQLException e) {
+    return new RunnerException(
+        ExitCode.DATABASE_UNREACHABLE, what + " failed: " + e.getMessage(), e);
+  }
+
+  private Decryptor decryptorFor(Manifest manifest) {
+    if (!manifest.encrypted()) {
+      return null;
+    }
+    if (spec.getDecryption() == null) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.decryption: backup "
+              + manifest.id()
+              + " is encrypted ("
+              + manifest.encryption().mode()
+              + (manifest.encryption().recipients() == null
+                  ? ""
+                  : ", for " + manifest.encryption().recipients())
+              + "); set privateKeySecretRef or passphraseSecretRef");
+    }
+    return OpenPgpConfig.restoreDecryptor(spec.getDecryption(), backup.secrets());
+  }
+
+  private int stream(
+      ConnectionSettings target, Manifest manifest, Compressor compressor, Decryptor decryptor) {
+    Process psql;
+    try {
+      psql =
+          tools.start(
+              List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=0", "-d", "template1"),
+              target.libpqEnvironment(),
+              ProcessBuilder.Redirect.PIPE,
+              ProcessBuilder.Redirect.DISCARD);
+    } catch (IOException e) {
+      throw new RunnerException(ExitCode.FAILED, "cannot start psql: " + e.getMessage(), e);
+    }
+    PsqlErrors errors = new PsqlErrors(psql.getErrorStream());
+    LOG.atInfo()
+        .addKeyValue("event", "restore_start")
+        .addKeyValue("target", target.toString())
+        .addKeyValue("dump_bytes", manifest.dumpBytes())
+        .log("streaming the backup into psql");
+    try (InputStream stored = store.open(manifest.backupId(), manifest.file());
+        InputStream plain = CompressAndEncrypt.read(stored, decryptor, compressor);
+        OutputStream in = psql.getOutputStream()) {
+      RestoreStream.copy(
+          new java.io.BufferedInputStream(plain, BUFFER), in, spec.getTarget().getUser());
+    } catch (IOException e) {
+      psql.destroyForcibly();
+      throw new RunnerException(
+          ExitCode.FAILED, "streaming the backup into psql failed: " + e.getMessage(), e);
+    }
+    try {
+      int status = psql.waitFor();
+      errors.await();
+      if (status != 0 || errors.count() > 0) {
+        throw new RunnerException(
+            ExitCode.FAILED,
+            "psql reported "
+                + errors.count()
+                + " error(s) (exit status "
+                + status
+                + "); first: "
+                + String.join(" | ", errors.first()));
+      }
+      return errors.benign();
+    } catch (InterruptedException e) {
+      psql.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new RunnerException(ExitCode.FAILED, "interrupted during the restore");
+    }
+  }
+
+  private DatabaseSpec targetAsDatabase() {
+    var t = spec.getTarget();
+    DatabaseSpec db = new DatabaseSpec();
+    db.setHost(t.getHost());
+    db.setPort(t.getPort());
+    db.setUser(t.getUser());
+    db.setPasswordSecretRef(t.getPasswordSecretRef());
+    db.setSslMode(t.getSslMode());
+    return db;
+  }
+
+  private static boolean exists(Statement s, String db) throws SQLException {
+    try (var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = " + quoteLiteral(db))) {
+      return rs.next();
+    }
+  }
+
+  private static String quoteIdent(String s) {
+    return "\"" + s.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String quoteLiteral(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** Human-readable size of a restore, for the command's output. */
+  public static String describe(Result r) {
+    return "restored backup "
+        + r.backupId()
+        + " ("
+        + Sizes.human(r.dumpBytes())
+        + " of SQL) in "
+        + r.duration().toSeconds()
+        + " s";
+  }
+}

@@ -1,0 +1,158 @@
+package io.dbbackup.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbbackup.runner.support.BackupFixture;
+import io.dbbackup.runner.support.ClusterDigest;
+import io.dbbackup.runner.support.SampleData;
+import io.dbbackup.testing.PostgresCluster;
+import io.dbbackup.testing.PostgresExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code backup-runner restore}: a DatabaseRestore carried out against real servers. */
+class RestoreIT {
+  @RegisterExtension static final PostgresExtension SOURCE = new PostgresExtension();
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void loadSampleData() {
+    SampleData.load(SOURCE.cluster());
+  }
+
+  Path restoreYaml(PostgresCluster target, String backupId, boolean overwrite) throws Exception {
+    Path secret = dir.resolve("secrets/target-pg/password");
+    Files.createDirectories(secret.getParent());
+    Files.writeString(secret, target.password());
+    Path file = dir.resolve("restore.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: dbbackup.io/v1alpha1
+        kind: DatabaseRestore
+        metadata: {name: orders-db-restore, namespace: shop}
+        spec:
+          backupRef: {name: orders-db}
+          backupId: %s
+          overwrite: %s
+          target:
+            host: %s
+            port: %d
+            user: postgres
+            passwordSecretRef: {name: target-pg, key: password}
+        """
+            .formatted(backupId, overwrite, target.host(), target.port()));
+    return file;
+  }
+
+  /** What a restore must reproduce: all but the runner's history and the target's own login. */
+  static Map<String, String> contents(PostgresCluster pg, String password) throws Exception {
+    Map<String, String> d =
+        new TreeMap<>(ClusterDigest.of(pg.host(), pg.port(), "postgres", password));
+    d.keySet().removeIf(k -> k.contains(" dbbackup.") || k.equals("role postgres"));
+    return d;
+  }
+
+  @Test
+  void restoresTheLatestBackupIntoAnEmptyServerAsItWasAndKeepsTheTargetsLogin() throws Exception {
+    BackupFixture fixture = new BackupFixture(dir, SOURCE.cluster());
+    assertThat(fixture.backup().exitCode()).isZero();
+    String id = fixture.folders().getFirst().getFileName().toString();
+
+    try (PostgresCluster target = PostgresCluster.start()) {
+      BackupFixture.Result r =
+          fixture.run(
+              BackupFixture.testSettings(),
+              "restore",
+              "--restore",
+              restoreYaml(target, "latest", false).toString());
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      assertThat(r.out()).contains("restored backup " + id);
+      // The target's superuser still logs in with its own password (ClusterDigest does).
+      assertThat(contents(target, target.password()))
+          .isEqualTo(contents(SOURCE.cluster(), SOURCE.cluster().password()))
+          .containsKeys("shop table public.orders", "role shop_app", "shop large object 424242");
+    }
+  }
+
+  @Test
+  void refusesANonEmptyTargetUnlessOverwriteWhichReplacesTheBackupsDatabases() throws Exception {
+    BackupFixture fixture = new BackupFixture(dir, SOURCE.cluster());
+    assertThat(fixture.backup().exitCode()).isZero();
+    try (PostgresCluster target = PostgresCluster.start()) {
+      target.execute("postgres", "CREATE DATABASE shop");
+      target.execute("shop", "CREATE TABLE stale (x int); INSERT INTO stale VALUES (1)");
+      target.execute("postgres", "CREATE DATABASE keepme");
+
+      BackupFixture.Result refused =
+          fixture.run(
+              BackupFixture.testSettings(),
+              "restore",
+              "--restore",
+              restoreYaml(target, "latest", false).toString());
+      assertThat(refused.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+      assertThat(refused.err())
+          .contains("spec.overwrite")
+          .contains("is not empty")
+          .contains("shop");
+      assertThat(target.psql("shop", "SELECT count(*) FROM stale")).isEqualTo("1");
+
+      BackupFixture.Result replaced =
+          fixture.run(
+              BackupFixture.testSettings(),
+              "restore",
+              "--restore",
+              restoreYaml(target, "latest", true).toString());
+      assertThat(replaced.exitCode()).as(replaced.err()).isZero();
+      Map<String, String> restored = contents(target, target.password());
+      assertThat(restored).doesNotContainKey("shop table public.stale");
+      assertThat(restored).containsKey("database keepme");
+      restored.remove("database keepme");
+      assertThat(restored).isEqualTo(contents(SOURCE.cluster(), SOURCE.cluster().password()));
+    }
+  }
+
+  @Test
+  void refusesATamperedBackupBeforeTouchingTheTarget() throws Exception {
+    BackupFixture fixture = new BackupFixture(dir, SOURCE.cluster());
+    assertThat(fixture.backup().exitCode()).isZero();
+    Path dump = fixture.folders().getFirst().resolve("dump.sql.gz");
+    byte[] bytes = Files.readAllBytes(dump);
+    bytes[bytes.length / 3] ^= 0x40;
+    Files.write(dump, bytes);
+    try (PostgresCluster target = PostgresCluster.start()) {
+      BackupFixture.Result r =
+          fixture.run(
+              BackupFixture.testSettings(),
+              "restore",
+              "--restore",
+              restoreYaml(target, "latest", false).toString());
+      assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
+      assertThat(target.psql("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'shop'"))
+          .isEqualTo("0");
+    }
+  }
+
+  @Test
+  void anUnknownBackupIdIsAConfigErrorNamingTheField() throws Exception {
+    BackupFixture fixture = new BackupFixture(dir, SOURCE.cluster());
+    assertThat(fixture.backup().exitCode()).isZero();
+    try (PostgresCluster target = PostgresCluster.start()) {
+      BackupFixture.Result r =
+          fixture.run(
+              BackupFixture.testSettings(),
+              "restore",
+              "--restore",
+              restoreYaml(target, "20200101T000000Z-abcd", false).toString());
+      assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+      assertThat(r.err()).contains("spec.backupId: no good backup 20200101T000000Z-abcd");
+    }
+  }
+}
