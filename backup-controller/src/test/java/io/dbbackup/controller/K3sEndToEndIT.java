@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.marcnuri.helm.Helm;
 import io.dbbackup.api.status.Conditions;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
@@ -14,15 +15,18 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -33,15 +37,28 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
- * End to end on a real Kubernetes (k3s in Docker): the generated CRDs installed (the API server
- * enforces their schema and CEL rules), the controller running against it, a PostgreSQL in the
- * cluster, and with a runner image given, a real backup Job that reports its own status.
+ * End to end on a real Kubernetes (k3s in Docker), installed the way users install it: the Helm
+ * chart {@code charts/dbbackup-operator} (CRDs, ServiceAccount, RBAC, Deployment) through Helm's
+ * own engine (helm-java). The API server enforces the CRDs' schema and CEL rules; a PostgreSQL runs
+ * in the cluster; with a runner image given, a real backup Job reports its own status.
+ *
+ * <p>Two ways to run the controller:
+ *
+ * <ul>
+ *   <li>default: the chart is installed with {@code replicaCount=0} and the controller runs in this
+ *       JVM <em>as the chart's ServiceAccount</em> (a token from the TokenRequest API), so every
+ *       test also proves the chart's RBAC is enough, and a denied call proves it is not more;
+ *   <li>{@code -Ddbbackup.e2e.controllerImage=<image>}: the chart's Deployment runs that image
+ *       (loaded into k3s from the local Docker when it is there), and {@code helm test} passes.
+ * </ul>
  *
  * <p>Skipped, with a message saying so, where Docker is unavailable. Run it where Docker exists:
- * {@code scripts/mvn -pl backup-controller -am verify -Dit.test=K3sEndToEndIT
- * -Ddbbackup.e2e.runnerImage=<an image k3s can pull>}.
+ * {@code make e2e}, or with the images of {@code make image}: {@code make e2e
+ * E2E_FLAGS='-Ddbbackup.e2e.controllerImage=dbbackup/backup-controller:0.1.0
+ * -Ddbbackup.e2e.runnerImage=dbbackup/backup-runner:0.1.0'}.
  */
 @EnabledIf(
     value = "dockerAvailable",
@@ -50,9 +67,15 @@ import org.testcontainers.utility.DockerImageName;
             + " where a Docker engine is reachable)")
 class K3sEndToEndIT {
   static final String K3S_IMAGE = "rancher/k3s:v1.31.4-k3s1";
+  static final Path CHART = Path.of("../charts/dbbackup-operator");
+  static final String RELEASE = "dbb";
+  static final String SYSTEM_NS = "dbbackup-system";
   static final String NS = "shop";
+  static final String CONTROLLER_IMAGE = System.getProperty("dbbackup.e2e.controllerImage", "");
+  static final String RUNNER_IMAGE = System.getProperty("dbbackup.e2e.runnerImage", "");
   static K3sContainer k3s;
   static KubernetesClient client;
+  static KubernetesClient controllerClient;
   static BackupOperator operator;
 
   @BeforeAll
@@ -63,12 +86,9 @@ class K3sEndToEndIT {
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml()))
             .build();
-    for (String crd :
-        List.of("databasebackups.dbbackup.io-v1.yml", "databaserestores.dbbackup.io-v1.yml")) {
-      try (InputStream in = Files.newInputStream(MockCluster.CRDS.resolve(crd))) {
-        client.apiextensions().v1().customResourceDefinitions().load(in).serverSideApply();
-      }
-    }
+    loadIntoK3s(CONTROLLER_IMAGE);
+    loadIntoK3s(RUNNER_IMAGE);
+    installChart();
     client
         .apiextensions()
         .v1()
@@ -87,14 +107,117 @@ class K3sEndToEndIT {
         .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
         .create();
     deployPostgres();
-    operator = new BackupOperator(client, TestConfig.config().withHttpPort(0), Clock.systemUTC());
-    operator.start();
+    controllerClient = clientAs(SYSTEM_NS, RELEASE + "-dbbackup-operator");
+    if (CONTROLLER_IMAGE.isBlank()) {
+      operator =
+          new BackupOperator(
+              controllerClient, TestConfig.config().withHttpPort(0), Clock.systemUTC());
+      operator.start();
+    }
+  }
+
+  /**
+   * {@code helm install dbb charts/dbbackup-operator -n dbbackup-system --create-namespace}, with
+   * the controller Deployment at zero replicas unless a controller image is given.
+   */
+  static void installChart() {
+    var install =
+        new Helm(CHART)
+            .install()
+            .withName(RELEASE)
+            .withNamespace(SYSTEM_NS)
+            .createNamespace()
+            .withKubeConfigContents(k3s.getKubeConfigYaml());
+    if (CONTROLLER_IMAGE.isBlank()) {
+      install.set("replicaCount", 0);
+    } else {
+      ImageRef controller = ImageRef.parse(CONTROLLER_IMAGE);
+      install
+          .set("image.controller.repository", controller.repository())
+          .set("image.controller.tag", controller.tag())
+          .waitReady()
+          .withTimeout(300);
+    }
+    if (!RUNNER_IMAGE.isBlank()) {
+      ImageRef runner = ImageRef.parse(RUNNER_IMAGE);
+      install
+          .set("image.runner.repository", runner.repository())
+          .set("image.runner.tag", runner.tag());
+    }
+    assertThat(install.call().getStatus()).isEqualTo("deployed");
+  }
+
+  /** repository and tag of an image reference (no digest). */
+  record ImageRef(String repository, String tag) {
+    static ImageRef parse(String image) {
+      int colon = image.lastIndexOf(':');
+      if (colon < 0 || image.indexOf('/', colon) >= 0) {
+        return new ImageRef(image, "latest");
+      }
+      return new ImageRef(image.substring(0, colon), image.substring(colon + 1));
+    }
+  }
+
+  /** A client authenticated as a ServiceAccount, with a short-lived token from TokenRequest. */
+  static KubernetesClient clientAs(String namespace, String serviceAccount) {
+    String token =
+        client
+            .serviceAccounts()
+            .inNamespace(namespace)
+            .withName(serviceAccount)
+            .tokenRequest(
+                new TokenRequestBuilder()
+                    .withNewSpec()
+                    .withExpirationSeconds(3600L)
+                    .endSpec()
+                    .build())
+            .getStatus()
+            .getToken();
+    Config admin = Config.fromKubeconfig(k3s.getKubeConfigYaml());
+    Config asServiceAccount =
+        new ConfigBuilder(admin)
+            .withClientCertData(null)
+            .withClientKeyData(null)
+            .withClientCertFile(null)
+            .withClientKeyFile(null)
+            .withUsername(null)
+            .withPassword(null)
+            .withOauthToken(token)
+            .build();
+    return new KubernetesClientBuilder().withConfig(asServiceAccount).build();
+  }
+
+  /**
+   * Copies an image from the local Docker engine into k3s' containerd, so that {@code make image}
+   * output can be used without a registry. An image Docker does not have is left for k3s to pull.
+   */
+  static void loadIntoK3s(String image) throws Exception {
+    if (image.isBlank()) {
+      return;
+    }
+    var docker = DockerClientFactory.instance().client();
+    try {
+      docker.inspectImageCmd(image).exec();
+    } catch (RuntimeException notLocal) {
+      return;
+    }
+    Path tar = Files.createTempFile("e2e-image-", ".tar");
+    try (InputStream in = docker.saveImageCmd(image).exec()) {
+      Files.copy(in, tar, StandardCopyOption.REPLACE_EXISTING);
+    }
+    k3s.copyFileToContainer(MountableFile.forHostPath(tar), "/tmp/image.tar");
+    var imported = k3s.execInContainer("ctr", "-n", "k8s.io", "images", "import", "/tmp/image.tar");
+    assertThat(imported.getExitCode()).as(imported.getStderr()).isZero();
+    Files.delete(tar);
   }
 
   @AfterAll
   static void stopK3s() {
     if (operator != null) {
       operator.close();
+    }
+    if (controllerClient != null) {
+      controllerClient.close();
     }
     if (client != null) {
       client.close();
@@ -262,14 +385,39 @@ class K3sEndToEndIT {
   }
 
   @Test
-  void onDemandRunBacksUpThePostgresInTheClusterAndReportsSuccess() {
-    String image = System.getProperty("dbbackup.e2e.runnerImage", "");
+  void theChartsServiceAccountMayReadASecretByNameButNotListSecrets() {
+    assertThat(controllerClient.secrets().inNamespace(NS).withName("pg-backup").get()).isNotNull();
+    assertThatThrownBy(() -> controllerClient.secrets().inNamespace(NS).list())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+    assertThatThrownBy(() -> controllerClient.apps().deployments().inNamespace(NS).list())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+  }
+
+  @Test
+  void helmTestPassesAgainstTheControllerTheChartDeployed() {
     assumeTrue(
-        !image.isBlank(),
+        !CONTROLLER_IMAGE.isBlank(),
+        "no controller image: set -Ddbbackup.e2e.controllerImage=<image> to run the chart's"
+            + " Deployment and its helm test");
+    var tested =
+        Helm.test(RELEASE)
+            .withNamespace(SYSTEM_NS)
+            .withKubeConfigContents(k3s.getKubeConfigYaml())
+            .withTimeout(180)
+            .call();
+    assertThat(tested.getStatus()).isEqualTo("deployed");
+  }
+
+  @Test
+  void onDemandRunBacksUpThePostgresInTheClusterAndReportsSuccess() {
+    assumeTrue(
+        !RUNNER_IMAGE.isBlank(),
         "no runner image: set -Ddbbackup.e2e.runnerImage=<image k3s can pull> to run a real backup Job");
     DatabaseBackup b = e2eBackup("real-db");
     b.getSpec().setRunner(new io.dbbackup.api.v1alpha1.RunnerSpec());
-    b.getSpec().getRunner().setImage(image);
+    b.getSpec().getRunner().setImage(RUNNER_IMAGE);
     b.getMetadata().setAnnotations(Map.of(BackupNames.RUN_NOW_ANNOTATION, "e2e"));
     client.resource(b).create();
     // What `kubectl wait --for=condition=LastBackupSucceeded databasebackup/real-db` waits for.

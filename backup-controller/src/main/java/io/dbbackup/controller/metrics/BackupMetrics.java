@@ -21,7 +21,8 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The metrics of DESIGN.md, derived at scrape time from the DatabaseBackups in the controller's
+ * The metrics of DESIGN.md (plus the previous good backup's size and the timeout, which two of the
+ * chart's alerts compare with), derived at scrape time from the DatabaseBackups in the controller's
  * cache (so they follow the status the runner writes, and vanish with the resource), plus the run
  * counter. All are labelled {@code namespace}, {@code name}.
  */
@@ -80,6 +81,16 @@ public final class BackupMetrics implements MultiCollector {
             "dbbackup_last_stored_bytes",
             "Stored size of the latest good backup.",
             BackupMetrics::lastStoredBytes),
+        gauge(
+            all,
+            "dbbackup_previous_stored_bytes",
+            "Stored size of the good backup before the latest good one (for the size-change alert).",
+            BackupMetrics::previousStoredBytes),
+        gauge(
+            all,
+            "dbbackup_timeout_seconds",
+            "The run timeout, spec.timeoutMinutes in seconds (for the near-timeout alert).",
+            b -> Optional.ofNullable(b.getSpec()).map(s -> s.getTimeoutMinutes() * 60.0)),
         gauge(
             all,
             "dbbackup_next_schedule_timestamp_seconds",
@@ -157,6 +168,32 @@ public final class BackupMetrics implements MultiCollector {
         .filter(r -> id != null && id.equals(r.getId()) && r.getStoredBytes() != null)
         .findFirst()
         .map(r -> r.getStoredBytes().doubleValue());
+  }
+
+  /**
+   * The good backup recorded before the latest good one, from {@code recentBackups} (newest first):
+   * what the latest size is compared with.
+   */
+  static Optional<Double> previousStoredBytes(DatabaseBackup b) {
+    String latest =
+        status(b)
+            .map(DatabaseBackupStatus::getLastSuccessfulBackup)
+            .map(ref -> ref.getId())
+            .orElse(null);
+    List<BackupRecord> recent =
+        status(b).map(DatabaseBackupStatus::getRecentBackups).orElse(List.of());
+    boolean seenLatest = false;
+    for (BackupRecord r : recent) {
+      if (r == null || r.getPhase() != BackupPhase.Succeeded || r.getStoredBytes() == null) {
+        continue;
+      }
+      if (!seenLatest) {
+        seenLatest = r.getId() != null && r.getId().equals(latest);
+        continue;
+      }
+      return Optional.of(r.getStoredBytes().doubleValue());
+    }
+    return Optional.empty();
   }
 
   static Optional<Double> expectedInterval(DatabaseBackup b, Instant now) {

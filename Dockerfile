@@ -1,0 +1,81 @@
+# dbbackup-operator images, two targets from one build:
+#
+#   docker build --target controller -t dbbackup/backup-controller:0.1.0 .
+#   docker build --target runner     -t dbbackup/backup-runner:0.1.0 .
+#
+# (`make image` builds both.) Both run as the fixed non-root UID/GID 65532, the one the controller
+# gives the runner's CronJob pods and the Helm chart gives the controller, and both work with a
+# read-only root file system: the only writable place they need is /tmp, an emptyDir in the pods.
+#
+# Base images are pinned to exact versions (tag), not to digests: no registry could be reached
+# from where this file was written to resolve a digest. Add one where Docker exists, e.g.
+#   docker buildx imagetools inspect postgres:18.6-trixie --format '{{.Manifest.Digest}}'
+# and pass it in: --build-arg PG_IMAGE=postgres:18.6-trixie@sha256:<digest> (same for the others).
+ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-25
+ARG JRE_IMAGE=eclipse-temurin:25.0.3_9-jre-noble
+# The runner's base: the official PostgreSQL image of the newest major version, for its client
+# (pg_dumpall N dumps servers of version N and older, so one image backs up every supported server)
+# and its server binaries (initdb, postgres) that verification by restore will start in /tmp
+# (verification.mode: restore; not implemented by the runner yet).
+# Bump it with each PostgreSQL major release.
+ARG PG_IMAGE=postgres:18.6-trixie
+
+# ---------------------------------------------------------------------------------------------
+# build: the repository's own Maven build, nothing downloaded but Maven Central artifacts.
+FROM ${MAVEN_IMAGE} AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY backup-api backup-api
+COPY backup-test-support backup-test-support
+COPY backup-runner backup-runner
+COPY backup-controller backup-controller
+# Tests run in CI (`make test`), not in the image build; the formatter check too. The cache mount
+# keeps downloaded Maven Central artifacts between builds (BuildKit).
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -ntp -pl backup-runner,backup-controller -am package \
+        -Dmaven.test.skip=true -Dspotless.check.skip=true \
+ && test -s backup-runner/target/backup-runner.jar \
+ && test -s backup-controller/target/backup-controller.jar
+
+# A JRE to copy into the PostgreSQL image (Adoptium's documented way to put Temurin on another
+# base image; Temurin's Linux binaries need only glibc).
+FROM ${JRE_IMAGE} AS jre
+
+# ---------------------------------------------------------------------------------------------
+# runner: `backup-runner <command> ...`; the controller's CronJob passes the arguments.
+FROM ${PG_IMAGE} AS runner
+ENV JAVA_HOME=/opt/java/openjdk
+ENV PATH=/opt/java/openjdk/bin:$PATH \
+    HOME=/tmp \
+    LANG=C.UTF-8
+COPY --from=jre /opt/java/openjdk /opt/java/openjdk
+# initdb and postgres refuse to run for a UID without a passwd entry, so 65532 gets one.
+RUN groupadd --gid 65532 dbbackup \
+ && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /tmp \
+        --shell /usr/sbin/nologin dbbackup
+COPY --from=build /src/backup-runner/target/backup-runner.jar /opt/dbbackup/backup-runner.jar
+COPY docker/runner-jvm.args /opt/dbbackup/runner-jvm.args
+COPY docker/runner-cds.sh /opt/dbbackup/runner-cds.sh
+# Class-data sharing, made once here: a training run (`list` on an empty volume store) writes the
+# archive of the classes it loaded; every backup then maps it read-only (about half the start-up).
+RUN sh /opt/dbbackup/runner-cds.sh /opt/java/openjdk/bin/java /opt/dbbackup \
+ && rm /opt/dbbackup/runner-cds.sh
+USER 65532:65532
+WORKDIR /tmp
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/opt/java/openjdk/bin/java", "@/opt/dbbackup/runner-jvm.args", "-XX:SharedArchiveFile=/opt/dbbackup/backup-runner.jsa", "-jar", "/opt/dbbackup/backup-runner.jar"]
+CMD ["--help"]
+
+# ---------------------------------------------------------------------------------------------
+# controller: the operator (main io.dbbackup.controller.ControllerMain), /metrics /healthz /readyz
+# on 8080. The last stage, so a plain `docker build .` builds it.
+FROM ${JRE_IMAGE} AS controller
+RUN groupadd --gid 65532 dbbackup \
+ && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /tmp \
+        --shell /usr/sbin/nologin dbbackup
+COPY --from=build /src/backup-controller/target/backup-controller.jar /opt/dbbackup/backup-controller.jar
+ENV HOME=/tmp
+USER 65532:65532
+WORKDIR /tmp
+EXPOSE 8080
+ENTRYPOINT ["/opt/java/openjdk/bin/java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=70", "-XX:+ExitOnOutOfMemoryError", "-Xss512k", "-jar", "/opt/dbbackup/backup-controller.jar"]
