@@ -1,112 +1,198 @@
 #!/usr/bin/env bash
 # make bench: the runner side by side with the shell pipelines it replaces, on >= 1 GB of
-# realistic data, in one run. Prints a markdown table (wall, CPU, peak RSS, ratios) and keeps it
-# in bench-work/results.md. Not a test: figures depend on the machine; docs/benchmarks.md
-# records them with the command and the machine.
+# realistic data, in one run. Prints markdown tables (wall, CPU, peak RSS, ratios) and keeps them
+# in $BENCH_DIR/results.md. Not a test: figures depend on the machine; docs/benchmarks.md records
+# them with the command and the machine.
 #
-#   BENCH_SCALE=1.2   dataset size (1.2 ~ 1.3 GB of pg_dumpall output)
-#   BENCH_ROUNDS=3    rounds; the median of each command is reported
-#   BENCH_DIR=bench-work  where the cluster and outputs live (the dataset is reused between runs)
+#   BENCH_SCALE=1.2        dataset size (1.2 ~ 1.3 GB of pg_dumpall output)
+#   BENCH_MEMORY_SCALE=2.4 a second dataset, twice the size, for the peak-RSS check (0: skip)
+#   BENCH_ROUNDS=3         rounds; the median of each command is reported
+#   BENCH_DIR=bench-work   where clusters and outputs live (datasets are reused between runs)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 source scripts/lib/pg.sh
 
 scale=${BENCH_SCALE:-1.2}
+memory_scale=${BENCH_MEMORY_SCALE:-2.4}
 rounds=${BENCH_ROUNDS:-3}
 work=$(realpath -m "${BENCH_DIR:-bench-work}")
 mkdir -p "$work"; chmod 711 "$work"
 out="$work/out"
-pgdir="$work/pg"
+rm -rf "$out"; mkdir -p "$out"
+command -v pigz >/dev/null || { echo "== installing pigz"; apt-get install -y -qq pigz >/dev/null; }
+command -v bc >/dev/null || apt-get install -y -qq bc >/dev/null
+JAVA_HOME=$(scripts/java-home.sh)
 
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for d in "$work"/pg-*; do
+    [ -d "$d/data" ] && pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$d/data" -m fast -w stop >/dev/null 2>&1 || true
+  done
+}
+trap cleanup EXIT
+
+# start_cluster SCALE: a cluster holding the dataset at SCALE, generated once and kept.
 start_cluster() {
-  if [ -f "$pgdir/dataset-$scale" ] && [ -f "$pgdir/env" ]; then
-    source "$pgdir/env"
-    pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 120 start >/dev/null
+  local s=$1 dir="$work/pg-$1"
+  if [ -f "$dir/dataset-done" ] && [ -f "$dir/env" ]; then
+    source "$dir/env"
+    pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 start >/dev/null
     export PGHOST PGPORT PGUSER PGPASSWORD
-    echo "== reusing the dataset (scale $scale) in $pgdir"
+    echo "== reusing the dataset (scale $s) in $dir"
     return
   fi
-  rm -rf "$pgdir"
-  pg_throwaway_start "$pgdir" "fsync = off" "shared_buffers = 512MB"
-  printf 'PGHOST=%s\nPGPORT=%s\nPGUSER=%s\nPGPASSWORD=%s\n' "$PGHOST" "$PGPORT" "$PGUSER" "$PGPASSWORD" > "$pgdir/env"
-  echo "== generating the dataset (scale $scale)"
+  rm -rf "$dir"
+  pg_throwaway_start "$dir" "fsync = off" "shared_buffers = 512MB"
+  printf 'PGHOST=%s\nPGPORT=%s\nPGUSER=%s\nPGPASSWORD=%s\n' "$PGHOST" "$PGPORT" "$PGUSER" "$PGPASSWORD" > "$dir/env"
+  echo "== generating the dataset (scale $s)"
   psql -Xq -d postgres -c "CREATE DATABASE shop"
-  psql -Xq -v scale="$scale" -f scripts/bench/dataset.sql shop
-  touch "$pgdir/dataset-$scale"
+  psql -Xq -v scale="$s" -f scripts/bench/dataset.sql shop
+  touch "$dir/dataset-done"
 }
-stop_cluster() { pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null 2>&1 || true; }
-trap stop_cluster EXIT
-start_cluster
+stop_cluster() { pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$work/pg-$1/data" -m fast -w stop >/dev/null 2>&1 || true; }
 
-mkdir -p "$out/secrets/pg" && chmod 700 "$out/secrets"
-( umask 077; printf '%s' "$PGPASSWORD" > "$out/secrets/pg/password" )
-runner_config() { # runner_config NAME VERIFY
+echo "== starting the embedded S3-compatible server (s3proxy, filesystem backend)"
+[ -f backup-runner/target/test-classes/io/dbbackup/runner/store/s3/S3ProxyBenchServer.class ] ||
+  scripts/mvn -B -ntp -q -pl backup-runner test-compile
+scripts/mvn -B -ntp -q -pl backup-runner dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$out/test.classpath" >/dev/null
+"$JAVA_HOME/bin/java" -Xmx512m -cp "backup-runner/target/test-classes:backup-runner/target/classes:$(cat "$out/test.classpath")" \
+  io.dbbackup.runner.store.s3.S3ProxyBenchServer bench > "$out/s3.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 120); do grep -q '^endpoint=' "$out/s3.log" && break; sleep 0.5; done
+read -r s3_endpoint _ s3_access s3_secret < <(grep '^endpoint=' "$out/s3.log" | sed 's/[a-z_]*=//g')
+
+echo "== an OpenPGP key for the runner (public part only) and a passphrase for gpg --symmetric"
+export GNUPGHOME="$out/gnupg"; mkdir -p "$GNUPGHOME"; chmod 700 "$GNUPGHOME"
+gpg --batch -q --passphrase '' --quick-gen-key backup@bench.test future-default default never
+mkdir -p "$out/secrets/pg" "$out/secrets/pubkeys" "$out/secrets/s3"; chmod -R go-rwx "$out/secrets"
+gpg --batch -q --armor --export backup@bench.test > "$out/secrets/pubkeys/backup.asc"
+printf '%s' "$s3_access" > "$out/secrets/s3/AWS_ACCESS_KEY_ID"
+printf '%s' "$s3_secret" > "$out/secrets/s3/AWS_SECRET_ACCESS_KEY"
+printf 'bench passphrase' > "$out/passphrase"
+
+# runner_config NAME COMPRESSION VERIFY STORAGE(volume|s3) ENCRYPT(yes|no)
+runner_config() {
+  local storage encryption=""
+  if [ "$4" = s3 ]; then
+    storage="s3: {bucket: bench, prefix: runs, endpoint: \"$s3_endpoint\", region: us-east-1, forcePathStyle: true, credentialsSecretRef: {name: s3}}"
+  else
+    storage="volume: {path: $out/volume}"
+  fi
+  [ "$5" = yes ] && encryption="  encryption: {publicKeysSecretRef: {name: pubkeys}}"
   cat > "$out/$1.yaml" <<YAML
 apiVersion: dbbackup.io/v1alpha1
 kind: DatabaseBackup
 metadata: {name: $1, namespace: bench}
 spec:
-  compression: {algorithm: gzip, level: 6}
-  verify: $2
+  compression: $2
+  verify: $3
   database:
     host: $PGHOST
     port: $PGPORT
     user: $PGUSER
     passwordSecretRef: {name: pg, key: password}
   storage:
-    volume: {path: $out/volume}
+    $storage
+$encryption
 YAML
 }
-runner_config runner-verify-off false
-runner_config runner-verify-on true
 
-declare -A CMD
-CMD[floor]='pg_dumpall > /dev/null'
-CMD[shell]="pg_dumpall | gzip -6 > '$out/shell.sql.gz'"
-CMD[runner-verify-off]="scripts/backup-runner backup -f '$out/runner-verify-off.yaml' --secrets-dir '$out/secrets' > '$out/runner-verify-off.log'"
-CMD[runner-verify-on]="scripts/backup-runner backup -f '$out/runner-verify-on.yaml' --secrets-dir '$out/secrets' > '$out/runner-verify-on.log'"
-ORDER=(floor shell runner-verify-off runner-verify-on)
+declare -A CMD WALL CPU RSS SIZE
+runner_cmd() { echo "scripts/backup-runner backup -f '$out/$1.yaml' --secrets-dir '$out/secrets' > '$out/$1.log'"; }
+define_commands() {
+  CMD[floor]='pg_dumpall > /dev/null'
+  CMD[gzip]="pg_dumpall | gzip -6 > '$out/f.gz'"
+  CMD[pigz]="pg_dumpall | pigz -6 > '$out/f.gz'"
+  CMD[gzip-gpg]="pg_dumpall | gzip -6 | gpg --batch --pinentry-mode loopback --passphrase-file '$out/passphrase' --symmetric --cipher-algo AES256 -o - > '$out/f.gz.gpg'"
+  for r in runner-volume runner-volume-verify runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd; do
+    CMD[$r]=$(runner_cmd "$r")
+  done
+  runner_config runner-volume "{algorithm: gzip, level: 6}" false volume no
+  runner_config runner-volume-verify "{algorithm: gzip, level: 6}" true volume no
+  runner_config runner-s3-gpg "{algorithm: gzip, level: 6}" false s3 yes
+  runner_config runner-s3-gpg-verify "{algorithm: gzip, level: 6}" true s3 yes
+  runner_config runner-s3-gpg-zstd "{algorithm: zstd, level: 3}" false s3 yes
+}
 
-stored_size() { # the output file of a command, for the size column
+stored_size() {
   case $1 in
     floor) echo 0 ;;
-    shell) stat -c %s "$out/shell.sql.gz" ;;
-    runner-*) find "$out/volume/bench/$1" -name 'dump.sql.gz' -printf '%s\n' | head -n1 ;;
+    gzip|pigz) stat -c %s "$out/f.gz" ;;
+    gzip-gpg) stat -c %s "$out/f.gz.gpg" ;;
+    runner-*) sed -n 's/.*event=summary.* stored_bytes=\([0-9]*\).*/\1/p' "$out/$1.log" | tail -n1 ;;
   esac
 }
 
+# measure NAME: one timed run; appends to WALL/CPU/RSS; fails loudly when the command fails
+measure() {
+  local name=$1
+  rm -rf "$out/volume" "$out"/f.gz*
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$out/time" bash -o pipefail -c "${CMD[$name]}"; then
+    echo "bench: $name failed" >&2; [ -f "$out/$name.log" ] && tail -n 5 "$out/$name.log" >&2; exit 1
+  fi
+  read -r wall user sys rss < "$out/time"
+  WALL[$name]+="$wall "; CPU[$name]+="$(echo "$user + $sys" | bc) "; RSS[$name]+="$rss "
+  SIZE[$name]=$(stored_size "$name")
+  printf '   %-22s wall %6.1fs cpu %6.1fs rss %7d KiB\n' "$name" "$wall" "$(echo "$user + $sys" | bc)" "$rss"
+}
+
+median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { printf '%.2fx' "$(echo "$1 / $2" | bc -l)"; }
+
+start_cluster "$scale"
+define_commands
 echo "== warm-up: pg_dumpall > /dev/null"
 dump_bytes=$(pg_dumpall | wc -c)
 echo "   pg_dumpall output: $dump_bytes bytes"
-
-declare -A WALL CPU RSS SIZE
+ORDER=(floor gzip pigz gzip-gpg runner-volume runner-volume-verify runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd)
 for round in $(seq 1 "$rounds"); do
-  for name in "${ORDER[@]}"; do
-    rm -rf "$out/volume" "$out/shell.sql.gz"
-    /usr/bin/time -f '%e %U %S %M' -o "$out/time" bash -o pipefail -c "${CMD[$name]}"
-    read -r wall user sys rss < "$out/time"
-    WALL[$name]+="$wall "; CPU[$name]+="$(echo "$user + $sys" | bc) "; RSS[$name]+="$rss "
-    SIZE[$name]=$(stored_size "$name")
-    printf '   round %d %-18s wall %6.1fs cpu %6.1fs rss %6d KiB\n' "$round" "$name" "$wall" "$(echo "$user + $sys" | bc)" "$rss"
-  done
+  echo "== round $round of $rounds"
+  for name in "${ORDER[@]}"; do measure "$name"; done
 done
-rm -rf "$out/volume" "$out/shell.sql.gz"
+rm -rf "$out/volume" "$out"/f.gz*
+stop_cluster "$scale"
 
-median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-shell_wall=$(echo "${WALL[shell]}" | median)
+floor=$(echo "${WALL[floor]}" | median); gz=$(echo "${WALL[gzip]}" | median); pz=$(echo "${WALL[pigz]}" | median)
 {
   echo "Dataset: scale $scale, pg_dumpall output $dump_bytes bytes ($(echo "scale=2; $dump_bytes/1073741824" | bc) GiB); median of $rounds rounds."
   echo
-  echo "| command | wall s | CPU s | peak RSS MiB | stored bytes | reduction | wall vs shell pipeline |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| command | wall s | CPU s | peak RSS MiB | stored bytes | reduction | vs gzip pipeline | vs pigz pipeline | vs floor |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for name in "${ORDER[@]}"; do
     w=$(echo "${WALL[$name]}" | median); c=$(echo "${CPU[$name]}" | median); r=$(echo "${RSS[$name]}" | median)
     s=${SIZE[$name]:-0}
-    red=$([ "$s" -gt 0 ] && echo "$(echo "scale=1; 100 - 100 * $s / $dump_bytes" | bc)%" || echo "-")
-    printf '| %s | %.1f | %.1f | %d | %s | %s | %.2fx |\n' "$name" "$w" "$c" "$((r / 1024))" "$s" "$red" "$(echo "$w / $shell_wall" | bc -l)"
+    red=$([ "${s:-0}" -gt 0 ] && echo "$(echo "scale=1; 100 - 100 * $s / $dump_bytes" | bc)%" || echo "-")
+    printf '| %s | %.1f | %.1f | %d | %s | %s | %s | %s | %s |\n' "$name" "$w" "$c" "$((r / 1024))" "$s" "$red" \
+      "$(ratio "$w" "$gz")" "$(ratio "$w" "$pz")" "$(ratio "$w" "$floor")"
   done
-  echo
-  echo "Commands: floor = \`${CMD[floor]}\`; shell = \`pg_dumpall | gzip -6 > f\`;"
-  echo "runner = \`scripts/backup-runner backup -f runner.yaml --secrets-dir DIR\` (gzip 6, volume target, history on)."
 } | tee "$work/results.md"
+
+if [ "$memory_scale" != 0 ]; then
+  echo "== peak RSS with twice the data (scale $memory_scale)"
+  start_cluster "$memory_scale"
+  define_commands
+  big_bytes=$(pg_dumpall | wc -c)
+  WALL=(); CPU=(); RSS=()
+  for name in runner-volume runner-s3-gpg runner-s3-gpg-zstd; do measure "$name"; done
+  stop_cluster "$memory_scale"
+  {
+    echo
+    echo "Twice the data: scale $memory_scale, pg_dumpall output $big_bytes bytes; one run each."
+    echo
+    echo "| command | wall s | peak RSS MiB |"
+    echo "|---|---:|---:|"
+    for name in runner-volume runner-s3-gpg runner-s3-gpg-zstd; do
+      printf '| %s | %.1f | %d |\n' "$name" "$(echo "${WALL[$name]}" | median)" "$(( $(echo "${RSS[$name]}" | median) / 1024 ))"
+    done
+  } | tee -a "$work/results.md"
+fi
+{
+  echo
+  echo "Commands: floor \`pg_dumpall > /dev/null\`; gzip \`pg_dumpall | gzip -6 > f\`; pigz \`pg_dumpall | pigz -6 > f\`;"
+  echo "gzip-gpg \`pg_dumpall | gzip -6 | gpg --symmetric --cipher-algo AES256 > f\`; runner-* \`scripts/backup-runner backup -f X.yaml --secrets-dir DIR\`:"
+  echo "volume = gzip 6 to a directory; s3-gpg = gzip 6, OpenPGP (public key), SHA-256, upload to the local s3proxy;"
+  echo "-verify = the same with read-back verification; -zstd = zstd 3 instead of gzip. History on for every runner run."
+} | tee -a "$work/results.md"

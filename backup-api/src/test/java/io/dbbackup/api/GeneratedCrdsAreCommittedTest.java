@@ -15,6 +15,21 @@ class GeneratedCrdsAreCommittedTest {
   static final Path COMMITTED = Path.of("../crds");
 
   @Test
+  void printerColumnsComeInTheDesignOrderAndNextIsNotADateColumn() throws IOException {
+    String crd = Files.readString(GENERATED.resolve("databasebackups.dbbackup.io-v1.yml"));
+    List<String> names =
+        crd.lines()
+            .filter(l -> l.startsWith("      name: "))
+            .map(l -> l.substring("      name: ".length()).replace("\"", ""))
+            .toList();
+    assertThat(names)
+        .containsExactly("Schedule", "Last Success", "Last Result", "Size", "Next", "Age");
+    assertThat(crd)
+        .contains(
+            "jsonPath: \".status.nextScheduleTime\"\n      name: \"Next\"\n      priority: 0\n      type: \"string\"");
+  }
+
+  @Test
   void committedCrdsEqualTheGeneratedOnes() throws IOException {
     List<Path> generated;
     try (Stream<Path> files = Files.list(GENERATED)) {

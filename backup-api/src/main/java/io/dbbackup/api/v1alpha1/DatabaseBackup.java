@@ -27,10 +27,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Size",
     jsonPath = ".status.lastBackup.size",
     type = AdditionalPrinterColumn.Type.STRING)
+// A string: kubectl prints future times in date columns as <invalid>.
 @AdditionalPrinterColumn(
     name = "Next",
     jsonPath = ".status.nextScheduleTime",
-    type = AdditionalPrinterColumn.Type.DATE)
+    type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
