@@ -103,6 +103,7 @@ YAML
 declare -A CMD WALL CPU RSS SIZE
 runner_cmd() { echo "scripts/backup-runner backup -f '$out/$1.yaml' --secrets-dir '$out/secrets' > '$out/$1.log'"; }
 define_commands() {
+  ( umask 077; printf '%s' "$PGPASSWORD" > "$out/secrets/pg/password" )
   CMD[floor]='pg_dumpall > /dev/null'
   CMD[gzip]="pg_dumpall | gzip -6 > '$out/f.gz'"
   CMD[pigz]="pg_dumpall | pigz -6 > '$out/f.gz'"
