@@ -27,9 +27,12 @@ unit:
 demo: build
 	scripts/demo.sh
 
-## bench: the runner against the shell pipelines it replaces, on >= 1 GB of data
+## bench: the runner against the shell pipelines it replaces, on >= 1 GB of data, then the
+## controller's cold start over 1,000 DatabaseBackups (BENCH_CONTROLLER=0 skips it)
+BENCH_CONTROLLER ?= 1
 bench: build
 	scripts/bench.sh
+	@if [ "$(BENCH_CONTROLLER)" != 0 ]; then HEAP=256m scripts/bench-controller.sh; fi
 
 ## crds: regenerate crds/ from the model (the build fails while crds/ is stale), and the chart's copies
 crds:

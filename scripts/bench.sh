@@ -8,6 +8,7 @@
 #   BENCH_MEMORY_SCALE=2.4 a second dataset, twice the size, for the peak-RSS check (0: skip)
 #   BENCH_ROUNDS=3         rounds; the median of each command is reported
 #   BENCH_DIR=bench-work   where clusters and outputs live (datasets are reused between runs)
+#   BENCH_ONLY="..."       measure only these commands (names as in the table)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -148,7 +149,11 @@ define_commands
 echo "== warm-up: pg_dumpall > /dev/null"
 dump_bytes=$(pg_dumpall | wc -c)
 echo "   pg_dumpall output: $dump_bytes bytes"
-ORDER=(floor gzip pigz gzip-gpg runner-volume runner-volume-verify runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd)
+# BENCH_ONLY="floor runner-s3-gpg-zstd" measures a subset (the ratios need floor, gzip and pigz).
+read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
+echo "== warm-up: one runner run, so the JVM's class-data archive exists before anything is timed"
+measure runner-volume >/dev/null
+WALL=(); CPU=(); RSS=()
 for round in $(seq 1 "$rounds"); do
   echo "== round $round of $rounds"
   for name in "${ORDER[@]}"; do measure "$name"; done
@@ -156,7 +161,7 @@ done
 rm -rf "$out/volume" "$out"/f.gz*
 stop_cluster "$scale"
 
-floor=$(echo "${WALL[floor]}" | median); gz=$(echo "${WALL[gzip]}" | median); pz=$(echo "${WALL[pigz]}" | median)
+floor=$(echo "${WALL[floor]:-1}" | median); gz=$(echo "${WALL[gzip]:-1}" | median); pz=$(echo "${WALL[pigz]:-1}" | median)
 {
   echo "Dataset: scale $scale, pg_dumpall output $dump_bytes bytes ($(echo "scale=2; $dump_bytes/1073741824" | bc) GiB); median of $rounds rounds."
   echo

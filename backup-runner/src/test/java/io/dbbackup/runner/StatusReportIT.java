@@ -141,6 +141,23 @@ class StatusReportIT {
     assertThat(status.getNextScheduleTime()).isEqualTo("2026-11-25T02:00:00Z");
     assertThat(Conditions.find(status.getConditions(), "Ready").orElseThrow().getReason())
         .isEqualTo("Scheduled");
+    // kubectl describe shows the run as an Event on the resource.
+    assertThat(events())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Normal");
+              assertThat(e.getReason()).isEqualTo("BackupSucceeded");
+              assertThat(e.getMessage()).contains(last.getId()).contains("verified");
+              assertThat(e.getInvolvedObject().getKind()).isEqualTo("DatabaseBackup");
+              assertThat(e.getInvolvedObject().getUid()).isEqualTo(fetch().getMetadata().getUid());
+            });
+  }
+
+  List<io.fabric8.kubernetes.api.model.Event> events() {
+    return client.v1().events().inNamespace("shop").list().getItems().stream()
+        .filter(e -> "orders-db".equals(e.getInvolvedObject().getName()))
+        .toList();
   }
 
   @Test
@@ -166,6 +183,9 @@ class StatusReportIT {
     assertThat(c.getStatus()).isEqualTo("False");
     assertThat(c.getReason()).isEqualTo("DatabaseUnreachable");
     assertThat(c.getMessage()).contains("unreachable after 1 attempt(s)");
+    assertThat(events())
+        .extracting(e -> e.getType() + " " + e.getReason())
+        .containsExactlyInAnyOrder("Normal BackupSucceeded", "Warning BackupFailed");
     // The last good backup is still the one the status points at.
     assertThat(status.getLastSuccessfulBackup().getId())
         .isEqualTo(status.getRecentBackups().get(1).getId());

@@ -24,6 +24,9 @@ import org.flywaydb.core.Flyway;
 public final class SqlHistory implements History {
   static final String GENESIS_HASH = "0".repeat(64);
 
+  /** The highest migration in db/history ({@code HistoryMigrationsTest} keeps this true). */
+  static final String LATEST_VERSION = "1";
+
   private final DataSource dataSource;
   private final Connection connection;
   private final String schema;
@@ -40,6 +43,10 @@ public final class SqlHistory implements History {
 
   @Override
   public void prepare() {
+    if (atLatestVersion()) {
+      // Nothing to migrate: skip Flyway's start-up (about half a second of every run).
+      return;
+    }
     try {
       Flyway.configure()
           .dataSource(dataSource)
@@ -53,6 +60,19 @@ public final class SqlHistory implements History {
     } catch (RuntimeException e) {
       throw new HistoryUnavailableException(
           "cannot create or migrate the history schema " + schema + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean atLatestVersion() {
+    try (Statement s = connection.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT version FROM "
+                    + table("flyway_schema_history")
+                    + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
+      return rs.next() && LATEST_VERSION.equals(rs.getString(1));
+    } catch (SQLException e) {
+      return false; // no schema yet, or not readable: Flyway decides
     }
   }
 

@@ -3,8 +3,10 @@ package io.dbbackup.runner.status;
 import io.dbbackup.api.status.RunnerStatus;
 import io.dbbackup.api.status.StatusPart;
 import io.dbbackup.api.status.StatusPatcher;
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.runner.RunListener;
 import io.dbbackup.runner.history.RunRecord;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -14,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code --report-status}: writes each run record into the resource's status — the runner's part
  * only (lastBackup, recentBackups, lastSuccessfulBackup, LastBackupSucceeded), re-reading and
- * retrying on conflict. A status that cannot be written is logged; it never fails the backup.
+ * retrying on conflict — and, for a finished run, an Event on the resource. A status that cannot be
+ * written is logged; it never fails the backup.
  */
 public final class KubernetesStatusReporter implements RunListener {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesStatusReporter.class);
@@ -24,9 +27,12 @@ public final class KubernetesStatusReporter implements RunListener {
   private final String name;
   private final String jobName;
   private final Clock clock;
+  private final KubernetesClient client;
+  private final String pod = System.getenv("DBBACKUP_POD_NAME");
 
   public KubernetesStatusReporter(
       KubernetesClient client, String namespace, String name, String jobName, Clock clock) {
+    this.client = client;
     this.patcher = new StatusPatcher(client);
     this.namespace = namespace;
     this.name = name;
@@ -38,18 +44,28 @@ public final class KubernetesStatusReporter implements RunListener {
   public void recorded(RunRecord record) {
     var status = StatusRecords.of(record, jobName);
     try {
-      patcher.patch(
-          namespace, name, StatusPart.RUNNER, s -> RunnerStatus.record(s, status, clock.instant()));
+      DatabaseBackup resource =
+          patcher.patch(
+              namespace,
+              name,
+              StatusPart.RUNNER,
+              s -> RunnerStatus.record(s, status, clock.instant()));
       LOG.atInfo()
           .addKeyValue("event", "status_reported")
           .addKeyValue("status_phase", status.getPhase())
           .log("status written to the DatabaseBackup");
+      Event event = RunEvents.of(resource, status, pod, clock.instant());
+      if (event != null) {
+        RunEvents.create(client, event);
+      }
     } catch (KubernetesClientException e) {
       LOG.atWarn()
           .addKeyValue("event", "status_not_reported")
           .addKeyValue("http_status", e.getCode())
           .addKeyValue("error", e.getMessage())
-          .log("could not write the DatabaseBackup's status; the controller reports from the Job");
+          .log(
+              "could not write the DatabaseBackup's status or Event; the controller reports from"
+                  + " the Job");
     }
   }
 }

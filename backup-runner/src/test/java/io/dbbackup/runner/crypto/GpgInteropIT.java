@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbbackup.runner.crypto.OpenPgpException.Reason;
-import io.dbbackup.runner.testing.Gpg;
-import io.dbbackup.runner.testing.StockTool;
-import io.dbbackup.runner.testing.TestData;
+import io.dbbackup.runner.support.Gpg;
+import io.dbbackup.runner.support.StockTools;
+import io.dbbackup.runner.support.TestData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,7 +75,7 @@ class GpgInteropIT {
     Path file = encrypt(encryptor, input);
 
     Path out = dir.resolve("out");
-    StockTool.Result gpg = alice.decrypt(file, out);
+    StockTools.Result gpg = alice.decrypt(file, out);
     assertThat(gpg.exitCode()).as(gpg.stderr()).isZero();
     assertThat(Files.readAllBytes(out)).isEqualTo(input);
     // mdc_method 2 (SHA-1 MDC), cipher 9 (AES-256), no AEAD; and the MDC checked out
@@ -96,7 +96,7 @@ class GpgInteropIT {
     for (Gpg gpg : new Gpg[] {alice, bob}) {
       Path out = dir.resolve("out");
       Files.deleteIfExists(out);
-      StockTool.Result r = gpg.decrypt(file, out);
+      StockTools.Result r = gpg.decrypt(file, out);
       if (gpg == bob) {
         // bob's key is passphrase-protected: unlock it as a person would
         r = bob.decryptWithPassphrase(file, out, KEY_PASSPHRASE);
@@ -104,7 +104,7 @@ class GpgInteropIT {
       assertThat(r.exitCode()).as(r.stderr()).isZero();
       assertThat(Files.readAllBytes(out)).isEqualTo(input);
     }
-    StockTool.Result stranger = nobody.decrypt(file, dir.resolve("stranger"));
+    StockTools.Result stranger = nobody.decrypt(file, dir.resolve("stranger"));
     assertThat(stranger.exitCode()).isNotZero();
     assertThat(stranger.stderr()).contains("[GNUPG:] NO_SECKEY");
 
@@ -117,12 +117,12 @@ class GpgInteropIT {
     byte[] input = TestData.random(500_000, 3);
     Path file = encrypt(OpenPgpEncryptor.forPassphrase("pass phrase".toCharArray()), input);
     Path out = dir.resolve("out");
-    StockTool.Result gpg = nobody.decryptWithPassphrase(file, out, "pass phrase");
+    StockTools.Result gpg = nobody.decryptWithPassphrase(file, out, "pass phrase");
     assertThat(gpg.exitCode()).as(gpg.stderr()).isZero();
     assertThat(gpg.stderr()).contains("[GNUPG:] DECRYPTION_INFO 2 9 0").contains("GOODMDC");
     assertThat(Files.readAllBytes(out)).isEqualTo(input);
 
-    StockTool.Result wrong = nobody.decryptWithPassphrase(file, dir.resolve("wrong"), "guess");
+    StockTools.Result wrong = nobody.decryptWithPassphrase(file, dir.resolve("wrong"), "guess");
     assertThat(wrong.exitCode()).isNotZero();
     assertThat(wrong.stderr()).contains("[GNUPG:] DECRYPTION_FAILED");
   }
@@ -136,7 +136,7 @@ class GpgInteropIT {
     Files.writeString(dir.resolve("bob.asc"), bobPublic);
     assertThat(alice.gpg(List.of("--import", dir.resolve("bob.asc").toString()), null, null).ok())
         .isTrue();
-    StockTool.Result enc =
+    StockTools.Result enc =
         alice.encryptTo(plain, toBoth, aliceKey.fingerprint(), bobKey.fingerprint());
     assertThat(enc.exitCode()).as(enc.stderr()).isZero();
     assertThat(
@@ -176,7 +176,7 @@ class GpgInteropIT {
             "integrity check failed: the encrypted file was modified or is damaged (its"
                 + " modification detection code does not match)");
 
-    StockTool.Result gpg = alice.decrypt(damaged, dir.resolve("out"));
+    StockTools.Result gpg = alice.decrypt(damaged, dir.resolve("out"));
     assertThat(gpg.exitCode()).isNotZero();
     assertThat(gpg.stderr()).contains("[GNUPG:] BADMDC").doesNotContain("DECRYPTION_OKAY");
   }

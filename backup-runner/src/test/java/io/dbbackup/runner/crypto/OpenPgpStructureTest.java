@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbbackup.runner.crypto.OpenPgpException.Reason;
-import io.dbbackup.runner.testing.TestData;
+import io.dbbackup.runner.support.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;

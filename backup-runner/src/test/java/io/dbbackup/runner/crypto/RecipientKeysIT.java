@@ -3,7 +3,7 @@ package io.dbbackup.runner.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dbbackup.runner.testing.Gpg;
+import io.dbbackup.runner.support.Gpg;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
 import io.dbbackup.runner.crypto.Encryptor;
 import io.dbbackup.runner.crypto.OpenPgpEncryptor;
-import io.dbbackup.runner.testing.Gpg;
-import io.dbbackup.runner.testing.StockTool;
-import io.dbbackup.runner.testing.TestData;
+import io.dbbackup.runner.support.Gpg;
+import io.dbbackup.runner.support.StockTools;
+import io.dbbackup.runner.support.TestData;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +75,7 @@ class CompressAndEncryptGpgIT {
                 + passphraseFile
                 + " -d";
     Path restored = dir.resolve("restored.sql");
-    StockTool.Result result =
+    StockTools.Result result =
         gpg.shell(decrypt + " " + stored + " | " + decompress + " > " + restored);
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(Files.mismatch(plain, restored)).isEqualTo(-1L);

@@ -9,7 +9,7 @@ import io.dbbackup.runner.crypto.Encryptor;
 import io.dbbackup.runner.crypto.OpenPgpDecryptor;
 import io.dbbackup.runner.crypto.OpenPgpEncryptor;
 import io.dbbackup.runner.crypto.OpenPgpException;
-import io.dbbackup.runner.testing.TestData;
+import io.dbbackup.runner.support.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

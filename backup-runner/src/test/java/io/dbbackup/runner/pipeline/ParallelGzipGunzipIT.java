@@ -2,8 +2,8 @@ package io.dbbackup.runner.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.testing.StockTool;
-import io.dbbackup.runner.testing.TestData;
+import io.dbbackup.runner.support.StockTools;
+import io.dbbackup.runner.support.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -27,9 +27,9 @@ class ParallelGzipGunzipIT {
       Path plain = write("plain", input);
       Path gz = compress(new ParallelGzipCompressor(6), input, "dump.sql.gz");
 
-      assertThat(StockTool.run(List.of("gzip", "-t", gz.toString()), null, null).ok()).isTrue();
+      assertThat(StockTools.run(List.of("gzip", "-t", gz.toString()), null, null).ok()).isTrue();
       Path restored = dir.resolve("restored");
-      StockTool.Result gunzip = StockTool.run(List.of("gunzip", "-c"), gz, restored);
+      StockTools.Result gunzip = StockTools.run(List.of("gunzip", "-c"), gz, restored);
       assertThat(gunzip.exitCode()).as(gunzip.stderr()).isZero();
       assertThat(gunzip.stderr()).isEmpty(); // no "trailing garbage" or "decompression OK" notes
       assertThat(Files.mismatch(plain, restored)).as("%d bytes", size).isEqualTo(-1L);
@@ -43,7 +43,7 @@ class ParallelGzipGunzipIT {
     for (int level : new int[] {1, 6, 9}) {
       Path ours = compress(new ParallelGzipCompressor(level), input, "ours.gz");
       Path theirs = dir.resolve("theirs.gz");
-      assertThat(StockTool.run(List.of("gzip", "-" + level, "-c"), plain, theirs).ok()).isTrue();
+      assertThat(StockTools.run(List.of("gzip", "-" + level, "-c"), plain, theirs).ok()).isTrue();
       double ratio = (double) Files.size(ours) / Files.size(theirs);
       assertThat(ratio)
           .as("level %d: ours %d, gzip %d bytes", level, Files.size(ours), Files.size(theirs))

@@ -2,8 +2,8 @@ package io.dbbackup.runner.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.testing.StockTool;
-import io.dbbackup.runner.testing.TestData;
+import io.dbbackup.runner.support.StockTools;
+import io.dbbackup.runner.support.TestData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -25,11 +25,11 @@ class ZstdCompressorIT {
       Path plain = Files.write(dir.resolve("plain"), input);
       Path zst = compress(new ZstdCompressor(3), input, "dump.sql.zst");
 
-      StockTool.Result test =
-          StockTool.run(List.of("zstd", "-q", "-t", zst.toString()), null, null);
+      StockTools.Result test =
+          StockTools.run(List.of("zstd", "-q", "-t", zst.toString()), null, null);
       assertThat(test.exitCode()).as(test.stderr()).isZero();
       Path restored = dir.resolve("restored");
-      StockTool.Result d = StockTool.run(List.of("zstd", "-q", "-d", "-c"), zst, restored);
+      StockTools.Result d = StockTools.run(List.of("zstd", "-q", "-d", "-c"), zst, restored);
       assertThat(d.exitCode()).as(d.stderr()).isZero();
       assertThat(Files.mismatch(plain, restored)).as("%d bytes", size).isEqualTo(-1L);
     }
@@ -43,7 +43,8 @@ class ZstdCompressorIT {
     for (int level : new int[] {1, 3, 9, 19}) {
       long ours = Files.size(compress(new ZstdCompressor(level), input, "ours.zst"));
       Path cli = dir.resolve("cli.zst");
-      assertThat(StockTool.run(List.of("zstd", "-q", "-" + level, "-c"), plain, cli).ok()).isTrue();
+      assertThat(StockTools.run(List.of("zstd", "-q", "-" + level, "-c"), plain, cli).ok())
+          .isTrue();
       long theirs = Files.size(cli);
       assertThat(ours).as("level %d is smaller than the level below", level).isLessThan(previous);
       assertThat((double) ours / theirs)

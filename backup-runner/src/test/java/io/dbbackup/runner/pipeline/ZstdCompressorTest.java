@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
-import io.dbbackup.runner.testing.TestData;
+import io.dbbackup.runner.support.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.dbbackup.runner.testing;
+package io.dbbackup.runner.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

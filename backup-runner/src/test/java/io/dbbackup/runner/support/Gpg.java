@@ -1,4 +1,4 @@
-package io.dbbackup.runner.testing;
+package io.dbbackup.runner.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +103,7 @@ public final class Gpg implements AutoCloseable {
   }
 
   /** {@code gpg -d}, with {@code --status-fd 2}: the result's stderr holds [GNUPG:] lines. */
-  public StockTool.Result decrypt(Path in, Path out) throws Exception {
+  public StockTools.Result decrypt(Path in, Path out) throws Exception {
     return gpg(
         List.of("--status-fd", "2", "--output", out.toString(), "--decrypt", in.toString()),
         null,
@@ -111,7 +111,7 @@ public final class Gpg implements AutoCloseable {
   }
 
   /** {@code gpg -d} with a passphrase file, as a person restoring a passphrase backup would. */
-  public StockTool.Result decryptWithPassphrase(Path in, Path out, String passphrase)
+  public StockTools.Result decryptWithPassphrase(Path in, Path out, String passphrase)
       throws Exception {
     Path file = home.resolve("passphrase.txt");
     Files.writeString(file, passphrase);
@@ -132,7 +132,7 @@ public final class Gpg implements AutoCloseable {
         null);
   }
 
-  public StockTool.Result encryptTo(Path in, Path out, String... fingerprints) throws Exception {
+  public StockTools.Result encryptTo(Path in, Path out, String... fingerprints) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("--trust-model", "always"));
     for (String f : fingerprints) {
       cmd.addAll(List.of("--recipient", f));
@@ -141,7 +141,7 @@ public final class Gpg implements AutoCloseable {
     return gpg(cmd, null, null);
   }
 
-  public StockTool.Result encryptWithPassphrase(Path in, Path out, String passphrase)
+  public StockTools.Result encryptWithPassphrase(Path in, Path out, String passphrase)
       throws Exception {
     return gpg(
         List.of(
@@ -159,14 +159,14 @@ public final class Gpg implements AutoCloseable {
   }
 
   /** Runs a shell pipeline with this keyring, e.g. {@code gpg -d f | gunzip > out}. */
-  public StockTool.Result shell(String script) throws Exception {
-    return StockTool.shell(script, env());
+  public StockTools.Result shell(String script) throws Exception {
+    return StockTools.shell(script, env());
   }
 
-  public StockTool.Result gpg(List<String> args, Path stdin, Path stdout) throws Exception {
+  public StockTools.Result gpg(List<String> args, Path stdin, Path stdout) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("gpg", "--batch", "--yes", "--no-tty"));
     cmd.addAll(args);
-    return StockTool.run(cmd, stdin, stdout, env());
+    return StockTools.run(cmd, stdin, stdout, env());
   }
 
   public Map<String, String> env() {
@@ -176,13 +176,13 @@ public final class Gpg implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      StockTool.run(List.of("gpgconf", "--kill", "gpg-agent"), null, null, env());
+      StockTools.run(List.of("gpgconf", "--kill", "gpg-agent"), null, null, env());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private static void require(StockTool.Result result, String what) {
+  private static void require(StockTools.Result result, String what) {
     if (!result.ok()) {
       throw new IllegalStateException("gpg failed " + what + ": " + result.stderr());
     }
