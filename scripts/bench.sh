@@ -109,11 +109,13 @@ define_commands() {
   CMD[gzip]="pg_dumpall | gzip -6 > '$out/f.gz'"
   CMD[pigz]="pg_dumpall | pigz -6 > '$out/f.gz'"
   CMD[gzip-gpg]="pg_dumpall | gzip -6 | gpg --batch --pinentry-mode loopback --passphrase-file '$out/passphrase' --symmetric --cipher-algo AES256 -o - > '$out/f.gz.gpg'"
-  for r in runner-volume runner-volume-verify runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd; do
+  for r in runner-volume runner-volume-verify runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd; do
     CMD[$r]=$(runner_cmd "$r")
   done
   runner_config runner-volume "{algorithm: gzip, level: 6}" false volume no
   runner_config runner-volume-verify "{algorithm: gzip, level: 6}" true volume no
+  runner_config runner-volume-zstd "{algorithm: zstd, level: 3}" false volume no
+  runner_config runner-volume-zstd-gpg "{algorithm: zstd, level: 3}" false volume yes
   runner_config runner-s3-gpg "{algorithm: gzip, level: 6}" false s3 yes
   runner_config runner-s3-gpg-verify "{algorithm: gzip, level: 6}" true s3 yes
   runner_config runner-s3-gpg-zstd "{algorithm: zstd, level: 3}" false s3 yes
@@ -150,7 +152,7 @@ echo "== warm-up: pg_dumpall > /dev/null"
 dump_bytes=$(pg_dumpall | wc -c)
 echo "   pg_dumpall output: $dump_bytes bytes"
 # BENCH_ONLY="floor runner-s3-gpg-zstd" measures a subset (the ratios need floor, gzip and pigz).
-read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
+read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
 echo "== warm-up: one runner run, so the JVM's class-data archive exists before anything is timed"
 measure runner-volume >/dev/null
 WALL=(); CPU=(); RSS=()
@@ -199,6 +201,6 @@ fi
   echo
   echo "Commands: floor \`pg_dumpall > /dev/null\`; gzip \`pg_dumpall | gzip -6 > f\`; pigz \`pg_dumpall | pigz -6 > f\`;"
   echo "gzip-gpg \`pg_dumpall | gzip -6 | gpg --symmetric --cipher-algo AES256 > f\`; runner-* \`scripts/backup-runner backup -f X.yaml --secrets-dir DIR\`:"
-  echo "volume = gzip 6 to a directory; s3-gpg = gzip 6, OpenPGP (public key), SHA-256, upload to the local s3proxy;"
+  echo "volume = gzip 6 to a directory (-zstd: zstd 3; -zstd-gpg: zstd 3 and OpenPGP); s3-gpg = gzip 6, OpenPGP (public key), SHA-256, upload to the local s3proxy;"
   echo "-verify = the same with read-back verification; -zstd = zstd 3 instead of gzip. History on for every runner run."
 } | tee -a "$work/results.md"
