@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a fresh Debian machine when it is missing:
-# PostgreSQL server and client binaries, and the stock tools used as oracles.
+# PostgreSQL server and client binaries, the stock tools used as oracles, and libdeflate.
 set -euo pipefail
 
 missing=()
@@ -13,6 +13,9 @@ command -v gzip >/dev/null || missing+=(gzip)
 command -v sha256sum >/dev/null || missing+=(coreutils)
 command -v runuser >/dev/null || missing+=(util-linux)
 command -v mvn >/dev/null || missing+=(maven)
+# libdeflate: the runner's gzip engine (the JDK's zlib is the fallback; the tests use both).
+ldconfig -p 2>/dev/null | grep -q 'libdeflate\.so\.0' || [ -e /usr/lib/x86_64-linux-gnu/libdeflate.so.0 ] ||
+  [ -e /usr/lib/aarch64-linux-gnu/libdeflate.so.0 ] || missing+=(libdeflate0)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then

@@ -16,21 +16,22 @@ import java.util.zip.CRC32;
 
 /**
  * One standard gzip member (RFC 1952) deflated on several threads, pigz's way: the plain stream is
- * cut into blocks; each block is deflated on its own (raw deflate, primed with the previous block's
- * last 32 KiB as dictionary so matches reach across the cut) and ends with a sync flush, the last
- * one with the final block; the pieces are written in order. The CRC-32 of the plain bytes is
- * computed on the writing thread. At most {@code maxInFlight} blocks are queued or being
- * compressed, so memory stays bounded; the first error fails the stream and stops the workers.
+ * cut into blocks; each block is deflated on its own by the {@link DeflateEngine} (raw deflate;
+ * with zlib primed with the previous block's last 32 KiB as dictionary so matches reach across the
+ * cut) and ends with a sync flush, the last one with the final block; the pieces are written in
+ * order. The CRC-32 of the plain bytes is computed on the writing thread. At most {@code
+ * maxInFlight} blocks are queued or being compressed, so memory stays bounded; the first error
+ * fails the stream and stops the workers.
  */
 final class ParallelGzipOutputStream extends OutputStream {
   static final int DICTIONARY = 32 * 1024;
   private static final AtomicInteger STREAMS = new AtomicInteger();
 
   private final OutputStream sink;
-  private final int level;
   private final int blockSize;
   private final int maxInFlight;
   private final ExecutorService workers;
+  private final DeflateEngine.Session engine;
   private final ArrayDeque<Future<DeflatedBlock>> inFlight = new ArrayDeque<>();
   private final CRC32 crc = new CRC32();
   private long size;
@@ -41,7 +42,8 @@ final class ParallelGzipOutputStream extends OutputStream {
   private boolean failed;
   private boolean closed;
 
-  ParallelGzipOutputStream(OutputStream sink, int level, int threads, int blockSize)
+  ParallelGzipOutputStream(
+      OutputStream sink, DeflateEngine engine, int level, int threads, int blockSize)
       throws IOException {
     if (level < 1 || level > 9) {
       throw new IllegalArgumentException("gzip level must be 1-9, got " + level);
@@ -53,16 +55,16 @@ final class ParallelGzipOutputStream extends OutputStream {
       throw new IllegalArgumentException("block size must be at least 32 KiB, got " + blockSize);
     }
     this.sink = Objects.requireNonNull(sink);
-    this.level = level;
     this.blockSize = blockSize;
     this.maxInFlight = 2 * threads;
     this.block = new byte[blockSize];
+    this.engine = engine.open(level, threads);
     this.workers = Executors.newFixedThreadPool(threads, threadFactory());
     try {
       sink.write(GzipFormat.header(level));
     } catch (IOException | RuntimeException e) {
       failed = true;
-      workers.shutdownNow();
+      stopWorkers();
       throw e;
     }
   }
@@ -145,8 +147,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     byte[] dictionary = previous;
     int dictionaryLength = previousLength;
     inFlight.add(
-        workers.submit(
-            () -> DeflatedBlock.deflate(level, input, length, dictionary, dictionaryLength, last)));
+        workers.submit(() -> engine.deflate(input, length, dictionary, dictionaryLength, last)));
     previous = input;
     previousLength = length;
     block = last ? null : new byte[blockSize];
@@ -197,11 +198,15 @@ final class ParallelGzipOutputStream extends OutputStream {
 
   private void stopWorkers() {
     workers.shutdownNow();
+    boolean stopped = false;
     try {
       // A block takes milliseconds; the threads are daemons should one ever hang.
-      workers.awaitTermination(30, TimeUnit.SECONDS);
+      stopped = workers.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (stopped) {
+      engine.close(); // native state is freed only once no worker can touch it
     }
   }
 

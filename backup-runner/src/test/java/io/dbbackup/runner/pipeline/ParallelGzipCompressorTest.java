@@ -24,23 +24,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ParallelGzipCompressorTest {
   static final int BLOCK = 64 * 1024;
 
+  /** Both engines, whatever the preferred one is: libdeflate must load on the test machines. */
+  static final List<DeflateEngine> ENGINES =
+      List.of(ZlibEngine.INSTANCE, DeflateEngine.named("libdeflate"));
+
   @ParameterizedTest
   @ValueSource(ints = {0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 7 * BLOCK + 13, 3_000_000})
   void gzipInputStreamReadsBackExactlyWhatWasWritten(int size) throws IOException {
     for (byte[] input : List.of(TestData.random(size, size), TestData.text(size, size))) {
-      for (int threads : new int[] {1, 3}) {
-        byte[] gz = compress(new ParallelGzipCompressor(6, threads, BLOCK), input, 10_000);
-        assertThat(new GZIPInputStream(new ByteArrayInputStream(gz)).readAllBytes())
-            .as("%d bytes on %d threads", size, threads)
-            .isEqualTo(input);
+      for (DeflateEngine engine : ENGINES) {
+        for (int threads : new int[] {1, 3}) {
+          byte[] gz =
+              compress(new ParallelGzipCompressor(6, threads, BLOCK, engine), input, 10_000);
+          assertThat(new GZIPInputStream(new ByteArrayInputStream(gz)).readAllBytes())
+              .as("%d bytes on %d threads with %s", size, threads, engine.name())
+              .isEqualTo(input);
+        }
       }
     }
   }
 
-  @Test
-  void outputIsOneGzipMemberWithTheCrcAndSizeOfThePlainData() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"zlib", "libdeflate"})
+  void outputIsOneGzipMemberWithTheCrcAndSizeOfThePlainData(String engine) throws Exception {
     byte[] input = TestData.text(1_000_000, 7);
-    byte[] gz = compress(new ParallelGzipCompressor(9, 4, BLOCK), input, 4096);
+    byte[] gz =
+        compress(new ParallelGzipCompressor(9, 4, BLOCK, DeflateEngine.named(engine)), input, 4096);
 
     assertThat(gz).startsWith(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3);
     // The deflate data between header and trailer is one stream that ends exactly at the trailer.
@@ -59,8 +68,9 @@ class ParallelGzipCompressorTest {
     assertThat(littleEndian(gz, gz.length - 4)).isEqualTo(input.length);
   }
 
-  @Test
-  void ratioMatchesSingleThreadedGzipAtTheSameLevel() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"zlib", "libdeflate"})
+  void ratioMatchesSingleThreadedGzipAtTheSameLevel(String engine) throws IOException {
     byte[] input = TestData.text(4_000_000, 11);
     for (int level : new int[] {1, 6, 9}) {
       ByteArrayOutputStream reference = new ByteArrayOutputStream();
@@ -74,20 +84,20 @@ class ParallelGzipCompressorTest {
       }
       byte[] ours =
           compress(
-              new ParallelGzipCompressor(level, 2, ParallelGzipCompressor.DEFAULT_BLOCK_SIZE),
-              input,
-              65536);
+              new ParallelGzipCompressor(level, 2, 0, DeflateEngine.named(engine)), input, 65536);
       assertThat((double) ours.length / reference.size())
           .as("level %d: ours %d vs GZIPOutputStream %d", level, ours.length, reference.size())
           .isLessThan(1.01);
     }
   }
 
-  @Test
-  void levelIsHonoured() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"zlib", "libdeflate"})
+  void levelIsHonoured(String name) throws IOException {
+    DeflateEngine engine = DeflateEngine.named(name);
     byte[] input = TestData.text(2_000_000, 3);
-    int fast = compress(new ParallelGzipCompressor(1, 2, BLOCK), input, 8192).length;
-    int best = compress(new ParallelGzipCompressor(9, 2, BLOCK), input, 8192).length;
+    int fast = compress(new ParallelGzipCompressor(1, 2, BLOCK, engine), input, 8192).length;
+    int best = compress(new ParallelGzipCompressor(9, 2, BLOCK, engine), input, 8192).length;
     assertThat(best).isLessThan(fast * 95 / 100);
     assertThat(new ParallelGzipCompressor(4).level()).isEqualTo(4);
     assertThatThrownBy(() -> new ParallelGzipCompressor(0))
@@ -98,20 +108,29 @@ class ParallelGzipCompressorTest {
   }
 
   @Test
-  void defaultsToOneThreadPerProcessor() {
-    assertThat(new ParallelGzipCompressor(6).threads())
-        .isEqualTo(Runtime.getRuntime().availableProcessors());
+  void defaultsToOneThreadPerProcessorAndLibdeflateWithItsBlockSize() {
+    ParallelGzipCompressor gzip = new ParallelGzipCompressor(6);
+    assertThat(gzip.threads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    // Java 22+ and libdeflate.so.0 (make test installs it): the preferred engine is libdeflate.
+    assertThat(gzip.engine()).isEqualTo("libdeflate");
+    assertThat(gzip.blockSize()).isEqualTo(1024 * 1024);
+    assertThat(new ParallelGzipCompressor(6, 2, 0, ZlibEngine.INSTANCE).blockSize())
+        .isEqualTo(128 * 1024);
+    assertThatThrownBy(() -> new ParallelGzipCompressor(6, 2, 4 << 20))
+        .hasMessage("block size must be 32 KiB to 1048576 bytes, got 4194304");
     assertThat(Compressor.of(io.dbbackup.api.v1alpha1.CompressionAlgorithm.GZIP, null))
         .isInstanceOfSatisfying(
             ParallelGzipCompressor.class, c -> assertThat(c.level()).isEqualTo(6));
   }
 
-  @Test
-  void failingSinkFailsTheStreamWithItsErrorAndLeavesNoThreads() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"zlib", "libdeflate"})
+  void failingSinkFailsTheStreamWithItsErrorAndLeavesNoThreads(String engine) throws Exception {
     List<String> before = gzipThreads();
     IOException broken = new IOException("disk full");
     OutputStream sink = new FailingSink(200_000, broken);
-    OutputStream out = new ParallelGzipCompressor(6, 3, BLOCK).compress(sink);
+    OutputStream out =
+        new ParallelGzipCompressor(6, 3, BLOCK, DeflateEngine.named(engine)).compress(sink);
     byte[] input = TestData.random(5_000_000, 1);
 
     IOException thrown = null;
