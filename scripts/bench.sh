@@ -153,7 +153,15 @@ dump_bytes=$(pg_dumpall | wc -c)
 echo "   pg_dumpall output: $dump_bytes bytes"
 # BENCH_ONLY="floor runner-s3-gpg-zstd" measures a subset (the ratios need floor, gzip and pigz).
 read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
-echo "== warm-up: one runner run, so the JVM's class-data archive exists before anything is timed"
+# The runner starts as its image does: on Java 25+ with the ahead-of-time cache the image build
+# trains on a real backup (docker/runner-aot.sh; scripts/backup-runner uses it), otherwise with the
+# class-data archive the first run below writes.
+if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ]; then
+  echo "== the runner's ahead-of-time cache, trained as the image build trains it"
+  sh docker/runner-aot.sh "$JAVA_HOME/bin/java" backup-runner/target/backup-runner.jar \
+    docker/runner-jvm.args backup-runner/target/backup-runner.aot >/dev/null
+fi
+echo "== warm-up: one runner run"
 measure runner-volume >/dev/null
 WALL=(); CPU=(); RSS=()
 for round in $(seq 1 "$rounds"); do

@@ -1,0 +1,83 @@
+package io.dbbackup.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image build's ahead-of-time cache step (docker/runner-aot.sh) run here on the built runner
+ * jar with this JVM: a training backup of a throwaway PostgreSQL cluster writes the cache, which
+ * then holds the classes of the backup's data path (not only those of start-up), and maps from a
+ * read-only directory, as in a pod with a read-only root file system.
+ */
+class RunnerAotCacheTest {
+  @Test
+  void theCacheIsTrainedOnARealBackupAndMapsReadOnly(@TempDir Path dir) throws Exception {
+    assumeTrue(
+        Runtime.version().feature() >= 25,
+        "ahead-of-time caches need JDK 25 (the image's JRE); this is " + Runtime.version());
+    Path jar = dir.resolve("backup-runner.jar");
+    Files.copy(Chart.ROOT.resolve("backup-runner/target/backup-runner.jar"), jar);
+    Path args = Chart.ROOT.resolve("docker/runner-jvm.args");
+    Path cache = dir.resolve("backup-runner.aot");
+    var made =
+        DockerfileTest.run(
+            List.of(
+                "sh",
+                Chart.ROOT.resolve("docker/runner-aot.sh").toString(),
+                DockerfileTest.java(),
+                jar.toString(),
+                args.toString(),
+                cache.toString()));
+    assertThat(made.exit()).as(made.output()).isZero();
+    assertThat(cache).isRegularFile();
+    assertThat(Files.size(cache)).isGreaterThan(10_000_000);
+
+    assertThat(cache.toFile().setWritable(false, false)).isTrue();
+    assertThat(dir.toFile().setWritable(false, false)).isTrue();
+    try {
+      var listed =
+          DockerfileTest.run(
+              List.of(
+                  DockerfileTest.java(),
+                  "@" + args,
+                  "-XX:AOTMode=on",
+                  "-XX:AOTCache=" + cache,
+                  "-XX:+PrintSharedArchiveAndExit",
+                  "-jar",
+                  jar.toString()));
+      assertThat(listed.exit()).as(listed.output()).isZero();
+      // The data path of a nightly backup, which a start-up-only training would not load.
+      assertThat(listed.output())
+          .contains("io.dbbackup.runner.pipeline.DumpPipeline ")
+          .contains("io.dbbackup.runner.pipeline.LibdeflateEngine ")
+          .contains("io.dbbackup.runner.pipeline.RawDeflate ")
+          .contains("org.bouncycastle.openpgp.PGPEncryptedDataGenerator ")
+          .contains("io.dbbackup.runner.verify.BackupVerifier ")
+          .contains("org.flywaydb.core.Flyway ");
+
+      var started =
+          DockerfileTest.run(
+              List.of(
+                  DockerfileTest.java(),
+                  "@" + args,
+                  "-XX:AOTMode=on",
+                  "-XX:AOTCache=" + cache,
+                  "-Xlog:class+load=info:stdout",
+                  "-jar",
+                  jar.toString(),
+                  "--version"));
+      assertThat(started.exit()).as(started.output()).isZero();
+      assertThat(started.output())
+          .contains("io.dbbackup.runner.RunnerMain source: shared objects file")
+          .contains("backup-runner ");
+    } finally {
+      dir.toFile().setWritable(true, true);
+    }
+  }
+}
