@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,16 +42,7 @@ class RunnerAotCacheTest {
     assertThat(cache.toFile().setWritable(false, false)).isTrue();
     assertThat(dir.toFile().setWritable(false, false)).isTrue();
     try {
-      var listed =
-          DockerfileTest.run(
-              List.of(
-                  DockerfileTest.java(),
-                  "@" + args,
-                  "-XX:AOTMode=on",
-                  "-XX:AOTCache=" + cache,
-                  "-XX:+PrintSharedArchiveAndExit",
-                  "-jar",
-                  jar.toString()));
+      var listed = withCache(args, cache, jar, "-XX:+PrintSharedArchiveAndExit");
       assertThat(listed.exit()).as(listed.output()).isZero();
       // The data path of a nightly backup, which a start-up-only training would not load.
       assertThat(listed.output())
@@ -61,17 +53,7 @@ class RunnerAotCacheTest {
           .contains("io.dbbackup.runner.verify.BackupVerifier ")
           .contains("org.flywaydb.core.Flyway ");
 
-      var started =
-          DockerfileTest.run(
-              List.of(
-                  DockerfileTest.java(),
-                  "@" + args,
-                  "-XX:AOTMode=on",
-                  "-XX:AOTCache=" + cache,
-                  "-Xlog:class+load=info:stdout",
-                  "-jar",
-                  jar.toString(),
-                  "--version"));
+      var started = withCache(args, cache, jar, "-Xlog:class+load=info:stdout", "--version");
       assertThat(started.exit()).as(started.output()).isZero();
       assertThat(started.output())
           .contains("io.dbbackup.runner.RunnerMain source: shared objects file")
@@ -79,5 +61,22 @@ class RunnerAotCacheTest {
     } finally {
       dir.toFile().setWritable(true, true);
     }
+  }
+
+  /** Runs the jar with the cache required (-XX:AOTMode=on fails when it does not map). */
+  private static DockerfileTest.Result withCache(
+      Path args, Path cache, Path jar, String jvmOption, String... programArgs) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            DockerfileTest.java(),
+            "@" + args,
+            "-XX:AOTMode=on",
+            "-XX:AOTCache=" + cache,
+            jvmOption,
+            "-jar",
+            jar.toString()));
+    command.addAll(List.of(programArgs));
+    return DockerfileTest.run(command);
   }
 }
