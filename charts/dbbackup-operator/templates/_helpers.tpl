@@ -95,11 +95,8 @@ hold the same table (deploy-tests ChartRbacTest) and fail on any difference.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
-# Warning and Normal Events on DatabaseBackups; each runner may create Events in both groups.
+# Warning and Normal Events on DatabaseBackups (core/v1), which each runner may create too.
 - apiGroups: [""]
-  resources: ["events"]
-  verbs: ["create"]
-- apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create"]
 {{- end }}

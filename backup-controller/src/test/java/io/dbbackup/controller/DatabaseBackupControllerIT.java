@@ -114,7 +114,7 @@ class DatabaseBackupControllerIT extends ControllerTestBase {
         .containsExactly("databasebackups", "databasebackups/status");
     assertThat(role.getRules().get(0).getResourceNames()).containsExactly("orders-db");
     assertThat(role.getRules().get(0).getVerbs()).containsExactly("get", "patch");
-    assertThat(role.getRules().get(1).getApiGroups()).containsExactly("", "events.k8s.io");
+    assertThat(role.getRules().get(1).getApiGroups()).containsExactly("");
     assertThat(role.getRules().get(1).getVerbs()).containsExactly("create");
     assertThat(role.getRules().get(1).getResourceNames()).isEmpty();
     RoleBinding binding =

@@ -33,8 +33,7 @@ import org.junit.jupiter.api.Test;
  *       garbage collector remove them).
  *   <li>jobs list, watch: the backup-jobs informer; create: OnDemandRun.
  *   <li>secrets get: SpecCheck reads each referenced Secret by name.
- *   <li>events create: BackupEvents (core/v1); events.k8s.io create: only because the runner's Role
- *       grants it.
+ *   <li>events create: BackupEvents (core/v1), and the runner's Role grants it (RunEvents).
  *   <li>leases get, create, update (release namespace, with leader election): JOSDK's
  *       LeaderElectionManager checks exactly these. Its SelfSubjectRulesReview is allowed to every
  *       authenticated user by Kubernetes' default system:basic-user role.
@@ -52,8 +51,7 @@ class ChartRbacTest {
           "batch cronjobs list watch create update",
           "batch jobs list watch create",
           "core secrets get",
-          "core events create",
-          "events.k8s.io events create");
+          "core events create");
 
   /** rbac.ownerReferencesPermissionEnforcement=true adds these and nothing else. */
   static final Set<String> OWNER_REFERENCES_ENFORCED =

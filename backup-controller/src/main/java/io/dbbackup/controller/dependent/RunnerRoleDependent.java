@@ -33,7 +33,7 @@ public class RunnerRoleDependent extends HashedDependent<Role> {
                 .build())
         .addToRules(
             new PolicyRuleBuilder()
-                .withApiGroups("", "events.k8s.io")
+                .withApiGroups("") // core Events, as RunEvents creates them
                 .withResources("events")
                 .withVerbs("create")
                 .build())
