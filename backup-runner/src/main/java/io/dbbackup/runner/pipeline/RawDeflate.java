@@ -4,7 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.DataFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Joins complete raw deflate streams (RFC 1951) into one, the way zlib's {@code gzjoin} does: in
@@ -20,6 +23,9 @@ import java.util.zip.DataFormatException;
 final class RawDeflate {
   /** Bit offsets in a raw deflate stream: its final block's header, and the end of that block. */
   record Ends(long finalBlockBit, long endBit) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(RawDeflate.class);
+  private static final AtomicBoolean REDEFLATED = new AtomicBoolean();
 
   /** Bytes {@link #continuable} may add after the piece. */
   static final int MAX_SYNC_MARKER = 5;
@@ -96,6 +102,28 @@ final class RawDeflate {
     out[n++] = (byte) 0xff;
     out[n++] = (byte) 0xff;
     return new DeflatedBlock(out, n);
+  }
+
+  /**
+   * {@link #continuable} for a piece that another deflater made from {@code input}; should the
+   * piece be refused (not expected: it would be a bug, in that deflater or in the walk), the block
+   * is deflated again with zlib, which writes a continuable piece itself, and the first such event
+   * is logged. Either way the stream stays one valid deflate stream.
+   */
+  static DeflatedBlock continuableOrRedeflate(
+      byte[] piece, int pieceLength, byte[] input, int inputLength, int level) {
+    try {
+      return continuable(piece, pieceLength);
+    } catch (DataFormatException e) {
+      if (REDEFLATED.compareAndSet(false, true)) {
+        LOG.atWarn()
+            .addKeyValue("event", "gzip_block_redeflated")
+            .log(
+                "a deflated block could not be joined ({}); deflating it with zlib",
+                e.getMessage());
+      }
+      return DeflatedBlock.deflate(level, input, inputLength, null, 0, false);
+    }
   }
 
   private Ends walk() throws DataFormatException {

@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.zip.DataFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +36,6 @@ final class LibdeflateEngine implements DeflateEngine {
   private static final Logger LOG = LoggerFactory.getLogger(LibdeflateEngine.class);
   private static final List<String> LIBRARY_NAMES =
       List.of("libdeflate.so.0", "libdeflate.so", "libdeflate.0.dylib", "libdeflate.dylib");
-  private static final AtomicBoolean FELL_BACK = new AtomicBoolean();
 
   private final String library;
   private final MethodHandle allocCompressor;
@@ -177,17 +174,9 @@ final class LibdeflateEngine implements DeflateEngine {
       if (last) {
         return new DeflatedBlock(out, size);
       }
-      try {
-        return RawDeflate.continuable(out, size);
-      } catch (DataFormatException e) {
-        // Not expected: libdeflate writes standard deflate. The block is redone with zlib rather
-        // than the backup failing; the stream stays one valid gzip member.
-        if (FELL_BACK.compareAndSet(false, true)) {
-          LOG.warn(
-              "libdeflate block could not be joined ({}); deflating it with zlib", e.getMessage());
-        }
-        return DeflatedBlock.deflate(level, input, length, null, 0, false);
-      }
+      // libdeflate writes standard deflate, so the join is not expected to fail; if it did, the
+      // block is deflated again with zlib rather than the backup failing.
+      return RawDeflate.continuableOrRedeflate(out, size, input, length, level);
     }
 
     private Slot take() throws IOException {

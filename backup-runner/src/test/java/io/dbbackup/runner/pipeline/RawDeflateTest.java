@@ -140,6 +140,28 @@ class RawDeflateTest {
   }
 
   @Test
+  void aPieceThatCannotBeJoinedIsDeflatedAgainWithZlib() throws Exception {
+    byte[] first = TestData.text(200_000, 6);
+    byte[] garbage = TestData.random(5000, 7); // not a deflate stream that ends where it should
+    DeflatedBlock redone =
+        RawDeflate.continuableOrRedeflate(garbage, garbage.length, first, 200_000, 6);
+    byte[] second = TestData.text(1000, 8);
+    byte[] last = zlib(second, 6, Deflater.DEFAULT_STRATEGY, false);
+    ByteArrayOutputStream joined = new ByteArrayOutputStream();
+    joined.write(redone.data(), 0, redone.length());
+    joined.write(last);
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    plain.write(first);
+    plain.write(second);
+    assertThat(inflate(joined.toByteArray())).isEqualTo(plain.toByteArray());
+    // A good piece is joined as it is, not deflated again.
+    byte[] good = zlib(first, 1, Deflater.DEFAULT_STRATEGY, false);
+    DeflatedBlock joinedAsIs =
+        RawDeflate.continuableOrRedeflate(good, good.length, first, 200_000, 9);
+    assertThat(joinedAsIs.length()).isBetween(good.length + 4, good.length + 5);
+  }
+
+  @Test
   void randomDamageIsRefusedOrStillEndsWhereTheDataEnds() {
     byte[] deflated = zlib(TestData.text(300_000, 8), 6, Deflater.DEFAULT_STRATEGY, false);
     java.util.Random random = new java.util.Random(1);
