@@ -6,6 +6,7 @@ import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.DumpPipeline;
 import io.dbbackup.runner.pipeline.DumpProcess;
+import io.dbbackup.runner.pipeline.ParallelGzipCompressor;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.pipeline.StorageWriteException;
 import io.dbbackup.runner.pipeline.TransferProgress;
@@ -66,6 +67,9 @@ final class DumpStep {
         .addKeyValue("file", file)
         .addKeyValue("compression", compressor.algorithm().wireName())
         .addKeyValue("compression_level", compressor.level())
+        .addKeyValue(
+            "compression_engine",
+            compressor instanceof ParallelGzipCompressor gzip ? gzip.engine() : null)
         .addKeyValue("encryption", encryptor == null ? "none" : encryptor.mode().wireName())
         .log("dumping the cluster");
 

@@ -1,7 +1,9 @@
 package io.dbbackup.runner;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.ManifestCodec;
@@ -54,6 +56,11 @@ class BackupRestoreIT {
       result = fixture.backup();
       assertThat(result.exitCode()).as(logs.text()).isZero();
       assertThat(logs.events("summary")).hasSize(1);
+      // What deflated the dump is on record (libdeflate here: Java 22+ and libdeflate0 installed).
+      assertThat(logs.events("dump_start"))
+          .singleElement(as(STRING))
+          .contains("compression=gzip")
+          .contains("compression_engine=libdeflate");
       assertThat(logs.lines())
           .anyMatch(l -> l.contains("level=AUDIT") && l.contains("backup_created"));
       assertThat(logs.text()).doesNotContain(pg.password());

@@ -81,7 +81,7 @@ interface DeflateEngine {
       if (engine instanceof ZlibEngine && libdeflate() instanceof String reason) {
         LOG.info("gzip deflates with the JDK's zlib: libdeflate is not available ({})", reason);
       } else {
-        LOG.debug("gzip deflates with {}", engine.name());
+        LOG.debug("gzip deflates with {}", engine.name()); // also in every dump_start event
       }
       return engine;
     }

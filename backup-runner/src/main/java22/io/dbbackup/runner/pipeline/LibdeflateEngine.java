@@ -37,7 +37,6 @@ final class LibdeflateEngine implements DeflateEngine {
   private static final List<String> LIBRARY_NAMES =
       List.of("libdeflate.so.0", "libdeflate.so", "libdeflate.0.dylib", "libdeflate.dylib");
 
-  private final String library;
   private final MethodHandle allocCompressor;
   private final MethodHandle compress;
   private final MethodHandle compressBound;
@@ -46,13 +45,11 @@ final class LibdeflateEngine implements DeflateEngine {
   LibdeflateEngine() {
     List<String> failures = new ArrayList<>();
     SymbolLookup lookup = null;
-    String found = null;
     String override = System.getProperty("dbbackup.libdeflate.path");
     for (String name : override != null ? List.of(override) : LIBRARY_NAMES) {
       try {
         // Arena.global(): the library stays loaded for the life of the JVM.
         lookup = SymbolLookup.libraryLookup(name, Arena.global());
-        found = name;
         break;
       } catch (IllegalArgumentException e) {
         failures.add(name);
@@ -64,7 +61,6 @@ final class LibdeflateEngine implements DeflateEngine {
     }
     Linker linker = Linker.nativeLinker();
     SymbolLookup symbols = lookup;
-    this.library = found;
     this.allocCompressor =
         linker.downcallHandle(
             symbol(symbols, "libdeflate_alloc_compressor"),
@@ -91,11 +87,6 @@ final class LibdeflateEngine implements DeflateEngine {
   @Override
   public String name() {
     return "libdeflate";
-  }
-
-  /** The library file it was loaded from, by the name the system's loader resolved. */
-  String library() {
-    return library;
   }
 
   @Override
