@@ -87,7 +87,10 @@ final class RawDeflate {
    */
   static DeflatedBlock continuable(byte[] data, int length) throws DataFormatException {
     Ends ends = locate(data, length);
-    byte[] out = data.length - length >= MAX_SYNC_MARKER ? data : Arrays.copyOf(data, length + 5);
+    byte[] out =
+        data.length - length >= MAX_SYNC_MARKER
+            ? data
+            : Arrays.copyOf(data, length + MAX_SYNC_MARKER);
     out[(int) (ends.finalBlockBit() >>> 3)] &= (byte) ~(1 << (ends.finalBlockBit() & 7));
     // The empty stored block: 3 header bits (not final, type 00), zero bits up to the byte
     // boundary, then LEN 0x0000 and NLEN 0xffff. The zero padding after the last block holds the

@@ -63,23 +63,6 @@ public record S3Settings(
         : endpoint.toString();
   }
 
-  public S3Settings withPartSizer(PartSizer sizer) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        region,
-        endpoint,
-        forcePathStyle,
-        serverSideEncryption,
-        checksumsWhenSupported,
-        conditionalWrites,
-        sizer,
-        maxPartsInFlight,
-        uploadMemory,
-        cleanupPatience,
-        credentialsSource);
-  }
-
   public S3Settings withConditionalWrites(ConditionalWrites mode) {
     return new S3Settings(
         bucket,
