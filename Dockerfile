@@ -32,10 +32,13 @@ COPY backup-controller backup-controller
 # Tests run in CI (`make test`), not in the image build; the formatter check too. The cache mount
 # keeps downloaded Maven Central artifacts between builds (BuildKit).
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -pl backup-runner,backup-controller -am package \
+    mvn -B -ntp -pl backup-test-support,backup-runner,backup-controller -am package \
         -Dmaven.test.skip=true -Dspotless.check.skip=true \
  && test -s backup-runner/target/backup-runner.jar \
- && test -s backup-controller/target/backup-controller.jar
+ && test -s backup-controller/target/backup-controller.jar \
+ && mvn -B -ntp -q -pl backup-test-support dependency:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory=/src/aot-s3-server \
+ && cp backup-test-support/target/backup-test-support-*.jar /src/aot-s3-server/
 
 # A JRE to copy into the PostgreSQL image (Adoptium's documented way to put Temurin on another
 # base image; Temurin's Linux binaries need only glibc).
@@ -61,10 +64,14 @@ RUN apt-get update \
 COPY --from=build /src/backup-runner/target/backup-runner.jar /opt/dbbackup/backup-runner.jar
 COPY docker/runner-jvm.args /opt/dbbackup/runner-jvm.args
 COPY docker/runner-aot.sh docker/training-public-key.asc /opt/dbbackup/aot-training/
-# The ahead-of-time cache (JDK 25), made once here: a training backup of a throwaway PostgreSQL
-# cluster (gzip, OpenPGP, verification, history) records the classes and method profiles of a
-# nightly run; every backup then maps the cache read-only (faster start and warm-up).
-RUN sh /opt/dbbackup/aot-training/runner-aot.sh /opt/java/openjdk/bin/java \
+# The ahead-of-time cache (JDK 25), made once here: training backups of a throwaway PostgreSQL
+# cluster, to a volume (gzip) and to a bucket (zstd), both with OpenPGP, verification and history,
+# record the classes and method profiles of a nightly run; every backup then maps the cache
+# read-only (faster start and warm-up). The bucket is on the tests' embedded S3-compatible server,
+# mounted from the build stage for this step only: nothing of it stays in the image.
+RUN --mount=type=bind,from=build,source=/src/aot-s3-server,target=/tmp/aot-s3-server \
+    AOT_S3_SERVER_CLASSPATH='/tmp/aot-s3-server/*' \
+    sh /opt/dbbackup/aot-training/runner-aot.sh /opt/java/openjdk/bin/java \
         /opt/dbbackup/backup-runner.jar /opt/dbbackup/runner-jvm.args /opt/dbbackup/backup-runner.aot \
  && rm -rf /opt/dbbackup/aot-training
 USER 65532:65532

@@ -4,12 +4,20 @@
 #
 #   runner-aot.sh JAVA JAR JVM_ARGS_FILE OUTPUT
 #
-# The training run backs up a throwaway PostgreSQL cluster (a few MB of rows) with the default data
-# path — pg_dumpall, gzip, OpenPGP to docker/training-public-key.asc (whose private key was never
-# kept), SHA-256, a volume store, read-back verification, the SQL history with its migrations,
-# retention — so the classes and profiles of a nightly backup are in the cache; S3 classes load
-# as usual. Then a start with -XX:AOTMode=on proves the cache maps, failing the build instead of
-# leaving an image that silently starts without it.
+# The training backs up a throwaway PostgreSQL cluster (a few MB of rows) twice, in one JVM
+# (io.dbbackup.runner.AotTraining), so the classes and profiles of a nightly backup are in the
+# cache whichever store it uses:
+#   1. to a volume: pg_dumpall, gzip, OpenPGP to docker/training-public-key.asc (whose private key
+#      was never kept), SHA-256, read-back verification, the SQL history with its migrations,
+#      retention;
+#   2. to an S3 bucket, with zstd, the same encryption and verification: the AWS SDK is most of the
+#      classes a run loads, and loading them from the jar instead of the cache costs an S3 backup
+#      about 0.4 s (docs/benchmarks.md). The bucket is on an embedded S3-compatible server
+#      (io.dbbackup.testing.S3ProxyMain from backup-test-support, never part of the image) that the
+#      script starts from AOT_S3_SERVER_CLASSPATH; without that variable the training covers the
+#      volume only, and says so.
+# Then a start with -XX:AOTMode=on proves the cache maps, failing the build instead of leaving an
+# image that silently starts without it.
 #
 # Needs initdb, pg_ctl and psql (PG_BIN, else the newest /usr/lib/postgresql/N/bin, else PATH);
 # as root, the cluster runs as the postgres user. POSIX sh: it runs in the image build (Debian's
@@ -27,11 +35,13 @@ if [ -z "${PG_BIN:-}" ]; then
   [ -n "$PG_BIN" ] || PG_BIN=$(dirname "$(command -v initdb)")
 fi
 work=$(mktemp -d)
+s3_pid=""
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 cleanup() {
   as_owner "$PG_BIN/pg_ctl" -D "$work/pg" -m immediate -w stop >/dev/null 2>&1 || true
+  if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null || true; wait "$s3_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -76,9 +86,45 @@ spec:
   verify: true
 YAML
 
+set -- backup -f "$work/training.yaml" --secrets-dir "$work/secrets"
+if [ -n "${AOT_S3_SERVER_CLASSPATH:-}" ]; then
+  "$java" -Xmx256m -cp "$AOT_S3_SERVER_CLASSPATH" io.dbbackup.testing.S3ProxyMain training \
+      >"$work/s3.log" 2>&1 &
+  s3_pid=$!
+  i=0
+  until grep -q '^endpoint=' "$work/s3.log"; do
+    i=$((i + 1))
+    if [ "$i" -gt 600 ] || ! kill -0 "$s3_pid" 2>/dev/null; then
+      echo "runner-aot: the training S3 server did not start:" >&2; tail -n 20 "$work/s3.log" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  line=$(grep '^endpoint=' "$work/s3.log")
+  field() { printf '%s\n' "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+  mkdir -p "$work/secrets/s3"
+  printf '%s' "$(field access_key)" > "$work/secrets/s3/AWS_ACCESS_KEY_ID"
+  printf '%s' "$(field secret_key)" > "$work/secrets/s3/AWS_SECRET_ACCESS_KEY"
+  chmod -R go-rwx "$work/secrets"
+  cat > "$work/training-s3.yaml" <<YAML
+apiVersion: dbbackup.io/v1alpha1
+kind: DatabaseBackup
+metadata: {name: aot-training-s3, namespace: build}
+spec:
+  database: {host: 127.0.0.1, port: $port, user: postgres, passwordSecretRef: {name: pg, key: password}}
+  storage:
+    s3: {bucket: $(field bucket), endpoint: "$(field endpoint)", region: us-east-1, forcePathStyle: true, credentialsSecretRef: {name: s3}}
+  compression: {algorithm: zstd}
+  encryption: {publicKeysSecretRef: {name: keys}}
+  verify: true
+YAML
+  set -- "$@" -- backup -f "$work/training-s3.yaml" --secrets-dir "$work/secrets"
+else
+  echo "runner-aot: AOT_S3_SERVER_CLASSPATH is not set: training on a volume backup only; S3 backups will load the AWS SDK's classes from the jar" >&2
+fi
+
 rm -f "$out"
 if ! PG_BIN=$PG_BIN "$java" "@$args" "-XX:AOTCacheOutput=$out" -Xlog:aot=warning -Xlog:cds=warning \
-    -jar "$jar" backup -f "$work/training.yaml" --secrets-dir "$work/secrets" >"$work/training.log" 2>&1; then
+    -cp "$jar" io.dbbackup.runner.AotTraining "$@" >"$work/training.log" 2>&1; then
   echo "runner-aot: the training backup failed:" >&2
   tail -n 20 "$work/training.log" >&2
   exit 1

@@ -55,12 +55,14 @@ start_cluster() {
 stop_cluster() { pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$work/pg-$1/data" -m fast -w stop >/dev/null 2>&1 || true; }
 
 echo "== starting the embedded S3-compatible server (s3proxy, filesystem backend)"
-[ -f backup-runner/target/test-classes/io/dbbackup/runner/store/s3/S3ProxyBenchServer.class ] ||
-  scripts/mvn -B -ntp -q -pl backup-runner test-compile
-scripts/mvn -B -ntp -q -pl backup-runner dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$out/test.classpath" >/dev/null
-"$JAVA_HOME/bin/java" -Xmx512m -cp "backup-runner/target/test-classes:backup-runner/target/classes:$(cat "$out/test.classpath")" \
-  io.dbbackup.runner.store.s3.S3ProxyBenchServer bench > "$out/s3.log" 2>&1 &
+# io.dbbackup.testing.S3ProxyMain (backup-test-support): the tests' s3proxy as a process; the same
+# classpath lets docker/runner-aot.sh train the runner's cache on an S3 backup too.
+[ -f backup-test-support/target/classes/io/dbbackup/testing/S3ProxyMain.class ] ||
+  scripts/mvn -B -ntp -q -pl backup-test-support compile
+scripts/mvn -B -ntp -q -pl backup-test-support dependency:build-classpath -Dmdep.includeScope=runtime \
+  -Dmdep.outputFile="$out/s3.classpath" >/dev/null
+s3_server_cp="$here/backup-test-support/target/classes:$(cat "$out/s3.classpath")"
+"$JAVA_HOME/bin/java" -Xmx512m ${S3_JAVA_OPTS:-} -cp "$s3_server_cp" io.dbbackup.testing.S3ProxyMain bench > "$out/s3.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do grep -q '^endpoint=' "$out/s3.log" && break; sleep 0.5; done
 read -r s3_endpoint _ s3_access s3_secret < <(grep '^endpoint=' "$out/s3.log" | sed 's/[a-z_]*=//g')
@@ -154,12 +156,12 @@ echo "   pg_dumpall output: $dump_bytes bytes"
 # BENCH_ONLY="floor runner-s3-gpg-zstd" measures a subset (the ratios need floor, gzip and pigz).
 read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
 # The runner starts as its image does: on Java 25+ with the ahead-of-time cache the image build
-# trains on a real backup (docker/runner-aot.sh; scripts/backup-runner uses it), otherwise with the
-# class-data archive the first run below writes.
+# trains on real backups to a volume and to S3 (docker/runner-aot.sh; scripts/backup-runner uses
+# it), otherwise with the class-data archive the first run below writes.
 if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ]; then
   echo "== the runner's ahead-of-time cache, trained as the image build trains it"
-  sh docker/runner-aot.sh "$JAVA_HOME/bin/java" backup-runner/target/backup-runner.jar \
-    docker/runner-jvm.args backup-runner/target/backup-runner.aot >/dev/null
+  AOT_S3_SERVER_CLASSPATH=$s3_server_cp sh docker/runner-aot.sh "$JAVA_HOME/bin/java" \
+    backup-runner/target/backup-runner.jar docker/runner-jvm.args backup-runner/target/backup-runner.aot >/dev/null
 fi
 echo "== warm-up: one runner run"
 measure runner-volume >/dev/null

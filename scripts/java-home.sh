@@ -3,7 +3,15 @@
 # /usr/lib/jvm (Debian 12's default java is 17, too old for this project).
 set -euo pipefail
 
+# The feature version of the java at $1: from the release file beside it when there is one (no
+# JVM start: this runs before every scripts/backup-runner and mvn call), else from java itself.
 java_major() {
+  local release v
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -f "$release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release")
+    if [ -n "$v" ]; then echo "$v"; return; fi
+  fi
   "$1" -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n1
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -147,7 +148,16 @@ class DockerfileTest {
             r ->
                 assertThat(r.args())
                     .contains("runner-aot.sh /opt/java/openjdk/bin/java")
-                    .contains("/opt/dbbackup/backup-runner.aot"));
+                    .contains("/opt/dbbackup/backup-runner.aot")
+                    // the training's S3 server: mounted from the build stage for that step only
+                    .contains("--mount=type=bind,from=build,source=/src/aot-s3-server")
+                    .contains("AOT_S3_SERVER_CLASSPATH='/tmp/aot-s3-server/*'"));
+    assertThat(DOCKERFILE.stage("build").all("RUN"))
+        .anySatisfy(
+            r ->
+                assertThat(r.args())
+                    .contains("dependency:copy-dependencies")
+                    .contains("-DoutputDirectory=/src/aot-s3-server"));
     // libdeflate, the gzip engine, is in the image (without it gzip falls back to slower zlib).
     assertThat(runner.all("RUN"))
         .anySatisfy(r -> assertThat(r.args()).contains("apt-get install").contains("libdeflate0"));
@@ -235,7 +245,15 @@ class DockerfileTest {
   record Result(int exit, String output) {}
 
   static Result run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return run(command, Map.of());
+  }
+
+  /** Runs {@code command} with {@code env} added to this process's environment. */
+  static Result run(List<String> command, Map<String, String> env)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(2, TimeUnit.MINUTES)) {

@@ -7,14 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image build's ahead-of-time cache step (docker/runner-aot.sh) run here on the built runner
- * jar with this JVM: a training backup of a throwaway PostgreSQL cluster writes the cache, which
- * then holds the classes of the backup's data path (not only those of start-up), and maps from a
- * read-only directory, as in a pod with a read-only root file system.
+ * jar with this JVM: training backups of a throwaway PostgreSQL cluster, to a volume and to a
+ * bucket on the embedded S3 server (given to the script as the image build gives it), write the
+ * cache, which then holds the classes of both data paths (not only those of start-up), and maps
+ * from a read-only directory, as in a pod with a read-only root file system.
  */
 class RunnerAotCacheTest {
   @Test
@@ -34,7 +36,8 @@ class RunnerAotCacheTest {
                 DockerfileTest.java(),
                 jar.toString(),
                 args.toString(),
-                cache.toString()));
+                cache.toString()),
+            Map.of("AOT_S3_SERVER_CLASSPATH", System.getProperty("java.class.path")));
     assertThat(made.exit()).as(made.output()).isZero();
     assertThat(cache).isRegularFile();
     assertThat(Files.size(cache)).isGreaterThan(10_000_000);
@@ -51,7 +54,11 @@ class RunnerAotCacheTest {
           .contains("io.dbbackup.runner.pipeline.RawDeflate ")
           .contains("org.bouncycastle.openpgp.PGPEncryptedDataGenerator ")
           .contains("io.dbbackup.runner.verify.BackupVerifier ")
-          .contains("org.flywaydb.core.Flyway ");
+          .contains("org.flywaydb.core.Flyway ")
+          // the S3 backup's: the AWS SDK, the streaming upload, zstd
+          .contains("software.amazon.awssdk.services.s3.DefaultS3Client ")
+          .contains("io.dbbackup.runner.store.s3.StreamingUpload ")
+          .contains("com.github.luben.zstd.ZstdOutputStreamNoFinalizer ");
 
       var started = withCache(args, cache, jar, "-Xlog:class+load=info:stdout", "--version");
       assertThat(started.exit()).as(started.output()).isZero();

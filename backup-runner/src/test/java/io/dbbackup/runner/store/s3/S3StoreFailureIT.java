@@ -12,6 +12,7 @@ import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.StorageErrors;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.StoreWriter;
+import io.dbbackup.testing.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;

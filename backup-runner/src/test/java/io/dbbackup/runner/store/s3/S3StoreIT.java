@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.StoreWriter;
+import io.dbbackup.testing.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

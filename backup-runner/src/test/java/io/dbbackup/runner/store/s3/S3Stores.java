@@ -1,6 +1,7 @@
 package io.dbbackup.runner.store.s3;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import io.dbbackup.testing.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

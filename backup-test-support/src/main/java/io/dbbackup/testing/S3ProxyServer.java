@@ -1,4 +1,4 @@
-package io.dbbackup.runner.store.s3;
+package io.dbbackup.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
