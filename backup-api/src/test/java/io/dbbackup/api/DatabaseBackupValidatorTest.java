@@ -100,6 +100,22 @@ class DatabaseBackupValidatorTest {
   }
 
   @Test
+  void aKmsKeyGoesWithAwsKmsEncryptionOnly() {
+    String s3 = "    s3: {bucket: my-bucket, serverSideEncryption: %s, kmsKeyId: alias/backups}\n";
+    String volume = "    volume: {claimName: backups, path: /backup/database}\n";
+    DatabaseBackup kms = parse(VALID.replace(volume, s3.formatted("\"aws:kms\"")));
+    assertThat(DatabaseBackupValidator.validate(kms)).isEmpty();
+    assertThat(kms.getSpec().getStorage().getS3().getKmsKeyId()).isEqualTo("alias/backups");
+
+    DatabaseBackup aes = parse(VALID.replace(volume, s3.formatted("AES256")));
+    assertThat(DatabaseBackupValidator.validate(aes))
+        .containsExactly(
+            new Violation(
+                "spec.storage.s3.kmsKeyId",
+                "goes with serverSideEncryption aws:kms (got serverSideEncryption \"AES256\")"));
+  }
+
+  @Test
   void refusesSelectingDatabasesUntilPerDatabaseDumpsExist() {
     DatabaseBackup backup =
         parse(VALID.replace("    user: backup\n", "    user: backup\n    databases: [shop]\n"));

@@ -128,6 +128,25 @@ class ManifestValidationTest {
   }
 
   @Test
+  void aKmsKeyWithoutAwsKmsEncryptionIsRefusedByTheCelRule() throws IOException {
+    String volume = "    volume: {claimName: backups, path: /backup/database}\n";
+    assertThat(BASE).contains(volume);
+    String s3 =
+        "    s3: {bucket: shop-backups, serverSideEncryption: %s, kmsKeyId: alias/backups}\n";
+    assertThat(refusals(BASE.replace(volume, s3.formatted("AES256"))))
+        .containsExactly(
+            "spec.storage.s3: Invalid value: \"object\": s3.kmsKeyId goes with"
+                + " serverSideEncryption aws:kms");
+    assertThat(refusals(BASE.replace(volume, s3.formatted("\"aws:kms\"")))).isEmpty();
+    // without serverSideEncryption at all
+    assertThat(
+            refusals(BASE.replace(volume, "    s3: {bucket: shop-backups, kmsKeyId: alias/k}\n")))
+        .containsExactly(
+            "spec.storage.s3: Invalid value: \"object\": s3.kmsKeyId goes with"
+                + " serverSideEncryption aws:kms");
+  }
+
+  @Test
   void missingRequiredFieldIsRefusedBySchema() throws IOException {
     String yaml = BASE.replace("    user: backup\n", "");
     assertThat(refusals(yaml))

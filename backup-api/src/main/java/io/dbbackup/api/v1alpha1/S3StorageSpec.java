@@ -7,9 +7,15 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** An S3 bucket (AWS or an S3-compatible store). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.kmsKeyId) || self.kmsKeyId == ''"
+            + " || (has(self.serverSideEncryption) && self.serverSideEncryption == 'aws:kms')",
+    message = "s3.kmsKeyId goes with serverSideEncryption aws:kms")
 public class S3StorageSpec {
   @Required
   @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -38,6 +44,11 @@ public class S3StorageSpec {
   @Pattern("^(|AES256|aws:kms)$")
   @JsonPropertyDescription("Server-side encryption: empty, AES256 or aws:kms.")
   private String serverSideEncryption = "";
+
+  @JsonPropertyDescription(
+      "With serverSideEncryption aws:kms: the KMS key (key id, key ARN, alias name or alias ARN)"
+          + " that encrypts the objects; empty: the bucket's default key for S3 (aws/s3).")
+  private String kmsKeyId = "";
 
   @Default("when_supported")
   @Pattern("^(when_supported|when_required)$")
@@ -117,6 +128,14 @@ public class S3StorageSpec {
 
   public void setCredentialsSecretRef(SecretRef credentialsSecretRef) {
     this.credentialsSecretRef = credentialsSecretRef;
+  }
+
+  public String getKmsKeyId() {
+    return kmsKeyId;
+  }
+
+  public void setKmsKeyId(String kmsKeyId) {
+    this.kmsKeyId = kmsKeyId;
   }
 
   public String getServerSideEncryption() {

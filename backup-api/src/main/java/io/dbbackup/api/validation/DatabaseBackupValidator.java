@@ -220,6 +220,13 @@ public final class DatabaseBackupValidator {
             "spec.storage.s3.serverSideEncryption",
             "must be empty, AES256 or aws:kms, got " + quote(s3.getServerSideEncryption()));
       }
+      if (!isBlank(s3.getKmsKeyId()) && !"aws:kms".equals(s3.getServerSideEncryption())) {
+        add(
+            "spec.storage.s3.kmsKeyId",
+            "goes with serverSideEncryption aws:kms (got serverSideEncryption "
+                + quote(s3.getServerSideEncryption())
+                + ")");
+      }
       if (s3.getCredentialsSecretRef() != null) {
         secretRef("spec.storage.s3.credentialsSecretRef", s3.getCredentialsSecretRef());
       }

@@ -10,7 +10,7 @@ import java.time.Duration;
  *
  * @param region null: the SDK's region chain, else us-east-1
  * @param endpoint null: AWS
- * @param serverSideEncryption empty, AES256 or aws:kms
+ * @param serverSideEncryption what the store encrypts objects with (SSE-S3, SSE-KMS, none)
  * @param credentialsSource where the credentials come from, for error messages (never a secret)
  */
 public record S3Settings(
@@ -19,7 +19,7 @@ public record S3Settings(
     String region,
     URI endpoint,
     boolean forcePathStyle,
-    String serverSideEncryption,
+    ObjectEncryption serverSideEncryption,
     boolean checksumsWhenSupported,
     ConditionalWrites conditionalWrites,
     PartSizer partSizer,
@@ -40,7 +40,7 @@ public record S3Settings(
         blankToNull(spec.getRegion()),
         blankToNull(spec.getEndpoint()) == null ? null : URI.create(spec.getEndpoint().trim()),
         spec.isForcePathStyle(),
-        spec.getServerSideEncryption() == null ? "" : spec.getServerSideEncryption(),
+        new ObjectEncryption(spec.getServerSideEncryption(), spec.getKmsKeyId()),
         !"when_required".equals(spec.getChecksumMode()),
         ConditionalWrites.parse(spec.getConditionalWrites()),
         new PartSizer(spec.getPartSizeMiB() * MIB, spec.getMaxParts()),

@@ -14,7 +14,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * The write requests: whole objects and multipart uploads, with server-side encryption, CRC32
@@ -71,10 +70,7 @@ final class UploadRequests implements AutoCloseable {
                     if (conditional) {
                       b.ifNoneMatch("*");
                     }
-                    if (!settings.serverSideEncryption().isEmpty()) {
-                      b.serverSideEncryption(
-                          ServerSideEncryption.fromValue(settings.serverSideEncryption()));
-                    }
+                    settings.serverSideEncryption().apply(b);
                   },
                   body.body(contentType)));
     } catch (SdkException e) {
@@ -91,10 +87,7 @@ final class UploadRequests implements AutoCloseable {
             client.putObject(
                 b -> {
                   b.bucket(settings.bucket()).key(key).contentType("application/json");
-                  if (!settings.serverSideEncryption().isEmpty()) {
-                    b.serverSideEncryption(
-                        ServerSideEncryption.fromValue(settings.serverSideEncryption()));
-                  }
+                  settings.serverSideEncryption().apply(b);
                 },
                 RequestBody.fromBytes(content)));
   }
@@ -111,10 +104,7 @@ final class UploadRequests implements AutoCloseable {
                       if (settings.checksumsWhenSupported()) {
                         b.checksumAlgorithm(ChecksumAlgorithm.CRC32);
                       }
-                      if (!settings.serverSideEncryption().isEmpty()) {
-                        b.serverSideEncryption(
-                            ServerSideEncryption.fromValue(settings.serverSideEncryption()));
-                      }
+                      settings.serverSideEncryption().apply(b);
                     })
                 .uploadId());
   }

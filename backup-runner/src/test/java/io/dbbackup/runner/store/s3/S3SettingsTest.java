@@ -18,6 +18,7 @@ class S3SettingsTest {
     spec.setRegion("");
     spec.setForcePathStyle(true);
     spec.setServerSideEncryption("aws:kms");
+    spec.setKmsKeyId(" alias/backups ");
     spec.setChecksumMode("when_required");
     spec.setConditionalWrites("off");
     spec.setPartSizeMiB(8);
@@ -26,7 +27,8 @@ class S3SettingsTest {
     assertThat(s.endpoint()).hasToString("http://minio.storage:9000");
     assertThat(s.region()).isNull();
     assertThat(s.forcePathStyle()).isTrue();
-    assertThat(s.serverSideEncryption()).isEqualTo("aws:kms");
+    assertThat(s.serverSideEncryption())
+        .isEqualTo(new ObjectEncryption("aws:kms", "alias/backups"));
     assertThat(s.checksumsWhenSupported()).isFalse();
     assertThat(s.conditionalWrites()).isEqualTo(ConditionalWrites.OFF);
     assertThat(s.partSizer()).isEqualTo(new PartSizer(8 * MIB, 1000));
@@ -44,6 +46,7 @@ class S3SettingsTest {
     assertThat(s.checksumsWhenSupported()).isTrue();
     assertThat(s.conditionalWrites()).isEqualTo(ConditionalWrites.AUTO);
     assertThat(s.partSizer()).isEqualTo(new PartSizer(16 * MIB, 10_000));
+    assertThat(s.serverSideEncryption()).isEqualTo(ObjectEncryption.NONE);
   }
 
   @Test

@@ -298,6 +298,45 @@ class S3StoreIT {
   }
 
   @Test
+  void aKmsKeyIsRequestedWithEveryObjectAndUpload() throws IOException {
+    var spec = S3Stores.spec(S3, bucket, prefix);
+    spec.setServerSideEncryption("aws:kms");
+    spec.setKmsKeyId("arn:aws:kms:us-east-1:111122223333:alias/backups");
+    List<String> sse = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor headers =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
+            var h = c.httpRequest();
+            h.firstMatchingHeader("x-amz-server-side-encryption")
+                .ifPresent(
+                    v ->
+                        sse.add(
+                            c.request().getClass().getSimpleName()
+                                + " "
+                                + v
+                                + " "
+                                + h.firstMatchingHeader(
+                                        "x-amz-server-side-encryption-aws-kms-key-id")
+                                    .orElse("(no key)")));
+          }
+        };
+    try (S3Store store = S3Stores.store(spec, S3ProxyServer.SECRET_KEY, s -> s, List.of(headers))) {
+      // s3proxy cannot encrypt with KMS either, and refuses; both writes ask for the key.
+      assertThatThrownBy(() -> write(store, "dump.sql.gz.sha256", new byte[] {1}))
+          .isInstanceOf(S3StorageException.class);
+      assertThatThrownBy(() -> write(store, "dump.sql.gz", random(6 * MIB)))
+          .isInstanceOf(S3StorageException.class);
+    }
+    String key = "arn:aws:kms:us-east-1:111122223333:alias/backups";
+    assertThat(sse)
+        .containsExactly(
+            "PutObjectRequest aws:kms " + key, "CreateMultipartUploadRequest aws:kms " + key);
+    assertThat(S3.keys(bucket, "")).isEmpty();
+    assertThat(S3.openUploads(bucket)).isEmpty();
+  }
+
+  @Test
   void checksumsWhenRequiredOnlyStillStoresExactBytes() throws IOException {
     var spec = S3Stores.spec(S3, bucket, prefix);
     spec.setChecksumMode("when_required");
