@@ -5,6 +5,7 @@ import static io.dbbackup.runner.store.s3.S3Stores.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dbbackup.api.v1alpha1.S3StorageSpec;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.StoreWriter;
@@ -272,37 +273,29 @@ class S3StoreIT {
   void serverSideEncryptionIsRequestedAndAStoreThatCannotSaysSoClearly() throws IOException {
     var spec = S3Stores.spec(S3, bucket, prefix);
     spec.setServerSideEncryption("AES256");
-    List<String> sse = new CopyOnWriteArrayList<>();
-    ExecutionInterceptor headers =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
-            c.httpRequest()
-                .firstMatchingHeader("x-amz-server-side-encryption")
-                .ifPresent(v -> sse.add(c.request().getClass().getSimpleName() + " " + v));
-          }
-        };
-    try (S3Store store = S3Stores.store(spec, S3ProxyServer.SECRET_KEY, s -> s, List.of(headers))) {
-      // s3proxy's filesystem backend cannot encrypt, and refuses rather than ignore the header.
-      assertThatThrownBy(() -> write(store, "dump.sql.gz.sha256", new byte[] {1}))
-          .isInstanceOfSatisfying(
-              S3StorageException.class, e -> assertThat(e.statusCode()).isEqualTo(501))
-          .hasMessageContaining("HTTP 501 NotImplemented");
-      assertThatThrownBy(() -> write(store, "dump.sql.gz", random(6 * MIB)))
-          .isInstanceOf(S3StorageException.class);
-    }
-    assertThat(sse)
-        .containsExactly("PutObjectRequest AES256", "CreateMultipartUploadRequest AES256");
-    assertThat(S3.keys(bucket, "")).isEmpty();
-    assertThat(S3.openUploads(bucket)).isEmpty();
+    assertThat(encryptionRequested(spec))
+        .containsExactly(
+            "PutObjectRequest AES256 (no key)", "CreateMultipartUploadRequest AES256 (no key)");
   }
 
   @Test
   void aKmsKeyIsRequestedWithEveryObjectAndUpload() throws IOException {
+    String key = "arn:aws:kms:us-east-1:111122223333:alias/backups";
     var spec = S3Stores.spec(S3, bucket, prefix);
     spec.setServerSideEncryption("aws:kms");
-    spec.setKmsKeyId("arn:aws:kms:us-east-1:111122223333:alias/backups");
-    List<String> sse = new CopyOnWriteArrayList<>();
+    spec.setKmsKeyId(key);
+    assertThat(encryptionRequested(spec))
+        .containsExactly(
+            "PutObjectRequest aws:kms " + key, "CreateMultipartUploadRequest aws:kms " + key);
+  }
+
+  /**
+   * Writes a small and a multipart object with {@code spec}'s server-side encryption; s3proxy's
+   * filesystem backend cannot encrypt and refuses (HTTP 501) rather than ignore the headers, and
+   * nothing is left behind. Returns the request type, algorithm and KMS key each write sent.
+   */
+  private List<String> encryptionRequested(S3StorageSpec spec) throws IOException {
+    List<String> sent = new CopyOnWriteArrayList<>();
     ExecutionInterceptor headers =
         new ExecutionInterceptor() {
           @Override
@@ -311,7 +304,7 @@ class S3StoreIT {
             h.firstMatchingHeader("x-amz-server-side-encryption")
                 .ifPresent(
                     v ->
-                        sse.add(
+                        sent.add(
                             c.request().getClass().getSimpleName()
                                 + " "
                                 + v
@@ -322,18 +315,16 @@ class S3StoreIT {
           }
         };
     try (S3Store store = S3Stores.store(spec, S3ProxyServer.SECRET_KEY, s -> s, List.of(headers))) {
-      // s3proxy cannot encrypt with KMS either, and refuses; both writes ask for the key.
       assertThatThrownBy(() -> write(store, "dump.sql.gz.sha256", new byte[] {1}))
-          .isInstanceOf(S3StorageException.class);
+          .isInstanceOfSatisfying(
+              S3StorageException.class, e -> assertThat(e.statusCode()).isEqualTo(501))
+          .hasMessageContaining("HTTP 501 NotImplemented");
       assertThatThrownBy(() -> write(store, "dump.sql.gz", random(6 * MIB)))
           .isInstanceOf(S3StorageException.class);
     }
-    String key = "arn:aws:kms:us-east-1:111122223333:alias/backups";
-    assertThat(sse)
-        .containsExactly(
-            "PutObjectRequest aws:kms " + key, "CreateMultipartUploadRequest aws:kms " + key);
     assertThat(S3.keys(bucket, "")).isEmpty();
     assertThat(S3.openUploads(bucket)).isEmpty();
+    return sent;
   }
 
   @Test
