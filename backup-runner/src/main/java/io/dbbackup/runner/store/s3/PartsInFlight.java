@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * The parts of one multipart upload being sent: at most a given number at once on the store's
- * executor, collected oldest first; the buffer of a sent part comes back for the next one.
+ * executor, collected oldest first; the buffer of a sent part comes back for the next one, and the
+ * others are closed (a scratch file is deleted as soon as its part is sent).
  */
 final class PartsInFlight {
   /** An uploaded part, with its buffer for reuse. */
@@ -83,11 +84,23 @@ final class PartsInFlight {
     return List.copyOf(sent);
   }
 
-  /** A buffer of {@code limit} bytes: a sent part's, or a new one. */
-  PartBuffer buffer(long limit) {
+  /** Makes a part buffer of a given limit. */
+  @FunctionalInterface
+  interface Buffers {
+    PartBuffer create(long limit) throws IOException;
+  }
+
+  /** A buffer of {@code limit} bytes: a sent part's, or a new one from {@code buffers}. */
+  PartBuffer buffer(long limit, Buffers buffers) throws IOException {
     PartBuffer b = spare;
     spare = null;
-    return b != null && b.limit() == limit ? b : new PartBuffer(limit, true);
+    if (b != null && b.limit() == limit) {
+      return b;
+    }
+    if (b != null) {
+      b.close(); // parts have grown: a scratch file of the old size goes now
+    }
+    return buffers.create(limit);
   }
 
   /**
@@ -123,6 +136,8 @@ final class PartsInFlight {
       if (spare == null) {
         u.buffer().clear();
         spare = u.buffer();
+      } else {
+        u.buffer().close(); // one spare is enough: a scratch file goes now
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package io.dbbackup.runner.store.s3;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -12,6 +13,7 @@ import java.time.Duration;
  * @param endpoint null: AWS
  * @param serverSideEncryption what the store encrypts objects with (SSE-S3, SSE-KMS, none)
  * @param credentialsSource where the credentials come from, for error messages (never a secret)
+ * @param scratchDir where parts too large for {@code uploadMemory} are kept while they upload
  */
 public record S3Settings(
     String bucket,
@@ -26,7 +28,8 @@ public record S3Settings(
     int maxPartsInFlight,
     long uploadMemory,
     Duration cleanupPatience,
-    String credentialsSource) {
+    String credentialsSource,
+    Path scratchDir) {
 
   static final long MIB = 1024L * 1024;
   static final int MAX_PARTS_IN_FLIGHT = 3;
@@ -47,11 +50,28 @@ public record S3Settings(
         MAX_PARTS_IN_FLIGHT,
         Math.min(UPLOAD_MEMORY, Runtime.getRuntime().maxMemory() / 3),
         CLEANUP_PATIENCE,
-        credentialsSource);
+        credentialsSource,
+        Path.of(System.getProperty("java.io.tmpdir")));
   }
 
-  /** Parts uploading at once for parts of {@code partSize}: within the memory, at least one. */
+  /**
+   * Whether parts of {@code partSize} are kept in scratch files: when two of them (one uploading,
+   * one filling) do not fit in {@code uploadMemory}. With the image's 128 MiB heap that is from 32
+   * MiB parts on (past about 16 GB of stored dump with the defaults), and the heap stays bounded
+   * however large the dump.
+   */
+  boolean spills(long partSize) {
+    return 2 * partSize > uploadMemory;
+  }
+
+  /**
+   * Parts uploading at once for parts of {@code partSize}: within the memory, at least one; parts
+   * in scratch files take no memory, so as many as {@code maxPartsInFlight}.
+   */
   int partsInFlight(long partSize) {
+    if (spills(partSize)) {
+      return maxPartsInFlight;
+    }
     long fit = uploadMemory / Math.max(1, partSize) - 1;
     return (int) Math.max(1, Math.min(maxPartsInFlight, fit));
   }
@@ -77,7 +97,8 @@ public record S3Settings(
         maxPartsInFlight,
         uploadMemory,
         cleanupPatience,
-        credentialsSource);
+        credentialsSource,
+        scratchDir);
   }
 
   public S3Settings withCleanupPatience(Duration patience) {
@@ -94,10 +115,12 @@ public record S3Settings(
         maxPartsInFlight,
         uploadMemory,
         patience,
-        credentialsSource);
+        credentialsSource,
+        scratchDir);
   }
 
-  public S3Settings withUploadMemory(int partsInFlight, long memory) {
+  /** The upload's memory limits, and where the parts that do not fit in them are kept. */
+  public S3Settings withUploadMemory(int partsInFlight, long memory, Path scratch) {
     return new S3Settings(
         bucket,
         prefix,
@@ -111,7 +134,8 @@ public record S3Settings(
         partsInFlight,
         memory,
         cleanupPatience,
-        credentialsSource);
+        credentialsSource,
+        scratch);
   }
 
   private static String blankToNull(String s) {

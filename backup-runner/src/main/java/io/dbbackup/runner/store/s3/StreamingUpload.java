@@ -3,6 +3,8 @@ package io.dbbackup.runner.store.s3;
 import io.dbbackup.runner.store.StoreWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -11,9 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One object written as a stream of unknown length, in bounded memory. Bytes fill a part buffer;
  * when it is full and more bytes come, the multipart upload starts and the part is sent while the
- * next one fills, with at most {@link S3Settings#partsInFlight} parts in flight. An object smaller
+ * next one fills, with at most {@link S3Settings#partsInFlight} parts in flight. Parts too large
+ * for the upload's memory are kept in scratch files ({@link S3Settings#spills}). An object smaller
  * than one part is a single PutObject at commit. Commit completes the upload create-only; a
- * failure, and {@link #abort()}, abort the upload so nothing half-uploaded stays behind.
+ * failure, and {@link #abort()}, abort the upload so nothing half-uploaded stays behind; either way
+ * the scratch files are deleted.
  */
 final class StreamingUpload implements StoreWriter {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingUpload.class);
@@ -36,6 +40,7 @@ final class StreamingUpload implements StoreWriter {
   private int partsSent;
   private long bytes;
   private IOException failure;
+  private final List<PartBuffer> scratch = new ArrayList<>();
 
   StreamingUpload(UploadRequests requests, String key, String contentType) {
     this.requests = requests;
@@ -87,6 +92,7 @@ final class StreamingUpload implements StoreWriter {
       if (!done) {
         abort();
       }
+      deleteScratch();
     }
   }
 
@@ -102,20 +108,46 @@ final class StreamingUpload implements StoreWriter {
     if (uploadId != null) {
       requests.abortUpload(key, uploadId, deadline);
     }
+    deleteScratch();
+  }
+
+  /** A buffer for parts of {@code limit} bytes: in memory, or a scratch file when too large. */
+  private PartBuffer newBuffer(long limit, boolean preallocate) throws IOException {
+    if (!requests.settings().spills(limit)) {
+      return new PartBuffer(limit, preallocate);
+    }
+    PartBuffer buffer = PartBuffer.inFile(limit, requests.settings().scratchDir());
+    scratch.add(buffer);
+    return buffer;
+  }
+
+  /** Deletes the scratch files; the parts in them are sent, or the upload is aborted. */
+  private void deleteScratch() {
+    for (PartBuffer buffer : scratch) {
+      try {
+        buffer.close();
+      } catch (IOException e) {
+        LOG.atWarn()
+            .addKeyValue("event", "scratch_not_deleted")
+            .addKeyValue("error", e.getMessage())
+            .log("a scratch file of the upload could not be deleted");
+      }
+    }
+    scratch.clear();
   }
 
   private void write(byte[] b, int off, int len) throws IOException {
     checkOpen();
     while (len > 0) {
       if (current == null) {
-        current = new PartBuffer(sizer.sizeOf(1), false);
+        current = newBuffer(sizer.sizeOf(1), false);
       }
       if (current.isFull()) {
         if (partsSent + 1 >= sizer.maxParts()) {
           throw fail(tooLarge());
         }
         send(current);
-        current = inFlight.buffer(sizer.sizeOf(partsSent + 1));
+        current = inFlight.buffer(sizer.sizeOf(partsSent + 1), limit -> newBuffer(limit, true));
       }
       int n = current.write(b, off, len);
       off += n;

@@ -3,6 +3,7 @@ package io.dbbackup.runner.store.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -51,14 +52,31 @@ class S3SettingsTest {
 
   @Test
   void partsInFlightShrinkAsPartsGrowSoMemoryStaysBounded() {
-    S3Settings s = S3Settings.of(minimal(), "creds").withUploadMemory(3, 256 * MIB);
+    S3Settings s =
+        S3Settings.of(minimal(), "creds").withUploadMemory(3, 256 * MIB, Path.of("/tmp"));
     assertThat(s.partsInFlight(16 * MIB)).isEqualTo(3); // 4 x 16 MiB held
     assertThat(s.partsInFlight(64 * MIB)).isEqualTo(3); // 4 x 64 MiB = 256 MiB
     assertThat(s.partsInFlight(100 * MIB)).isEqualTo(1); // 2 x 100 MiB
-    assertThat(s.partsInFlight(1024 * MIB)).isEqualTo(1); // never fewer than one
+    assertThat(s.spills(128 * MIB)).isFalse(); // 2 x 128 MiB: the last size held in memory
+    assertThat(s.spills(129 * MIB)).isTrue(); // beyond: scratch files
     for (long part = 5 * MIB; part <= 128 * MIB; part += MIB) {
       assertThat((s.partsInFlight(part) + 1) * part).isLessThanOrEqualTo(256 * MIB);
     }
+  }
+
+  @Test
+  void partsThatTwoOfDoNotFitInTheMemoryGoToScratchFiles() {
+    // The image's heap (128 MiB) gives about 42 MiB of upload memory.
+    S3Settings s = S3Settings.of(minimal(), "creds").withUploadMemory(3, 42 * MIB, Path.of("/s"));
+    assertThat(s.spills(16 * MIB)).isFalse(); // the default parts stay in memory
+    assertThat(s.partsInFlight(16 * MIB)).isEqualTo(1); // 2 x 16 MiB held
+    assertThat(s.spills(21 * MIB)).isFalse();
+    assertThat(s.spills(22 * MIB)).isTrue();
+    assertThat(s.partsInFlight(64 * MIB)).isEqualTo(3); // in files: memory is not the limit
+    assertThat(s.partsInFlight(2047 * MIB)).isEqualTo(3);
+    assertThat(s.scratchDir()).isEqualTo(Path.of("/s"));
+    assertThat(S3Settings.of(minimal(), "creds").scratchDir())
+        .isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
   }
 
   private static S3StorageSpec minimal() {

@@ -15,7 +15,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
@@ -24,12 +26,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /** The store contract against a real S3 protocol server. */
 class S3StoreIT {
@@ -96,6 +100,58 @@ class S3StoreIT {
         assertThat(sha256(in)).isEqualTo(sha256(content));
       }
       assertThat(S3.openUploads(bucket)).isEmpty();
+    }
+  }
+
+  @Test
+  void partsTooLargeForTheMemoryGoThroughScratchFilesThatAreDeletedAfterwards(@TempDir Path scratch)
+      throws IOException {
+    // 8 MiB of upload memory cannot hold two 5 MiB parts: every part is kept in a scratch file.
+    byte[] content = random(23 * MIB + 12345);
+    List<Integer> filesWhileSending = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor watch =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
+            if (c.request() instanceof UploadPartRequest) {
+              filesWhileSending.add(scratchFiles(scratch).size());
+            }
+          }
+        };
+    var spec = S3Stores.spec(S3, bucket, prefix);
+    try (S3Store store =
+        S3Stores.store(
+            spec,
+            S3ProxyServer.SECRET_KEY,
+            s -> s.withUploadMemory(3, 8 * MIB, scratch),
+            List.of(watch))) {
+      StreamingUpload upload = (StreamingUpload) store.create(id, "dump.sql.gz");
+      try (upload) {
+        writeInChunks(upload.stream(), content, 100_003);
+        upload.commit();
+      }
+      assertThat(upload.partsSent()).isEqualTo(5);
+      assertThat(filesWhileSending).hasSize(5).allSatisfy(n -> assertThat(n).isBetween(1, 4));
+      assertThat(scratchFiles(scratch)).as("scratch files after commit").isEmpty();
+      try (InputStream in = store.open(id, "dump.sql.gz")) {
+        assertThat(sha256(in)).isEqualTo(sha256(content));
+      }
+
+      // An aborted upload deletes its scratch files as well.
+      StreamingUpload aborted = (StreamingUpload) store.create(id, "other.sql.gz");
+      writeInChunks(aborted.stream(), random(17 * MIB), 65536);
+      assertThat(scratchFiles(scratch)).isNotEmpty();
+      aborted.abort();
+      assertThat(scratchFiles(scratch)).as("scratch files after abort").isEmpty();
+      assertThat(S3.openUploads(bucket)).isEmpty();
+    }
+  }
+
+  private static List<Path> scratchFiles(Path dir) {
+    try (var files = Files.list(dir)) {
+      return files.toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
