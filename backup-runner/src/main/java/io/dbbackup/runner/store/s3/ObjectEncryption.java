@@ -1,7 +1,6 @@
 package io.dbbackup.runner.store.s3;
 
-import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
@@ -20,21 +19,16 @@ public record ObjectEncryption(String algorithm, String kmsKeyId) {
     kmsKeyId = kmsKeyId == null ? "" : kmsKeyId.trim();
   }
 
-  void apply(PutObjectRequest.Builder request) {
+  /**
+   * Sets the encryption on a request through its builder's setters (PutObject and
+   * CreateMultipartUpload have the same two, on unrelated builder types).
+   */
+  void apply(Consumer<ServerSideEncryption> algorithmSetter, Consumer<String> kmsKeySetter) {
     if (!algorithm.isEmpty()) {
-      request.serverSideEncryption(ServerSideEncryption.fromValue(algorithm));
+      algorithmSetter.accept(ServerSideEncryption.fromValue(algorithm));
     }
     if (!kmsKeyId.isEmpty()) {
-      request.ssekmsKeyId(kmsKeyId);
-    }
-  }
-
-  void apply(CreateMultipartUploadRequest.Builder request) {
-    if (!algorithm.isEmpty()) {
-      request.serverSideEncryption(ServerSideEncryption.fromValue(algorithm));
-    }
-    if (!kmsKeyId.isEmpty()) {
-      request.ssekmsKeyId(kmsKeyId);
+      kmsKeySetter.accept(kmsKeyId);
     }
   }
 }

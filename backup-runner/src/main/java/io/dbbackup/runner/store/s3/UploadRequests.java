@@ -70,7 +70,7 @@ final class UploadRequests implements AutoCloseable {
                     if (conditional) {
                       b.ifNoneMatch("*");
                     }
-                    settings.serverSideEncryption().apply(b);
+                    settings.serverSideEncryption().apply(b::serverSideEncryption, b::ssekmsKeyId);
                   },
                   body.body(contentType)));
     } catch (SdkException e) {
@@ -87,7 +87,7 @@ final class UploadRequests implements AutoCloseable {
             client.putObject(
                 b -> {
                   b.bucket(settings.bucket()).key(key).contentType("application/json");
-                  settings.serverSideEncryption().apply(b);
+                  settings.serverSideEncryption().apply(b::serverSideEncryption, b::ssekmsKeyId);
                 },
                 RequestBody.fromBytes(content)));
   }
@@ -104,7 +104,9 @@ final class UploadRequests implements AutoCloseable {
                       if (settings.checksumsWhenSupported()) {
                         b.checksumAlgorithm(ChecksumAlgorithm.CRC32);
                       }
-                      settings.serverSideEncryption().apply(b);
+                      settings
+                          .serverSideEncryption()
+                          .apply(b::serverSideEncryption, b::ssekmsKeyId);
                     })
                 .uploadId());
   }
