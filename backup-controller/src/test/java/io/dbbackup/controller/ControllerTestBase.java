@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,18 +45,31 @@ abstract class ControllerTestBase {
     return client.resources(DatabaseBackup.class).inNamespace(NS).withName(name).get();
   }
 
-  /** A user's edit: retried on 409 Conflict, as kubectl users do when status writes race them. */
+  /**
+   * A user's edit: retried on 409 Conflict, as kubectl users do when status writes race them. The
+   * retries wait a short random time and give up after {@link #EDIT_PATIENCE}: without the wait, a
+   * busy runner and controller can win every one of a burst of immediate retries (seen in CI).
+   */
   static DatabaseBackup edit(String name, UnaryOperator<DatabaseBackup> change) {
-    for (int attempt = 1; ; attempt++) {
+    long deadline = System.nanoTime() + EDIT_PATIENCE.toNanos();
+    while (true) {
       try {
         return client.resources(DatabaseBackup.class).inNamespace(NS).withName(name).edit(change);
       } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 10) {
+        if (e.getCode() != 409 || System.nanoTime() > deadline) {
           throw e;
         }
       }
+      try {
+        Thread.sleep(ThreadLocalRandom.current().nextLong(5, 60));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while retrying an edit of " + name, e);
+      }
     }
   }
+
+  static final Duration EDIT_PATIENCE = Duration.ofSeconds(30);
 
   static CronJob cronJob(String name) {
     return client.batch().v1().cronjobs().inNamespace(NS).withName(name + "-backup").get();
