@@ -142,14 +142,20 @@ public final class BackupRun {
         summary(record, retention);
         return new Outcome(ExitCode.OK, record, "backup " + id + " succeeded");
       } catch (RunnerException e) {
-        return fail(e, record, recorder, id, session != null && session.locked());
+        return fail(
+            OutOfMemory.classify(e), record, recorder, id, session != null && session.locked());
       } catch (RuntimeException e) {
         return fail(
-            new RunnerException(ExitCode.FAILED, "unexpected error: " + e, e),
+            OutOfMemory.classify(new RunnerException(ExitCode.FAILED, "unexpected error: " + e, e)),
             record,
             recorder,
             id,
             session != null && session.locked());
+      } catch (OutOfMemoryError e) {
+        // The run's buffers are unreachable once the error has unwound to here: there is room to
+        // clean up and record the failure.
+        return fail(
+            OutOfMemory.failure(e), record, recorder, id, session != null && session.locked());
       }
     } finally {
       if (session != null) {

@@ -30,6 +30,7 @@ public final class RunnerMain {
   private static final Logger LOG = LoggerFactory.getLogger(RunnerMain.class);
 
   public static void main(String[] args) {
+    OutOfMemory.install();
     System.exit(execute(RunSettings.defaults(), args));
   }
 
@@ -85,6 +86,10 @@ public final class RunnerMain {
 
   /** The failure class of anything a command throws: one place maps exceptions to exit codes. */
   static RunnerException classify(Throwable t) {
+    var oom = OutOfMemory.in(t);
+    if (oom.isPresent()) {
+      return OutOfMemory.failure(oom.get());
+    }
     if (t instanceof RunnerException re) {
       return re;
     }

@@ -287,6 +287,53 @@ class BackupFailureIT {
         .isFalse();
   }
 
+  @Test
+  void aRunOutOfMemoryExits1NotAsAnUnreachableDatabaseAndCleansUp() throws Exception {
+    long heap = Runtime.getRuntime().maxMemory();
+    assumeTrue(heap < 15L << 30, "the test JVM's heap could hold the 16 GiB array");
+    PostgresCluster pg = pgExtension.cluster();
+    SampleData.loadBulk(pg, "postgres", 80_000);
+    BackupFixture fixture = new BackupFixture(dir, pg);
+    assertThat(fixture.backup().exitCode()).isZero();
+    Path earlier = fixture.folders().getFirst();
+
+    RunListener greedy =
+        new RunListener() {
+          @Override
+          public void dumpStarted(long pid) {
+            // A real OutOfMemoryError from the JVM, in the middle of the data path.
+            long[] tooBig = new long[Integer.MAX_VALUE - 8];
+            throw new AssertionError("allocated " + tooBig.length + " longs");
+          }
+        };
+    BackupFixture.Result result;
+    String failure;
+    try (LogCapture logs = LogCapture.open()) {
+      result = fixture.backup(BackupFixture.testSettings().withListener(greedy));
+      failure = logs.events("run_failed").getFirst();
+    }
+
+    assertThat(result.exitCode()).isEqualTo(ExitCode.FAILED.code());
+    assertThat(failure)
+        .contains("exit_code=1")
+        .contains("error_class=FAILED")
+        .contains(
+            "the runner ran out of memory (Java heap space; maximum heap " + heap / (1 << 20));
+    assertThat(fixture.folders()).containsExactly(earlier);
+    assertThat(noPartialFiles(fixture)).isTrue();
+    assertThat(
+            pg.psql(
+                "postgres",
+                "SELECT status || ' ' || error_code || ' ' || error_message FROM"
+                    + " dbbackup.backup_history ORDER BY started_at DESC LIMIT 1"))
+        .startsWith("FAILED 1 the runner ran out of memory");
+    assertThat(
+            ProcessHandle.current()
+                .descendants()
+                .anyMatch(p -> p.info().command().orElse("").endsWith("pg_dumpall")))
+        .isFalse();
+  }
+
   static boolean noPartialFiles(BackupFixture fixture) {
     return fixture.allFiles().stream().noneMatch(p -> p.toString().endsWith(".partial"));
   }
