@@ -4,8 +4,8 @@ import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
 import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
-import io.dbbackup.runner.store.Manifest;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,39 +27,35 @@ final class SpaceCheck {
       throw StorageErrors.classify("the backup target is not writable", e);
     }
     OptionalLong usable;
-    Catalog catalog;
+    Estimate estimate;
     try {
       usable = store.usableSpace();
-      if (usable.isEmpty()) {
-        // An object store: no free space to compare with, so no need to read every manifest.
-        LOG.atInfo()
-            .addKeyValue("event", "space_check")
-            .addKeyValue("basis", "no free-space limit on this store")
-            .log("disk space check");
-        return;
-      }
-      catalog = Catalog.read(store);
+      // An object store has no free space to compare with, so no need to read every manifest.
+      estimate =
+          usable.isEmpty()
+              ? fromDatabaseSize(server, algorithm)
+              : Catalog.read(store)
+                  .latest()
+                  .map(m -> new Estimate(m.storedBytes(), "last good backup " + m.id()))
+                  .orElseGet(() -> fromDatabaseSize(server, algorithm));
     } catch (IOException e) {
       throw StorageErrors.classify("checking the backup target", e);
     }
-    long estimate;
-    String basis;
-    var last = catalog.latest();
-    if (last.isPresent()) {
-      estimate = last.get().storedBytes();
-      basis = "last good backup " + last.map(Manifest::id).get();
-    } else {
-      double fraction = algorithm == CompressionAlgorithm.NONE ? 1.0 : COMPRESSED_FRACTION;
-      estimate = (long) (server.totalDatabaseBytes() * fraction);
-      basis = "pg_database_size x " + fraction;
+    store.scratchFor(estimate.bytes()).ifPresent(s -> checkScratch(s, estimate));
+    if (usable.isEmpty()) {
+      LOG.atInfo()
+          .addKeyValue("event", "space_check")
+          .addKeyValue("basis", "no free-space limit on this store")
+          .log("disk space check");
+      return;
     }
-    long required = 2 * estimate;
+    long required = 2 * estimate.bytes();
     LOG.atInfo()
         .addKeyValue("event", "space_check")
-        .addKeyValue("estimate_bytes", estimate)
+        .addKeyValue("estimate_bytes", estimate.bytes())
         .addKeyValue("required_bytes", required)
         .addKeyValue("usable_bytes", usable.getAsLong())
-        .addKeyValue("basis", basis)
+        .addKeyValue("basis", estimate.basis())
         .log("disk space check");
     if (usable.getAsLong() < required) {
       throw new RunnerException(
@@ -69,10 +65,63 @@ final class SpaceCheck {
               + " free, "
               + Sizes.human(required)
               + " required (2x the estimated "
-              + Sizes.human(estimate)
+              + Sizes.human(estimate.bytes())
               + " from the "
-              + basis
+              + estimate.basis()
               + ")");
+    }
+  }
+
+  /** The stored size a backup is expected to have, and what the figure rests on. */
+  record Estimate(long bytes, String basis) {}
+
+  static Estimate fromDatabaseSize(ServerInfo server, CompressionAlgorithm algorithm) {
+    double fraction = algorithm == CompressionAlgorithm.NONE ? 1.0 : COMPRESSED_FRACTION;
+    return new Estimate(
+        (long) (server.totalDatabaseBytes() * fraction), "pg_database_size x " + fraction);
+  }
+
+  /**
+   * The runner's own disk must hold the store's scratch files (an object store's large parts)
+   * before hours of dumping find out it cannot. In the pod that is the emptyDir at /tmp.
+   */
+  static void checkScratch(BackupStore.Scratch scratch, Estimate estimate) {
+    long usable;
+    try {
+      usable = Files.getFileStore(scratch.dir()).getUsableSpace();
+    } catch (IOException e) {
+      throw new RunnerException(
+          ExitCode.NOT_ENOUGH_SPACE,
+          "cannot tell the free space of the scratch directory " + scratch.dir() + ": " + e,
+          e);
+    }
+    LOG.atInfo()
+        .addKeyValue("event", "scratch_space_check")
+        .addKeyValue("dir", scratch.dir())
+        .addKeyValue("required_bytes", scratch.bytes())
+        .addKeyValue("usable_bytes", usable)
+        .addKeyValue("part_bytes", scratch.partSize())
+        .addKeyValue("estimate_bytes", estimate.bytes())
+        .log("scratch space check");
+    if (usable < scratch.bytes()) {
+      throw new RunnerException(
+          ExitCode.NOT_ENOUGH_SPACE,
+          "not enough scratch space in "
+              + scratch.dir()
+              + " for the upload's parts: "
+              + Sizes.human(usable)
+              + " free, "
+              + Sizes.human(scratch.bytes())
+              + " required ("
+              + scratch.files()
+              + " parts of "
+              + Sizes.human(scratch.partSize())
+              + " for about "
+              + Sizes.human(estimate.bytes())
+              + " stored, from the "
+              + estimate.basis()
+              + "); give the runner more ephemeral storage, or lower"
+              + " spec.storage.s3.partSizeMiB");
     }
   }
 }

@@ -1,11 +1,13 @@
 package io.dbbackup.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
+import io.dbbackup.runner.support.LogCapture;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import io.dbbackup.testing.S3ProxyServer;
@@ -202,6 +204,52 @@ class S3BackupIT {
             root + earlier + "/manifest.json");
     assertThat(listIds(yaml)).containsExactly(earlier);
     assertThat(runner("verify", yaml, "good", "latest").exitCode()).isZero();
+  }
+
+  @Test
+  void partsNeedingMoreScratchSpaceThanTheRunnerHasAreRefusedBeforeDumping() throws Exception {
+    assumeTrue(BackupFailureIT.isRoot(), "mounting a small tmpfs needs root");
+    Path scratch = Files.createDirectories(work.resolve("small-tmp"));
+    BackupFailureIT.mountTmpfs(scratch, "16m");
+    String tmpdir = System.getProperty("java.io.tmpdir");
+    Path yaml = resource("big-parts-db", "");
+    Files.writeString(
+        yaml, Files.readString(yaml).replace("partSizeMiB: 5\n", "partSizeMiB: 512\n"));
+    String root = PREFIX + "/default/big-parts-db/";
+    Run refused;
+    String check;
+    try (LogCapture logs = LogCapture.open()) {
+      System.setProperty("java.io.tmpdir", scratch.toString());
+      // 512 MiB parts do not fit in the upload memory: each would wait in a scratch file.
+      refused = backup(yaml, "good", Clock.systemUTC());
+      check = logs.events("scratch_space_check").getFirst();
+    } finally {
+      System.setProperty("java.io.tmpdir", tmpdir);
+      BackupFailureIT.umount(scratch);
+    }
+
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.NOT_ENOUGH_SPACE.code());
+    assertThat(refused.last().errorMessage())
+        .startsWith("not enough scratch space in " + scratch + " for the upload's parts: ")
+        .contains(" required (4 parts of 512MiB for about ")
+        .contains("pg_database_size x 0.3")
+        .contains("spec.storage.s3.partSizeMiB");
+    assertThat(check).contains("required_bytes=" + 4 * 512L * 1024 * 1024);
+    // Refused before pg_dumpall started: nothing under the prefix but the runner's state.
+    assertThat(S3.keys(BUCKET, root)).allMatch(k -> k.contains("/.state/"));
+    assertThat(S3.openUploads(BUCKET)).isEmpty();
+
+    // 5 MiB parts stay in memory: the same small scratch space is no reason to refuse.
+    Files.writeString(
+        yaml, Files.readString(yaml).replace("partSizeMiB: 512\n", "partSizeMiB: 5\n"));
+    BackupFailureIT.mountTmpfs(scratch, "16m");
+    try {
+      System.setProperty("java.io.tmpdir", scratch.toString());
+      assertThat(backup(yaml, "good", Clock.systemUTC()).exitCode()).isZero();
+    } finally {
+      System.setProperty("java.io.tmpdir", tmpdir);
+      BackupFailureIT.umount(scratch);
+    }
   }
 
   /** One backup run's exit code and the records it reported. */

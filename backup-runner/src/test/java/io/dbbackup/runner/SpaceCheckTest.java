@@ -8,10 +8,14 @@ import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** BATCH-101's space rule, and what it reads from the store to apply it. */
 class SpaceCheckTest {
@@ -23,7 +27,7 @@ class SpaceCheckTest {
     List<String> calls = new ArrayList<>();
     SpaceCheck.check(store(OptionalLong.empty(), calls), SERVER, CompressionAlgorithm.GZIP);
     // Checked for writing, asked for its free space, and no more: no listing, no manifests read.
-    assertThat(calls).containsExactly("checkWritable", "usableSpace");
+    assertThat(calls).containsExactly("checkWritable", "usableSpace", "scratchFor");
   }
 
   @Test
@@ -43,8 +47,45 @@ class SpaceCheckTest {
         .hasMessageContaining("not enough space on the backup target");
   }
 
+  @Test
+  void scratchSpaceIsCheckedAgainstTheDiskItIsOn(@TempDir Path dir) throws Exception {
+    long free = Files.getFileStore(dir).getUsableSpace();
+    SpaceCheck.Estimate estimate = new SpaceCheck.Estimate(300_000_000L, "pg_database_size x 0.3");
+
+    SpaceCheck.checkScratch(new BackupStore.Scratch(dir, free / 2, free / 8, 4), estimate);
+    assertThatThrownBy(
+            () ->
+                SpaceCheck.checkScratch(
+                    new BackupStore.Scratch(dir, free * 2, free / 2, 4), estimate))
+        .isInstanceOf(RunnerException.class)
+        .hasMessageStartingWith("not enough scratch space in " + dir + " for the upload's parts")
+        .hasMessageContaining("4 parts of " + Sizes.human(free / 2))
+        .extracting(e -> ((RunnerException) e).exitCode())
+        .isEqualTo(ExitCode.NOT_ENOUGH_SPACE);
+    assertThatThrownBy(
+            () ->
+                SpaceCheck.checkScratch(
+                    new BackupStore.Scratch(dir.resolve("missing"), 1, 1, 1), estimate))
+        .isInstanceOf(RunnerException.class)
+        .hasMessageContaining("cannot tell the free space of the scratch directory");
+  }
+
+  @Test
+  void theScratchEstimateOfAnObjectStoreComesFromTheDatabaseSize() {
+    List<Long> asked = new ArrayList<>();
+    BackupStore store = store(OptionalLong.empty(), new ArrayList<>(), asked);
+    SpaceCheck.check(store, SERVER, CompressionAlgorithm.ZSTD);
+    SpaceCheck.check(store, SERVER, CompressionAlgorithm.NONE);
+    assertThat(asked).containsExactly(300_000_000L, 1_000_000_000L);
+  }
+
   /** A store with no backups whose free space is {@code usable}; records the calls made. */
   static BackupStore store(OptionalLong usable, List<String> calls) {
+    return store(usable, calls, new ArrayList<>());
+  }
+
+  /** ... and records the stored sizes it is asked the scratch space for. */
+  static BackupStore store(OptionalLong usable, List<String> calls, List<Long> scratchAsked) {
     return (BackupStore)
         Proxy.newProxyInstance(
             BackupStore.class.getClassLoader(),
@@ -56,6 +97,10 @@ class SpaceCheckTest {
                 case "listIds", "listState" -> List.of();
                 case "location" -> "test://store";
                 case "checkWritable", "close" -> null;
+                case "scratchFor" -> {
+                  scratchAsked.add((Long) args[0]);
+                  yield Optional.empty();
+                }
                 default -> throw new AssertionError("unexpected call " + method.getName());
               };
             });

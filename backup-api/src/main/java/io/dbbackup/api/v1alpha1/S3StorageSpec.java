@@ -70,9 +70,10 @@ public class S3StorageSpec {
   @Min(5)
   @Max(5120)
   @JsonPropertyDescription(
-      "Size of the first parts of a multipart upload, in MiB (5-5120); later parts grow so a"
-          + " dump of any size fits in maxParts. Memory held while uploading: at most 4 parts, and at"
-          + " most 256 MiB while parts are up to 128 MiB.")
+      "Size of the first parts of a multipart upload, in MiB (5-5120; the runner sends at most"
+          + " 2047 MiB per part); later parts grow so a dump of any size fits in maxParts. Parts"
+          + " that do not fit in the runner's upload memory wait in scratch files under /tmp, at"
+          + " most 4 at once; the runner checks that space before it dumps.")
   private int partSizeMiB = 16;
 
   @Default("10000")

@@ -2,7 +2,9 @@ package io.dbbackup.runner.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -18,6 +20,21 @@ public interface BackupStore extends AutoCloseable {
 
   /** Bytes free for new backups, when the store can tell. */
   OptionalLong usableSpace() throws IOException;
+
+  /**
+   * Local scratch space a backup of about {@code storedBytes} needs on the runner's own disk while
+   * it is written, if any (an object store's parts too large for memory).
+   */
+  default Optional<Scratch> scratchFor(long storedBytes) {
+    return Optional.empty();
+  }
+
+  /**
+   * Scratch space: {@code bytes} at most in {@code dir}, for parts of up to {@code partSize}.
+   *
+   * @param files how many parts can be in scratch files at once
+   */
+  record Scratch(Path dir, long bytes, long partSize, int files) {}
 
   /** Opens a new file for writing; it becomes visible only on {@link StoreWriter#commit()}. */
   StoreWriter create(BackupId id, String fileName) throws IOException;

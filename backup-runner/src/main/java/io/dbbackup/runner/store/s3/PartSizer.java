@@ -44,6 +44,18 @@ public record PartSizer(long firstPartSize, int maxParts) {
     return Math.min(size, MAX_PART_SIZE);
   }
 
+  /** The size of the largest part an upload of {@code bytes} uses: its last part's step. */
+  public long largestPartFor(long bytes) {
+    long total = 0;
+    for (int n = 1; n <= maxParts; n++) {
+      total += sizeOf(n);
+      if (total >= bytes) {
+        return sizeOf(n);
+      }
+    }
+    return sizeOf(maxParts);
+  }
+
   /** The most bytes one upload can hold: every part at its size. */
   public long capacity() {
     long total = 0;

@@ -1,9 +1,11 @@
 package io.dbbackup.runner.store.s3;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import io.dbbackup.runner.store.BackupStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the runner talks to one bucket: spec.storage.s3 plus the limits that are not part of the
@@ -46,7 +48,9 @@ public record S3Settings(
         new ObjectEncryption(spec.getServerSideEncryption(), spec.getKmsKeyId()),
         !"when_required".equals(spec.getChecksumMode()),
         ConditionalWrites.parse(spec.getConditionalWrites()),
-        new PartSizer(spec.getPartSizeMiB() * MIB, spec.getMaxParts()),
+        // The resource allows S3's 5 GiB; a part is held in one array or file region, 2047 MiB.
+        new PartSizer(
+            Math.min(spec.getPartSizeMiB() * MIB, PartSizer.MAX_PART_SIZE), spec.getMaxParts()),
         MAX_PARTS_IN_FLIGHT,
         Math.min(UPLOAD_MEMORY, Runtime.getRuntime().maxMemory() / 3),
         CLEANUP_PATIENCE,
@@ -74,6 +78,19 @@ public record S3Settings(
     }
     long fit = uploadMemory / Math.max(1, partSize) - 1;
     return (int) Math.max(1, Math.min(maxPartsInFlight, fit));
+  }
+
+  /**
+   * The scratch space an upload of about {@code bytes} needs at most: none while its parts fit in
+   * memory, else a file for each part in flight and one for the part filling.
+   */
+  Optional<BackupStore.Scratch> scratchFor(long bytes) {
+    long largest = partSizer.largestPartFor(bytes);
+    if (!spills(largest)) {
+      return Optional.empty();
+    }
+    int files = partsInFlight(largest) + 1;
+    return Optional.of(new BackupStore.Scratch(scratchDir, files * largest, largest, files));
   }
 
   /** Where the store is, for messages. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,12 @@ public final class S3Store implements BackupStore {
     uploads.putReplacing(probe, new byte[0]);
     requests.delete(probe);
     abortUploads(keys.rootPrefix(), "abandoned by an earlier run");
+  }
+
+  /** Parts too large for the upload memory wait in scratch files while they are sent. */
+  @Override
+  public Optional<Scratch> scratchFor(long storedBytes) {
+    return uploads.settings().scratchFor(storedBytes);
   }
 
   /** A bucket does not tell its free space. */

@@ -33,6 +33,19 @@ class PartSizerTest {
   }
 
   @Test
+  void theLargestPartOfAnUploadIsItsLastStepsSize() {
+    PartSizer sizer = new PartSizer(16 * MIB, 10_000);
+    assertThat(sizer.largestPartFor(0)).isEqualTo(16 * MIB);
+    assertThat(sizer.largestPartFor(16_000 * MIB)).isEqualTo(16 * MIB); // the first 1,000 parts
+    assertThat(sizer.largestPartFor(16_000 * MIB + 1)).isEqualTo(32 * MIB);
+    assertThat(sizer.largestPartFor(48_000 * MIB)).isEqualTo(32 * MIB);
+    assertThat(sizer.largestPartFor(48_000 * MIB + 1)).isEqualTo(64 * MIB);
+    assertThat(sizer.largestPartFor(TIB)).isEqualTo(1024 * MIB);
+    // Beyond what the upload holds: its last part's size.
+    assertThat(sizer.largestPartFor(Long.MAX_VALUE)).isEqualTo(PartSizer.MAX_PART_SIZE);
+  }
+
+  @Test
   void sizesNeverShrinkNorPassTheArrayLimit() {
     for (int maxParts : new int[] {10, 37, 1000, 10_000}) {
       PartSizer sizer = new PartSizer(5 * MIB, maxParts);

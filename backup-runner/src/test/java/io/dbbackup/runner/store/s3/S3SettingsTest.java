@@ -3,6 +3,7 @@ package io.dbbackup.runner.store.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import io.dbbackup.runner.store.BackupStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,28 @@ class S3SettingsTest {
     assertThat(s.scratchDir()).isEqualTo(Path.of("/s"));
     assertThat(S3Settings.of(minimal(), "creds").scratchDir())
         .isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+  }
+
+  @Test
+  void scratchSpaceIsNeededOnlyOncePartsSpillAndThenForEachPartInFlightAndTheOneFilling() {
+    S3Settings s = S3Settings.of(minimal(), "creds").withUploadMemory(3, 42 * MIB, Path.of("/s"));
+    // 16 MiB parts up to 15.6 GiB stored: in memory, no scratch.
+    assertThat(s.scratchFor(10L << 30)).isEmpty();
+    // Up to about 47 GiB the parts are 32 MiB: four of them in files.
+    assertThat(s.scratchFor(40L << 30))
+        .contains(new BackupStore.Scratch(Path.of("/s"), 4 * 32 * MIB, 32 * MIB, 4));
+    // Near 1 TiB, 1 GiB parts: 4 GiB.
+    assertThat(s.scratchFor(1L << 40).orElseThrow().bytes()).isEqualTo(4096 * MIB);
+  }
+
+  @Test
+  void partsLargerThanARunnerPartCanHoldAreSentAtItsLargest() {
+    S3StorageSpec spec = minimal();
+    spec.setPartSizeMiB(5120); // S3's largest, which the resource allows
+    assertThat(S3Settings.of(spec, "creds").partSizer().firstPartSize())
+        .isEqualTo(PartSizer.MAX_PART_SIZE);
+    spec.setPartSizeMiB(2047);
+    assertThat(S3Settings.of(spec, "creds").partSizer().firstPartSize()).isEqualTo(2047 * MIB);
   }
 
   private static S3StorageSpec minimal() {
