@@ -71,6 +71,18 @@ hold the same table (deploy-tests ChartRbacTest) and fail on any difference.
 - apiGroups: ["dbbackup.io"]
   resources: ["databasebackups/status"]
   verbs: ["get", "patch"]
+# DatabaseRestores: informer (list, watch), a GET of the named DatabaseBackup above; the controller
+# writes their status (phase, conditions, the runner's outcome).
+- apiGroups: ["dbbackup.io"]
+  resources: ["databaserestores"]
+  verbs: ["list", "watch"]
+- apiGroups: ["dbbackup.io"]
+  resources: ["databaserestores/status"]
+  verbs: ["patch"]
+# A finished restore's outcome is its pod's termination message (pods by label; never exec, logs).
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list"]
 # Children, created and updated without server-side apply (POST, PUT), read from informers.
 - apiGroups: [""]
   resources: ["configmaps", "serviceaccounts"]
@@ -82,6 +94,7 @@ hold the same table (deploy-tests ChartRbacTest) and fail on any difference.
   resources: ["cronjobs"]
   verbs: ["list", "watch", "create", "update"{{ if $delete }}, "delete"{{ end }}]
 # Backup Jobs: informer for failures without a report; on-demand runs (run-now) create one.
+# Restore Jobs: one per DatabaseRestore (and its ConfigMap above), followed by an informer.
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["list", "watch", "create"{{ if $delete }}, "delete"{{ end }}]

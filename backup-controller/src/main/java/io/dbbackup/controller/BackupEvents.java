@@ -1,8 +1,8 @@
 package io.dbbackup.controller;
 
-import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records core/v1 Events on a DatabaseBackup, as {@code kubectl describe} shows them. An Event that
- * cannot be written is logged, never fatal: Events are a courtesy, the status is the record.
+ * Records core/v1 Events on a DatabaseBackup or DatabaseRestore, as {@code kubectl describe} shows
+ * them. An Event that cannot be written is logged, never fatal: Events are a courtesy, the status
+ * is the record.
  */
 public final class BackupEvents {
   public static final String COMPONENT = "dbbackup-operator";
@@ -27,15 +28,15 @@ public final class BackupEvents {
     this.clock = clock;
   }
 
-  public void warning(DatabaseBackup backup, String reason, String message) {
+  public void warning(HasMetadata backup, String reason, String message) {
     record(backup, "Warning", reason, message);
   }
 
-  public void normal(DatabaseBackup backup, String reason, String message) {
+  public void normal(HasMetadata backup, String reason, String message) {
     record(backup, "Normal", reason, message);
   }
 
-  private void record(DatabaseBackup backup, String type, String reason, String message) {
+  private void record(HasMetadata backup, String type, String reason, String message) {
     String now = clock.instant().toString();
     Event event =
         new EventBuilder()

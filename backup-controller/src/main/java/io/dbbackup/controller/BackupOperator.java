@@ -55,6 +55,13 @@ public final class BackupOperator implements AutoCloseable {
             c.settingNamespaces(config.watchNamespaces());
           }
         });
+    operator.register(
+        new DatabaseRestoreReconciler(config, clock),
+        c -> {
+          if (!config.watchNamespaces().isEmpty()) {
+            c.settingNamespaces(config.watchNamespaces());
+          }
+        });
   }
 
   /** This replica's name in the Lease. */

@@ -33,6 +33,7 @@ final class CrdSchemaValidator {
       CelCompilerFactory.standardCelCompilerBuilder()
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .addVar("self", SimpleType.DYN)
+          .addVar("oldSelf", SimpleType.DYN)
           .build();
   private static final CelRuntime CEL_RUNTIME =
       CelRuntimeFactory.standardCelRuntimeBuilder().build();
@@ -68,6 +69,14 @@ final class CrdSchemaValidator {
 
   /** Every refusal, as the API server would word the path; empty when the manifest is accepted. */
   List<String> validate(JsonNode manifest) {
+    return validateUpdate(null, manifest);
+  }
+
+  /**
+   * An update from {@code old} (null: a create) to {@code manifest}. Transition rules (those that
+   * read {@code oldSelf}) apply only where there is an old value, as in the API server.
+   */
+  List<String> validateUpdate(JsonNode old, JsonNode manifest) {
     List<String> refusals = new ArrayList<>();
     for (ValidationMessage m : schema.validate(manifest)) {
       refusals.add(m.getMessage());
@@ -75,7 +84,11 @@ final class CrdSchemaValidator {
     if (refusals.isEmpty()) {
       JsonNode defaulted = manifest.deepCopy();
       applyDefaults(openApi, defaulted);
-      evaluateRules(openApi, defaulted, "", refusals);
+      JsonNode oldDefaulted = old == null ? null : old.deepCopy();
+      if (oldDefaulted != null) {
+        applyDefaults(openApi, oldDefaulted);
+      }
+      evaluateRules(openApi, defaulted, oldDefaulted, "", refusals);
     }
     return refusals;
   }
@@ -115,12 +128,18 @@ final class CrdSchemaValidator {
     }
   }
 
-  private void evaluateRules(JsonNode schema, JsonNode value, String path, List<String> refusals) {
+  private void evaluateRules(
+      JsonNode schema, JsonNode value, JsonNode old, String path, List<String> refusals) {
     if (value == null || value.isNull()) {
       return;
     }
+    boolean hasOld = old != null && !old.isNull();
     for (JsonNode rule : schema.path("x-kubernetes-validations")) {
-      if (!Boolean.TRUE.equals(eval(rule.get("rule").asText(), value))) {
+      String text = rule.get("rule").asText();
+      if (text.contains("oldSelf") && !hasOld) {
+        continue;
+      }
+      if (!Boolean.TRUE.equals(eval(text, value, hasOld ? old : null))) {
         refusals.add(
             path.substring(1) + ": Invalid value: \"object\": " + rule.get("message").asText());
       }
@@ -132,15 +151,20 @@ final class CrdSchemaValidator {
           .forEach(
               e ->
                   evaluateRules(
-                      e.getValue(), value.get(e.getKey()), path + "." + e.getKey(), refusals));
+                      e.getValue(),
+                      value.get(e.getKey()),
+                      hasOld ? old.get(e.getKey()) : null,
+                      path + "." + e.getKey(),
+                      refusals));
     } else if (value.isArray() && schema.has("items")) {
       for (int i = 0; i < value.size(); i++) {
-        evaluateRules(schema.get("items"), value.get(i), path + "[" + i + "]", refusals);
+        // Kubernetes pairs list items for transition rules only in map-type lists; none here.
+        evaluateRules(schema.get("items"), value.get(i), null, path + "[" + i + "]", refusals);
       }
     }
   }
 
-  private Object eval(String rule, JsonNode self) {
+  private Object eval(String rule, JsonNode self, JsonNode oldSelf) {
     try {
       CelRuntime.Program program =
           programs.computeIfAbsent(
@@ -152,7 +176,10 @@ final class CrdSchemaValidator {
                   throw new IllegalStateException("CEL rule does not compile: " + r, e);
                 }
               });
-      return program.eval(Map.of("self", toCel(self)));
+      return program.eval(
+          oldSelf == null
+              ? Map.of("self", toCel(self))
+              : Map.of("self", toCel(self), "oldSelf", toCel(oldSelf)));
     } catch (Exception e) {
       return e;
     }

@@ -95,6 +95,24 @@ class ManifestValidationTest {
     }
   }
 
+  @Test
+  void aRestoresSpecCannotChangeOnceCreated() throws IOException {
+    JsonNode created = CrdSchemaValidator.read(EXAMPLES.resolve("databaserestore.yaml"));
+    assertThat(restores.validateUpdate(created, created.deepCopy())).isEmpty();
+    JsonNode relabelled = created.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) relabelled.get("metadata"))
+        .putObject("labels")
+        .put("team", "billing");
+    assertThat(restores.validateUpdate(created, relabelled)).isEmpty();
+    JsonNode retargeted = created.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ObjectNode) retargeted.at("/spec/target"))
+        .put("host", "elsewhere.billing.svc");
+    assertThat(restores.validateUpdate(created, retargeted))
+        .containsExactly(
+            "spec: Invalid value: \"object\": a DatabaseRestore runs once: its spec cannot change;"
+                + " create a new one instead");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',

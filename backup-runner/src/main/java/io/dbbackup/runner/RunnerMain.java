@@ -85,7 +85,7 @@ public final class RunnerMain {
   }
 
   /** The failure class of anything a command throws: one place maps exceptions to exit codes. */
-  static RunnerException classify(Throwable t) {
+  public static RunnerException classify(Throwable t) {
     var oom = OutOfMemory.in(t);
     if (oom.isPresent()) {
       return OutOfMemory.failure(oom.get());

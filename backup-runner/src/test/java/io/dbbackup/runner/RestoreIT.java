@@ -2,6 +2,8 @@ package io.dbbackup.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.ClusterDigest;
 import io.dbbackup.runner.support.SampleData;
@@ -66,15 +68,23 @@ class RestoreIT {
     assertThat(fixture.backup().exitCode()).isZero();
     String id = fixture.folders().getFirst().getFileName().toString();
 
+    Path result = dir.resolve("termination-log");
     try (PostgresCluster target = PostgresCluster.start()) {
       BackupFixture.Result r =
           fixture.run(
               BackupFixture.testSettings(),
               "restore",
               "--restore",
-              restoreYaml(target, "latest", false).toString());
+              restoreYaml(target, "latest", false).toString(),
+              "--result-file",
+              result.toString());
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(r.out()).contains("restored backup " + id);
+      // What the controller reads from the container's termination message.
+      JsonNode outcome = new ObjectMapper().readTree(result.toFile());
+      assertThat(outcome.get("exitCode").asInt()).isZero();
+      assertThat(outcome.get("backupId").asText()).isEqualTo(id);
+      assertThat(outcome.get("message").asText()).startsWith("restored backup " + id + " (");
       // The target's superuser still logs in with its own password (ClusterDigest does).
       assertThat(contents(target, target.password()))
           .isEqualTo(contents(SOURCE.cluster(), SOURCE.cluster().password()))
@@ -91,17 +101,24 @@ class RestoreIT {
       target.execute("shop", "CREATE TABLE stale (x int); INSERT INTO stale VALUES (1)");
       target.execute("postgres", "CREATE DATABASE keepme");
 
+      Path result = dir.resolve("termination-log");
       BackupFixture.Result refused =
           fixture.run(
               BackupFixture.testSettings(),
               "restore",
               "--restore",
-              restoreYaml(target, "latest", false).toString());
+              restoreYaml(target, "latest", false).toString(),
+              "--result-file",
+              result.toString());
       assertThat(refused.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
       assertThat(refused.err())
           .contains("spec.overwrite")
           .contains("is not empty")
           .contains("shop");
+      JsonNode outcome = new ObjectMapper().readTree(result.toFile());
+      assertThat(outcome.get("exitCode").asInt()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+      assertThat(outcome.has("backupId")).isFalse();
+      assertThat(outcome.get("message").asText()).contains("spec.overwrite").contains("shop");
       assertThat(target.psql("shop", "SELECT count(*) FROM stale")).isEqualTo("1");
 
       BackupFixture.Result replaced =

@@ -31,7 +31,12 @@ import org.junit.jupiter.api.Test;
  *       informers; create, update: KubernetesDependentResource with useSSA=false (POST, PUT). No
  *       get (the informer cache answers), no patch, no delete (owner references and Kubernetes'
  *       garbage collector remove them).
- *   <li>jobs list, watch: the backup-jobs informer; create: OnDemandRun.
+ *   <li>jobs list, watch: the backup-jobs and restore-jobs informers; create: OnDemandRun and
+ *       DatabaseRestoreReconciler (the restore's Job and ConfigMap, created once, never read back).
+ *   <li>databaserestores list, watch: the restore controller's informer; databaserestores/status
+ *       patch: JOSDK's patchStatus (editStatus on the reconciled copy, no GET, SSA off). The
+ *       DatabaseBackup a restore names is read with the databasebackups get above.
+ *   <li>pods list: a finished restore's pod, by its label, for the termination message.
  *   <li>secrets get: SpecCheck reads each referenced Secret by name.
  *   <li>events create: BackupEvents (core/v1), and the runner's Role grants it (RunEvents).
  *   <li>leases get, create, update (release namespace, with leader election): JOSDK's
@@ -44,6 +49,9 @@ class ChartRbacTest {
       rules(
           "dbbackup.io databasebackups get list watch patch",
           "dbbackup.io databasebackups/status get patch",
+          "dbbackup.io databaserestores list watch",
+          "dbbackup.io databaserestores/status patch",
+          "core pods list",
           "core configmaps list watch create update",
           "core serviceaccounts list watch create update",
           "rbac.authorization.k8s.io roles list watch create update",

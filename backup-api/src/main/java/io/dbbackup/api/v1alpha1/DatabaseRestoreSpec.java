@@ -4,11 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Which backup to restore, where to, and what may be overwritten. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self == oldSelf",
+    message = "a DatabaseRestore runs once: its spec cannot change; create a new one instead")
 public class DatabaseRestoreSpec {
   @Required
   @JsonPropertyDescription("The DatabaseBackup whose storage and naming to read.")

@@ -8,11 +8,15 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -83,15 +87,7 @@ public final class RunnerPodTemplate {
         .withAutomountServiceAccountToken(true)
         .withRestartPolicy("Never")
         .withEnableServiceLinks(false)
-        .withNewSecurityContext()
-        .withRunAsNonRoot(true)
-        .withRunAsUser(RunnerContract.RUNNER_UID)
-        .withRunAsGroup(RunnerContract.RUNNER_UID)
-        .withFsGroup(RunnerContract.RUNNER_UID)
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(podSecurityContext())
         .withContainers(container(backup.getSpec(), defaultImage, mounts))
         .withVolumes(volumes)
         .endSpec()
@@ -100,19 +96,9 @@ public final class RunnerPodTemplate {
 
   private static Container container(
       DatabaseBackupSpec spec, String defaultImage, List<VolumeMount> mounts) {
-    String image =
-        spec.getRunner() != null
-                && spec.getRunner().getImage() != null
-                && !spec.getRunner().getImage().isBlank()
-            ? spec.getRunner().getImage()
-            : defaultImage;
-    ResourceRequirements resources =
-        spec.getRunner() != null && spec.getRunner().getResources() != null
-            ? spec.getRunner().getResources()
-            : DEFAULT_RESOURCES;
     return new ContainerBuilder()
         .withName(RunnerContract.CONTAINER_NAME)
-        .withImage(image)
+        .withImage(image(spec, defaultImage))
         .withImagePullPolicy("IfNotPresent")
         .withArgs(RunnerContract.ARGS)
         .withEnv(
@@ -120,16 +106,50 @@ public final class RunnerPodTemplate {
                 RunnerContract.ENV_JOB_NAME,
                 "metadata.labels['" + RunnerContract.JOB_NAME_LABEL + "']"),
             fieldRef(RunnerContract.ENV_POD_NAME, "metadata.name"))
-        .withResources(resources)
-        .withNewSecurityContext()
+        .withResources(resources(spec))
+        .withSecurityContext(containerSecurityContext())
+        .withVolumeMounts(mounts)
+        .build();
+  }
+
+  /** The runner image: spec.runner.image, else the operator's default. */
+  static String image(DatabaseBackupSpec spec, String defaultImage) {
+    return spec.getRunner() != null
+            && spec.getRunner().getImage() != null
+            && !spec.getRunner().getImage().isBlank()
+        ? spec.getRunner().getImage()
+        : defaultImage;
+  }
+
+  /** spec.runner.resources, else the seed's limits. */
+  static ResourceRequirements resources(DatabaseBackupSpec spec) {
+    return spec.getRunner() != null && spec.getRunner().getResources() != null
+        ? spec.getRunner().getResources()
+        : DEFAULT_RESOURCES;
+  }
+
+  /** Pod Security Standard "restricted": a fixed non-root user, RuntimeDefault seccomp. */
+  static PodSecurityContext podSecurityContext() {
+    return new PodSecurityContextBuilder()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(RunnerContract.RUNNER_UID)
+        .withRunAsGroup(RunnerContract.RUNNER_UID)
+        .withFsGroup(RunnerContract.RUNNER_UID)
+        .withNewSeccompProfile()
+        .withType("RuntimeDefault")
+        .endSeccompProfile()
+        .build();
+  }
+
+  /** No privilege escalation, no capabilities, a read-only root file system. */
+  static SecurityContext containerSecurityContext() {
+    return new SecurityContextBuilder()
         .withRunAsNonRoot(true)
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
         .withNewCapabilities()
         .withDrop("ALL")
         .endCapabilities()
-        .endSecurityContext()
-        .withVolumeMounts(mounts)
         .build();
   }
 

@@ -1,6 +1,8 @@
 package io.dbbackup.controller.dependent;
 
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
+import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
+import io.dbbackup.api.v1alpha1.DecryptionSpec;
 import io.dbbackup.api.v1alpha1.EncryptionSpec;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import io.dbbackup.api.v1alpha1.SecretRef;
@@ -47,20 +49,45 @@ public final class SecretMounts {
     return refs;
   }
 
+  /**
+   * The Secrets a restore reads: the target's password, the decryption key or passphrase, and the
+   * backup's S3 credentials. Not the backed-up server's password, nor the backup's encryption keys.
+   */
+  public static Map<String, Set<String>> referenced(
+      DatabaseRestoreSpec restore, DatabaseBackupSpec backup) {
+    Map<String, Set<String>> refs = new LinkedHashMap<>();
+    if (restore.getTarget() != null) {
+      key(refs, restore.getTarget().getPasswordSecretRef());
+    }
+    if (backup.getStorage() != null && backup.getStorage().getS3() != null) {
+      whole(refs, backup.getStorage().getS3().getCredentialsSecretRef());
+    }
+    DecryptionSpec decryption = restore.getDecryption();
+    if (decryption != null) {
+      key(refs, decryption.getPrivateKeySecretRef());
+      key(refs, decryption.getPassphraseSecretRef());
+    }
+    return refs;
+  }
+
   static void add(DatabaseBackupSpec spec, List<Volume> volumes, List<VolumeMount> mounts) {
-    referenced(spec)
-        .forEach(
-            (name, keys) -> {
-              String volume = volumeName(name);
-              SecretVolumeSourceBuilder source =
-                  new SecretVolumeSourceBuilder()
-                      .withSecretName(name)
-                      .withDefaultMode(RunnerContract.SECRET_FILE_MODE);
-              keys.forEach(
-                  k -> source.addToItems(new KeyToPathBuilder().withKey(k).withPath(k).build()));
-              volumes.add(new VolumeBuilder().withName(volume).withSecret(source.build()).build());
-              mounts.add(RunnerPodTemplate.mount(volume, RunnerContract.SECRETS_DIR + "/" + name));
-            });
+    add(referenced(spec), volumes, mounts);
+  }
+
+  /** A read-only volume and mount for each Secret: only the keys named, or all for an empty set. */
+  static void add(Map<String, Set<String>> refs, List<Volume> volumes, List<VolumeMount> mounts) {
+    refs.forEach(
+        (name, keys) -> {
+          String volume = volumeName(name);
+          SecretVolumeSourceBuilder source =
+              new SecretVolumeSourceBuilder()
+                  .withSecretName(name)
+                  .withDefaultMode(RunnerContract.SECRET_FILE_MODE);
+          keys.forEach(
+              k -> source.addToItems(new KeyToPathBuilder().withKey(k).withPath(k).build()));
+          volumes.add(new VolumeBuilder().withName(volume).withSecret(source.build()).build());
+          mounts.add(RunnerPodTemplate.mount(volume, RunnerContract.SECRETS_DIR + "/" + name));
+        });
   }
 
   /** A pod volume name (a DNS label) for a Secret name (a DNS subdomain). */

@@ -1,15 +1,24 @@
 package io.dbbackup.runner.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.runner.RunSettings;
+import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.RunnerMain;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.config.ConfigLoader;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.restore.RestoreRun;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Stores;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,6 +32,9 @@ import picocli.CommandLine.Spec;
             + " verify it, check the target, stream it into psql.",
     mixinStandardHelpOptions = true)
 public final class RestoreCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Mixin ConfigOptions options;
 
   @Option(
@@ -31,6 +43,14 @@ public final class RestoreCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "The DatabaseRestore resource: backupId, target, overwrite, decryption.")
   Path restoreFile;
+
+  @Option(
+      names = "--result-file",
+      paramLabel = "FILE",
+      description =
+          "Also write the outcome there as one JSON object (exitCode, backupId, message): the"
+              + " controller passes the container's termination message file, /dev/termination-log.")
+  Path resultFile;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -42,14 +62,45 @@ public final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BackupConfig config = options.load();
-    DatabaseRestore restore = ConfigLoader.loadRestore(restoreFile);
-    try (BackupStore store = Stores.open(config)) {
-      RestoreRun.Result result =
-          new RestoreRun(config, restore.getSpec(), store, settings, PgTools.locate()).execute();
-      spec.commandLine().getOut().println(RestoreRun.describe(result));
-      spec.commandLine().getOut().flush();
+    RestoreRun.Result result;
+    try {
+      BackupConfig config = options.load();
+      DatabaseRestore restore = ConfigLoader.loadRestore(restoreFile);
+      try (BackupStore store = Stores.open(config)) {
+        result =
+            new RestoreRun(config, restore.getSpec(), store, settings, PgTools.locate()).execute();
+      }
+    } catch (Exception | OutOfMemoryError e) {
+      RunnerException failure = RunnerMain.classify(e);
+      writeResult(failure.exitCode().code(), null, failure.getMessage());
+      throw e;
     }
+    String message = RestoreRun.describe(result);
+    writeResult(0, result.backupId(), message);
+    spec.commandLine().getOut().println(message);
+    spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** The outcome for whoever started the restore; never fails the restore itself. */
+  private void writeResult(int exitCode, String backupId, String message) {
+    if (resultFile == null) {
+      return;
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("exitCode", exitCode);
+    if (backupId != null) {
+      result.put("backupId", backupId);
+    }
+    // Kubernetes keeps at most 4096 bytes of a termination message.
+    result.put("message", message.length() > 3000 ? message.substring(0, 3000) + "..." : message);
+    try {
+      Files.write(resultFile, JSON.writeValueAsBytes(result));
+    } catch (IOException e) {
+      LOG.atWarn()
+          .addKeyValue("event", "result_file_failed")
+          .addKeyValue("file", resultFile)
+          .log("could not write the result file: " + e.getMessage());
+    }
   }
 }
