@@ -10,6 +10,7 @@ import io.dbbackup.api.validation.DatabaseRestoreValidator;
 import io.dbbackup.api.validation.Violation;
 import io.dbbackup.controller.dependent.RestoreJob;
 import io.dbbackup.controller.restore.RestoreOutcome;
+import io.dbbackup.controller.validation.SpecCheck;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -38,11 +39,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out a DatabaseRestore (API-308) once: checks it and its DatabaseBackup, creates the
- * restore's ConfigMap and Job ({@link RestoreJob}), and follows the Job to its end, reading the
- * runner's outcome from the pod's termination message. A finished restore (Succeeded or Failed) is
- * never started again; a new one is a new resource. The Job is never changed once created, and the
- * CRD refuses changes to the spec.
+ * Carries out a DatabaseRestore (API-308) once: checks it (an invalid one fails for good), waits
+ * for its DatabaseBackup to be Ready and its Secrets to exist, creates the restore's ConfigMap and
+ * Job ({@link RestoreJob}), and follows the Job to its end, reading the runner's outcome from the
+ * pod's termination message. A finished restore (Succeeded or Failed) is never started again; a new
+ * one is a new resource. The Job is never changed once created, and the CRD refuses changes to the
+ * spec.
  */
 @ControllerConfiguration(name = DatabaseRestoreReconciler.NAME)
 public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
@@ -110,8 +112,13 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
               "at most " + RestoreJob.MAX_NAME_LENGTH + " characters (its Job is <name>-restore)"));
     }
     if (!violations.isEmpty()) {
+      // Final: the spec cannot change (CEL rule), so a new DatabaseRestore is the way on.
       String message = violations.stream().map(Violation::toString).collect(joining());
-      return waiting(restore, REASON_INVALID_SPEC, message, events, now, null);
+      LOG.warn(
+          "restore refused restore={} message=\"{}\"", restore.getMetadata().getName(), message);
+      events.warning(restore, REASON_INVALID_SPEC, message);
+      return patch(
+          restore, Phase.Failed, Conditions.FALSE, REASON_INVALID_SPEC, message, now, null);
     }
     String ns = restore.getMetadata().getNamespace();
     String backupName = restore.getSpec().getBackupRef().getName();
@@ -133,6 +140,17 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
           restore,
           REASON_BACKUP_NOT_READY,
           "DatabaseBackup " + backupName + " is not Ready: " + notReady.get(),
+          events,
+          now,
+          config.secretRecheck());
+    }
+
+    List<Violation> missing = SpecCheck.missingSecrets(restore, client);
+    if (!missing.isEmpty()) {
+      return waiting(
+          restore,
+          SpecCheck.REASON_SECRET_NOT_FOUND,
+          missing.stream().map(Violation::toString).collect(joining()),
           events,
           now,
           config.secretRecheck());

@@ -329,9 +329,38 @@ class DatabaseRestoreIT extends ControllerTestBase {
     awaitJob("early-restore");
 
     client.resource(restore("picky-restore", "later-db", "databases: [shop]")).create();
-    DatabaseRestoreStatus invalid = awaitPhase("picky-restore", Phase.Pending);
+    // Final: the spec cannot change, so an invalid restore fails and is never started.
+    DatabaseRestoreStatus invalid = awaitPhase("picky-restore", Phase.Failed);
+    assertThat(invalid.getConditions().getFirst().getStatus()).isEqualTo("False");
     assertThat(invalid.getConditions().getFirst().getReason()).isEqualTo("InvalidSpec");
     assertThat(invalid.getMessage()).startsWith("spec.databases: restoring selected databases");
     assertThat(job("picky-restore")).isNull();
+  }
+
+  @Test
+  void aRestoreWaitsForItsSecretsInsteadOfAPodThatCannotStart() {
+    cluster.create(Fixtures.volumeBackup(NS, "keyed-db"));
+    awaitReady("keyed-db", "True");
+    client
+        .resource(
+            restore(
+                "keyed-restore",
+                "keyed-db",
+                "decryption: {passphraseSecretRef: {name: backup-passphrase, key: passphrase}}"))
+        .create();
+    DatabaseRestoreStatus waiting = awaitPhase("keyed-restore", Phase.Pending);
+    assertThat(waiting.getConditions().getFirst().getReason()).isEqualTo("SecretNotFound");
+    assertThat(waiting.getMessage())
+        .isEqualTo(
+            "spec.decryption.passphraseSecretRef.name: Secret backup-passphrase not found in"
+                + " namespace shop");
+    assertThat(job("keyed-restore")).isNull();
+
+    cluster.secret(NS, "backup-passphrase", Map.of("passphrase", "correct horse"));
+    Job job = awaitJob("keyed-restore");
+    assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
+        .anyMatch(
+            v ->
+                v.getSecret() != null && v.getSecret().getSecretName().equals("backup-passphrase"));
   }
 }

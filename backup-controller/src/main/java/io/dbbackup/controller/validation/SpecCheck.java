@@ -2,6 +2,8 @@ package io.dbbackup.controller.validation;
 
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
+import io.dbbackup.api.v1alpha1.DatabaseRestore;
+import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
 import io.dbbackup.api.v1alpha1.DatabaseSpec;
 import io.dbbackup.api.v1alpha1.EncryptionSpec;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
@@ -119,6 +121,43 @@ public final class SpecCheck {
       keyRef(
           "spec.encryption.verifyPrivateKeySecretRef",
           encryption.getVerifyPrivateKeySecretRef(),
+          read,
+          missing,
+          client,
+          namespace);
+    }
+    return missing;
+  }
+
+  /**
+   * The Secrets a restore names that are missing or lack their key: without them its pod would
+   * never start (CreateContainerConfigError) and sit until the Job's deadline.
+   */
+  public static List<Violation> missingSecrets(DatabaseRestore restore, KubernetesClient client) {
+    String namespace = restore.getMetadata().getNamespace();
+    Map<String, Optional<Secret>> read = new HashMap<>();
+    List<Violation> missing = new ArrayList<>();
+    DatabaseRestoreSpec spec = restore.getSpec();
+    if (spec.getTarget() != null) {
+      keyRef(
+          "spec.target.passwordSecretRef",
+          spec.getTarget().getPasswordSecretRef(),
+          read,
+          missing,
+          client,
+          namespace);
+    }
+    if (spec.getDecryption() != null) {
+      keyRef(
+          "spec.decryption.privateKeySecretRef",
+          spec.getDecryption().getPrivateKeySecretRef(),
+          read,
+          missing,
+          client,
+          namespace);
+      keyRef(
+          "spec.decryption.passphraseSecretRef",
+          spec.getDecryption().getPassphraseSecretRef(),
           read,
           missing,
           client,
