@@ -176,6 +176,11 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
               + " of "
               + backupName);
     }
+    return jobCreated(restore, jobName, now);
+  }
+
+  private static UpdateControl<DatabaseRestore> jobCreated(
+      DatabaseRestore restore, String jobName, Instant now) {
     return patch(
         restore,
         Phase.Pending,
@@ -221,14 +226,7 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
               "Job " + jobName + " running",
               now,
               null)
-          : patch(
-              restore,
-              Phase.Pending,
-              Conditions.UNKNOWN,
-              REASON_STARTING,
-              "Job " + jobName + " created",
-              now,
-              null);
+          : jobCreated(restore, jobName, now);
     }
     RestoreOutcome outcome = RestoreOutcome.of(job, pod(client, restore));
     DatabaseRestoreStatus s = ensureStatus(restore);

@@ -7,8 +7,8 @@ import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus.Phase;
 import io.dbbackup.api.validation.DatabaseRestoreValidator;
 import io.dbbackup.controller.dependent.RestoreJob;
+import io.dbbackup.controller.restore.RestoreOutcomeTest;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -89,7 +89,7 @@ class DatabaseRestoreIT extends ControllerTestBase {
         .pods()
         .inNamespace(NS)
         .resource(
-            new PodBuilder()
+            RestoreOutcomeTest.terminated(exitCode, reason, message)
                 .withNewMetadata()
                 .withName(restore + "-restore-x7k2p")
                 .withNamespace(NS)
@@ -101,19 +101,6 @@ class DatabaseRestoreIT extends ControllerTestBase {
                 .withImage("runner")
                 .endContainer()
                 .endSpec()
-                .withNewStatus()
-                .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-                .addNewContainerStatus()
-                .withName(RestoreJob.CONTAINER_NAME)
-                .withNewState()
-                .withNewTerminated()
-                .withExitCode(exitCode)
-                .withReason(reason)
-                .withMessage(message)
-                .endTerminated()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
                 .build())
         .create();
   }

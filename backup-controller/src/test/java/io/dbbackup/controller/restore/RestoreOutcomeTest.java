@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class RestoreOutcomeTest {
+public class RestoreOutcomeTest {
   static Job job(String type, String reason, String message) {
     return new JobBuilder()
         .withNewStatus()
@@ -25,21 +25,25 @@ class RestoreOutcomeTest {
   }
 
   static Optional<Pod> pod(int exitCode, String reason, String message) {
-    return Optional.of(
-        new PodBuilder()
-            .withNewStatus()
-            .addNewContainerStatus()
-            .withName("restore")
-            .withNewState()
-            .withNewTerminated()
-            .withExitCode(exitCode)
-            .withReason(reason)
-            .withMessage(message)
-            .endTerminated()
-            .endState()
-            .endContainerStatus()
-            .endStatus()
-            .build());
+    return Optional.of(terminated(exitCode, reason, message).build());
+  }
+
+  /** A pod whose restore container ended so, as the kubelet reports it. */
+  public static PodBuilder terminated(int exitCode, String reason, String message) {
+    return new PodBuilder()
+        .withNewStatus()
+        .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+        .addNewContainerStatus()
+        .withName("restore")
+        .withNewState()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(reason)
+        .withMessage(message)
+        .endTerminated()
+        .endState()
+        .endContainerStatus()
+        .endStatus();
   }
 
   @Test
