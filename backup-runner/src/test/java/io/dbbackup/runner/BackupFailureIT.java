@@ -280,11 +280,7 @@ class BackupFailureIT {
     assertThat(noPartialFiles(fixture)).isTrue();
     assertThat(pg.psql("postgres", "SELECT error_code FROM dbbackup.backup_history"))
         .isEqualTo("11");
-    assertThat(
-            ProcessHandle.current()
-                .descendants()
-                .anyMatch(p -> p.info().command().orElse("").endsWith("pg_dumpall")))
-        .isFalse();
+    assertThat(pgDumpAllRunning()).isFalse();
   }
 
   @Test
@@ -327,11 +323,13 @@ class BackupFailureIT {
                 "SELECT status || ' ' || error_code || ' ' || error_message FROM"
                     + " dbbackup.backup_history ORDER BY started_at DESC LIMIT 1"))
         .startsWith("FAILED 1 the runner ran out of memory");
-    assertThat(
-            ProcessHandle.current()
-                .descendants()
-                .anyMatch(p -> p.info().command().orElse("").endsWith("pg_dumpall")))
-        .isFalse();
+    assertThat(pgDumpAllRunning()).isFalse();
+  }
+
+  static boolean pgDumpAllRunning() {
+    return ProcessHandle.current()
+        .descendants()
+        .anyMatch(p -> p.info().command().orElse("").endsWith("pg_dumpall"));
   }
 
   static boolean noPartialFiles(BackupFixture fixture) {
