@@ -315,12 +315,13 @@ class DatabaseRestoreIT extends ControllerTestBase {
     cluster.create(Fixtures.volumeBackup(NS, "later-db"));
     awaitJob("early-restore");
 
-    client.resource(restore("picky-restore", "later-db", "databases: [shop]")).create();
+    client.resource(restore("picky-restore", "later-db", "databases: [shop, template0]")).create();
     // Final: the spec cannot change, so an invalid restore fails and is never started.
     DatabaseRestoreStatus invalid = awaitPhase("picky-restore", Phase.Failed);
     assertThat(invalid.getConditions().getFirst().getStatus()).isEqualTo("False");
     assertThat(invalid.getConditions().getFirst().getReason()).isEqualTo("InvalidSpec");
-    assertThat(invalid.getMessage()).startsWith("spec.databases: restoring selected databases");
+    assertThat(invalid.getMessage())
+        .isEqualTo("spec.databases[1]: template0 is not in a pg_dumpall backup");
     assertThat(job("picky-restore")).isNull();
   }
 

@@ -11,8 +11,10 @@ import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,6 +32,12 @@ class RestoreIT {
   }
 
   Path restoreYaml(PostgresCluster target, String backupId, boolean overwrite) throws Exception {
+    return restoreYaml(target, backupId, overwrite, List.of());
+  }
+
+  Path restoreYaml(
+      PostgresCluster target, String backupId, boolean overwrite, List<String> databases)
+      throws Exception {
     Path secret = dir.resolve("secrets/target-pg/password");
     Files.createDirectories(secret.getParent());
     Files.writeString(secret, target.password());
@@ -44,13 +52,15 @@ class RestoreIT {
           backupRef: {name: orders-db}
           backupId: %s
           overwrite: %s
+          databases: [%s]
           target:
             host: %s
             port: %d
             user: postgres
             passwordSecretRef: {name: target-pg, key: password}
         """
-            .formatted(backupId, overwrite, target.host(), target.port()));
+            .formatted(
+                backupId, overwrite, String.join(", ", databases), target.host(), target.port()));
     return file;
   }
 
@@ -133,6 +143,87 @@ class RestoreIT {
       assertThat(restored).containsKey("database keepme");
       restored.remove("database keepme");
       assertThat(restored).isEqualTo(contents(SOURCE.cluster(), SOURCE.cluster().password()));
+    }
+  }
+
+  /** The digest entries of {@code databases}, of every role, and the databases every server has. */
+  static Map<String, String> only(Map<String, String> digest, String... databases) {
+    Map<String, String> d = new TreeMap<>(digest);
+    d.keySet()
+        .removeIf(
+            k ->
+                !k.startsWith("role ")
+                    && !k.equals("database postgres")
+                    && !k.equals("database template1")
+                    && Stream.of(databases)
+                        .noneMatch(db -> k.equals("database " + db) || k.startsWith(db + " ")));
+    return d;
+  }
+
+  @Test
+  void restoresOnlyTheSelectedDatabasesEvenWhenTheirDataLooksLikeTheScriptsSections()
+      throws Exception {
+    PostgresCluster source = SOURCE.cluster();
+    source.execute("postgres", "CREATE DATABASE billing");
+    try {
+      // Rows and a function body that read like pg_dumpall's section markers.
+      source.execute(
+          "billing",
+          "CREATE TABLE invoices (id int PRIMARY KEY, note text);"
+              + " INSERT INTO invoices VALUES (1, '--'), (2, '-- Database \"shop\" dump'),"
+              + " (3, '-- PostgreSQL database dump complete'), (4, E'--\\n-- Database \"shop\" dump');"
+              + " CREATE FUNCTION marker() RETURNS text LANGUAGE sql AS $$ SELECT 1::text\n--\n"
+              + "-- Database \"shop\" dump\n--\n$$;");
+      BackupFixture fixture = new BackupFixture(dir, source);
+      assertThat(fixture.backup().exitCode()).isZero();
+      Map<String, String> all = contents(source, source.password());
+      assertThat(all).containsKeys("database billing", "billing table public.invoices");
+
+      try (PostgresCluster target = PostgresCluster.start()) {
+        BackupFixture.Result shop =
+            fixture.run(
+                BackupFixture.testSettings(),
+                "restore",
+                "--restore",
+                restoreYaml(target, "latest", false, List.of("shop")).toString());
+        assertThat(shop.exitCode()).as(shop.err()).isZero();
+        Map<String, String> restored = contents(target, target.password());
+        assertThat(restored).isEqualTo(only(all, "shop"));
+
+        // billing next, into a target that holds shop: nothing of billing there, no overwrite.
+        BackupFixture.Result billing =
+            fixture.run(
+                BackupFixture.testSettings(),
+                "restore",
+                "--restore",
+                restoreYaml(target, "latest", false, List.of("billing")).toString());
+        assertThat(billing.exitCode()).as(billing.err()).isZero();
+        assertThat(contents(target, target.password())).isEqualTo(only(all, "shop", "billing"));
+        assertThat(target.psql("billing", "SELECT marker()")).isEqualTo("1");
+
+        // shop again: the target holds it now.
+        BackupFixture.Result again =
+            fixture.run(
+                BackupFixture.testSettings(),
+                "restore",
+                "--restore",
+                restoreYaml(target, "latest", false, List.of("shop")).toString());
+        assertThat(again.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+        assertThat(again.err()).contains("spec.overwrite").contains("already holds shop");
+
+        BackupFixture.Result unknown =
+            fixture.run(
+                BackupFixture.testSettings(),
+                "restore",
+                "--restore",
+                restoreYaml(target, "latest", false, List.of("shop", "crm")).toString());
+        assertThat(unknown.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+        assertThat(unknown.err())
+            .contains("spec.databases: backup ")
+            .contains("holds no database crm");
+      }
+    } finally {
+      source.execute("postgres", "DROP DATABASE IF EXISTS billing WITH (FORCE)");
     }
   }
 

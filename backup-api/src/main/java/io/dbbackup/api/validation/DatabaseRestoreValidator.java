@@ -7,7 +7,9 @@ import io.dbbackup.api.v1alpha1.RestoreTargetSpec;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import io.dbbackup.api.v1alpha1.SecretRef;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Checks a DatabaseRestore beyond its schema; every message names its field. */
@@ -54,12 +56,18 @@ public final class DatabaseRestoreValidator {
       }
       keyRef(v, "spec.target.passwordSecretRef", target.getPasswordSecretRef());
     }
-    if (spec.getDatabases() != null && !spec.getDatabases().isEmpty()) {
-      v.add(
-          new Violation(
-              "spec.databases",
-              "restoring selected databases is not supported by this version; leave it empty to"
-                  + " restore everything in the backup"));
+    List<String> databases = spec.getDatabases() == null ? List.of() : spec.getDatabases();
+    Set<String> distinct = new HashSet<>();
+    for (int i = 0; i < databases.size(); i++) {
+      String db = databases.get(i);
+      String field = "spec.databases[" + i + "]";
+      if (blank(db)) {
+        v.add(new Violation(field, "must name a database"));
+      } else if (db.equals("template0")) {
+        v.add(new Violation(field, "template0 is not in a pg_dumpall backup"));
+      } else if (!distinct.add(db)) {
+        v.add(new Violation(field, quote(db) + " is listed twice"));
+      }
     }
     DecryptionSpec decryption = spec.getDecryption();
     if (decryption != null) {

@@ -19,6 +19,7 @@ import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.verify.BackupVerifier;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,7 +27,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -82,9 +85,10 @@ public final class RestoreRun {
       new BackupVerifier(store, settings.progressInterval())
           .verify(manifest, decryptor, () -> false);
 
+      Set<String> selection = selection(manifest);
       ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
-      prepareTarget(target, manifest);
-      int benign = stream(target, manifest, compressor, decryptor);
+      prepareTarget(target, manifest, selection);
+      int benign = stream(target, manifest, compressor, decryptor, selection);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       LOG.atInfo()
           .addKeyValue("event", "restore_summary")
@@ -118,13 +122,42 @@ public final class RestoreRun {
                         + " (see `backup-runner list`)"));
   }
 
-  private void prepareTarget(ConnectionSettings target, Manifest manifest) {
+  /**
+   * The databases spec.databases selects, each one the backup holds; empty for all of them. The
+   * roles and other globals are restored either way: the databases' objects need their owners.
+   */
+  private Set<String> selection(Manifest manifest) {
+    List<String> wanted = spec.getDatabases() == null ? List.of() : spec.getDatabases();
+    if (wanted.isEmpty()) {
+      return Set.of();
+    }
+    List<String> held = manifest.databases().stream().map(Manifest.DatabaseInfo::name).toList();
+    List<String> unknown = wanted.stream().filter(d -> !held.contains(d)).toList();
+    if (!unknown.isEmpty()) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.databases: backup "
+              + manifest.id()
+              + " holds no database "
+              + String.join(", ", unknown)
+              + " (it holds "
+              + String.join(", ", held)
+              + ")");
+    }
+    return new LinkedHashSet<>(wanted);
+  }
+
+  private void prepareTarget(ConnectionSettings target, Manifest manifest, Set<String> selection) {
     DatabaseProbe probe = new DatabaseProbe(target, 3, Duration.ofSeconds(5), settings.sleeper());
     TargetState state;
     try (Connection c = probe.connect("postgres")) {
       state = TargetState.read(c);
     } catch (SQLException e) {
       throw unreachable("inspecting the restore target", e);
+    }
+    if (!selection.isEmpty()) {
+      prepareTargetFor(selection, state, probe, target);
+      return;
     }
     if (state.isEmpty()) {
       return;
@@ -161,6 +194,49 @@ public final class RestoreRun {
     }
   }
 
+  /**
+   * Only the selected databases matter: the target may hold others, which are left alone. A
+   * selected database the target already has (postgres: with objects in it) is refused, or with
+   * spec.overwrite dropped so the dump recreates it.
+   */
+  private void prepareTargetFor(
+      Set<String> selection, TargetState state, DatabaseProbe probe, ConnectionSettings target) {
+    List<String> clashes =
+        selection.stream()
+            .filter(
+                d ->
+                    state.databases().contains(d)
+                        || (d.equals("postgres") && !state.postgresSchemas().isEmpty()))
+            .toList();
+    if (clashes.isEmpty()) {
+      return;
+    }
+    if (!spec.isOverwrite()) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.overwrite: the target "
+              + target
+              + " already holds "
+              + String.join(", ", clashes)
+              + " of spec.databases; set spec.overwrite: true to replace them");
+    }
+    try (Connection c = probe.connect("template1");
+        Statement s = c.createStatement()) {
+      for (String name : clashes) {
+        LOG.atWarn()
+            .addKeyValue("event", "restore_drop")
+            .addKeyValue("database", name)
+            .log("overwrite: dropping the target's database to restore the backup's");
+        s.execute("DROP DATABASE IF EXISTS " + quoteIdent(name) + " WITH (FORCE)");
+      }
+      if (!exists(s, "postgres")) {
+        s.execute("CREATE DATABASE postgres TEMPLATE template0");
+      }
+    } catch (SQLException e) {
+      throw unreachable("replacing the target's databases", e);
+    }
+  }
+
   private static RunnerException unreachable(String what, SQLException e) {
     return new RunnerException(
         ExitCode.DATABASE_UNREACHABLE, what + " failed: " + e.getMessage(), e);
@@ -186,7 +262,11 @@ public final class RestoreRun {
   }
 
   private int stream(
-      ConnectionSettings target, Manifest manifest, Compressor compressor, Decryptor decryptor) {
+      ConnectionSettings target,
+      Manifest manifest,
+      Compressor compressor,
+      Decryptor decryptor,
+      Set<String> selection) {
     Process psql;
     try {
       psql =
@@ -203,16 +283,35 @@ public final class RestoreRun {
         .addKeyValue("event", "restore_start")
         .addKeyValue("target", target.toString())
         .addKeyValue("dump_bytes", manifest.dumpBytes())
+        .addKeyValue("databases", selection.isEmpty() ? "all" : String.join(",", selection))
         .log("streaming the backup into psql");
-    try (InputStream stored = store.open(manifest.backupId(), manifest.file());
-        InputStream plain = CompressAndEncrypt.read(stored, decryptor, compressor);
-        OutputStream in = psql.getOutputStream()) {
+    OutputStream psqlIn = psql.getOutputStream();
+    DatabaseSelection sections =
+        selection.isEmpty()
+            ? null
+            : new DatabaseSelection(new BufferedOutputStream(psqlIn, BUFFER), selection);
+    try (psqlIn;
+        OutputStream in = sections == null ? psqlIn : sections;
+        InputStream stored = store.open(manifest.backupId(), manifest.file());
+        InputStream plain = CompressAndEncrypt.read(stored, decryptor, compressor)) {
       RestoreStream.copy(
           new java.io.BufferedInputStream(plain, BUFFER), in, spec.getTarget().getUser());
     } catch (IOException e) {
       psql.destroyForcibly();
       throw new RunnerException(
           ExitCode.FAILED, "streaming the backup into psql failed: " + e.getMessage(), e);
+    }
+    if (sections != null && !sections.seen().containsAll(selection)) {
+      // Never report a restore of a database whose section was not found in the script.
+      psql.destroyForcibly();
+      throw new RunnerException(
+          ExitCode.FAILED,
+          "spec.databases: the backup's script has no section for "
+              + String.join(
+                  ", ", selection.stream().filter(d -> !sections.seen().contains(d)).toList())
+              + " (sections found: "
+              + String.join(", ", sections.seen())
+              + ")");
     }
     try {
       int status = psql.waitFor();
