@@ -61,6 +61,29 @@ class UnitChecksTest {
   }
 
   @Test
+  void theExpectedIntervalOfAnIrregularScheduleCoversItsLongGapBothSides() {
+    var spec = Fixtures.volumeBackup("shop", "db").getSpec();
+    spec.setTimeZone("UTC");
+    spec.setSchedule("0 2 * * 1-5"); // weekdays at 02:00
+    Duration weekend = Duration.ofDays(3);
+    // Monday before and after its run: Friday's backup is not "too old" at 1.5 x 24 h.
+    assertThat(ScheduleTimes.expectedInterval(spec, Instant.parse("2026-11-23T01:00:00Z")))
+        .contains(weekend);
+    assertThat(ScheduleTimes.expectedInterval(spec, Instant.parse("2026-11-23T03:00:00Z")))
+        .contains(weekend);
+    assertThat(ScheduleTimes.expectedInterval(spec, Instant.parse("2026-11-23T02:00:00Z")))
+        .contains(weekend);
+    // From Tuesday's run on, a day again.
+    assertThat(ScheduleTimes.expectedInterval(spec, Instant.parse("2026-11-24T03:00:00Z")))
+        .contains(Duration.ofDays(1));
+    assertThat(ScheduleTimes.expectedInterval(spec, Instant.parse("2026-11-26T12:00:00Z")))
+        .contains(Duration.ofDays(1));
+    spec.setSchedule("0 2 * * *");
+    assertThat(ScheduleTimes.expectedInterval(spec, Instant.parse("2026-11-23T02:00:00Z")))
+        .contains(Duration.ofDays(1));
+  }
+
+  @Test
   void unreportedFailuresSkipReportedAndOlderJobs() {
     DatabaseBackupStatus status = new DatabaseBackupStatus();
     RunnerStatus.record(

@@ -99,7 +99,8 @@ public final class BackupMetrics implements MultiCollector {
         gauge(
             all,
             "dbbackup_expected_interval_seconds",
-            "Seconds between two scheduled runs.",
+            "Seconds between scheduled runs at this time: the longer of the current gap and the"
+                + " one before it.",
             b -> expectedInterval(b, now)),
         runsTotal.build());
   }

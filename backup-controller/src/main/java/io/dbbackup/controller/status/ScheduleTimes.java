@@ -32,12 +32,31 @@ public final class ScheduleTimes {
         .map(ZonedDateTime::toInstant);
   }
 
-  /** The gap between the next two scheduled starts after {@code now} (for "too old" alerts). */
+  /**
+   * The schedule's interval at {@code now}, for the "too old" alert: the longer of the gap now is
+   * in (the last start to the next) and the gap before it. A regular schedule gives its period. An
+   * irregular one needs both: with the next two starts alone, a weekday schedule alerted every
+   * Monday (Friday's backup is then 72 h old, 1.5 times the 24 h ahead), and with the current gap
+   * alone, Monday's run alerted while it still ran.
+   */
   public static Optional<Duration> expectedInterval(DatabaseBackupSpec spec, Instant now) {
     CronSchedule schedule = CronSchedule.parse(spec.getSchedule());
-    ZoneId zone = zone(spec);
-    return schedule
-        .nextAfter(ZonedDateTime.ofInstant(now, zone))
-        .flatMap(first -> schedule.nextAfter(first).map(second -> Duration.between(first, second)));
+    ZonedDateTime at = ZonedDateTime.ofInstant(now, zone(spec));
+    Optional<ZonedDateTime> next = schedule.nextAfter(at);
+    if (next.isEmpty()) {
+      return Optional.empty();
+    }
+    // A start at exactly now begins the current gap.
+    Optional<ZonedDateTime> last = schedule.lastBefore(at.plusSeconds(1));
+    if (last.isEmpty()) {
+      return schedule.nextAfter(next.get()).map(after -> Duration.between(next.get(), after));
+    }
+    Duration current = Duration.between(last.get(), next.get());
+    Duration before =
+        schedule
+            .lastBefore(last.get().minusSeconds(1))
+            .map(b -> Duration.between(b, last.get()))
+            .orElse(current);
+    return Optional.of(current.compareTo(before) >= 0 ? current : before);
   }
 }
