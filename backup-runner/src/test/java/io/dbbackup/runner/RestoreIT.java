@@ -131,12 +131,7 @@ class RestoreIT {
       assertThat(outcome.get("message").asText()).contains("spec.overwrite").contains("shop");
       assertThat(target.psql("shop", "SELECT count(*) FROM stale")).isEqualTo("1");
 
-      BackupFixture.Result replaced =
-          fixture.run(
-              BackupFixture.testSettings(),
-              "restore",
-              "--restore",
-              restoreYaml(target, "latest", true).toString());
+      BackupFixture.Result replaced = restore(fixture, restoreYaml(target, "latest", true));
       assertThat(replaced.exitCode()).as(replaced.err()).isZero();
       Map<String, String> restored = contents(target, target.password());
       assertThat(restored).doesNotContainKey("shop table public.stale");
@@ -144,6 +139,11 @@ class RestoreIT {
       restored.remove("database keepme");
       assertThat(restored).isEqualTo(contents(SOURCE.cluster(), SOURCE.cluster().password()));
     }
+  }
+
+  static BackupFixture.Result restore(BackupFixture fixture, Path restoreYaml) {
+    return fixture.run(
+        BackupFixture.testSettings(), "restore", "--restore", restoreYaml.toString());
   }
 
   /** The digest entries of {@code databases}, of every role, and the databases every server has. */
@@ -181,42 +181,26 @@ class RestoreIT {
 
       try (PostgresCluster target = PostgresCluster.start()) {
         BackupFixture.Result shop =
-            fixture.run(
-                BackupFixture.testSettings(),
-                "restore",
-                "--restore",
-                restoreYaml(target, "latest", false, List.of("shop")).toString());
+            restore(fixture, restoreYaml(target, "latest", false, List.of("shop")));
         assertThat(shop.exitCode()).as(shop.err()).isZero();
         Map<String, String> restored = contents(target, target.password());
         assertThat(restored).isEqualTo(only(all, "shop"));
 
         // billing next, into a target that holds shop: nothing of billing there, no overwrite.
         BackupFixture.Result billing =
-            fixture.run(
-                BackupFixture.testSettings(),
-                "restore",
-                "--restore",
-                restoreYaml(target, "latest", false, List.of("billing")).toString());
+            restore(fixture, restoreYaml(target, "latest", false, List.of("billing")));
         assertThat(billing.exitCode()).as(billing.err()).isZero();
         assertThat(contents(target, target.password())).isEqualTo(only(all, "shop", "billing"));
         assertThat(target.psql("billing", "SELECT marker()")).isEqualTo("1");
 
         // shop again: the target holds it now.
         BackupFixture.Result again =
-            fixture.run(
-                BackupFixture.testSettings(),
-                "restore",
-                "--restore",
-                restoreYaml(target, "latest", false, List.of("shop")).toString());
+            restore(fixture, restoreYaml(target, "latest", false, List.of("shop")));
         assertThat(again.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
         assertThat(again.err()).contains("spec.overwrite").contains("already holds shop");
 
         BackupFixture.Result unknown =
-            fixture.run(
-                BackupFixture.testSettings(),
-                "restore",
-                "--restore",
-                restoreYaml(target, "latest", false, List.of("shop", "crm")).toString());
+            restore(fixture, restoreYaml(target, "latest", false, List.of("shop", "crm")));
         assertThat(unknown.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
         assertThat(unknown.err())
             .contains("spec.databases: backup ")
@@ -236,12 +220,7 @@ class RestoreIT {
     bytes[bytes.length / 3] ^= 0x40;
     Files.write(dump, bytes);
     try (PostgresCluster target = PostgresCluster.start()) {
-      BackupFixture.Result r =
-          fixture.run(
-              BackupFixture.testSettings(),
-              "restore",
-              "--restore",
-              restoreYaml(target, "latest", false).toString());
+      BackupFixture.Result r = restore(fixture, restoreYaml(target, "latest", false));
       assertThat(r.exitCode()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
       assertThat(target.psql("postgres", "SELECT count(*) FROM pg_database WHERE datname = 'shop'"))
           .isEqualTo("0");
@@ -254,11 +233,7 @@ class RestoreIT {
     assertThat(fixture.backup().exitCode()).isZero();
     try (PostgresCluster target = PostgresCluster.start()) {
       BackupFixture.Result r =
-          fixture.run(
-              BackupFixture.testSettings(),
-              "restore",
-              "--restore",
-              restoreYaml(target, "20200101T000000Z-abcd", false).toString());
+          restore(fixture, restoreYaml(target, "20200101T000000Z-abcd", false));
       assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
       assertThat(r.err()).contains("spec.backupId: no good backup 20200101T000000Z-abcd");
     }

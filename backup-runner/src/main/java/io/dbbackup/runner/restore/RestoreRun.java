@@ -173,25 +173,13 @@ public final class RestoreRun {
     }
     // Replace what the backup holds: its databases are dropped and the dump recreates them;
     // postgres, which pg_dumpall does not create, is recreated empty first.
-    try (Connection c = probe.connect("template1");
-        Statement s = c.createStatement()) {
-      for (Manifest.DatabaseInfo db : manifest.databases()) {
-        String name = db.name();
-        if (!name.startsWith("template")
-            && (name.equals("postgres") || state.databases().contains(name))) {
-          LOG.atWarn()
-              .addKeyValue("event", "restore_drop")
-              .addKeyValue("database", name)
-              .log("overwrite: dropping the target's database to restore the backup's");
-          s.execute("DROP DATABASE IF EXISTS " + quoteIdent(name) + " WITH (FORCE)");
-        }
-      }
-      if (!exists(s, "postgres")) {
-        s.execute("CREATE DATABASE postgres TEMPLATE template0");
-      }
-    } catch (SQLException e) {
-      throw unreachable("replacing the target's databases", e);
-    }
+    replace(
+        probe,
+        manifest.databases().stream()
+            .map(Manifest.DatabaseInfo::name)
+            .filter(n -> !n.startsWith("template"))
+            .filter(n -> n.equals("postgres") || state.databases().contains(n))
+            .toList());
   }
 
   /**
@@ -220,9 +208,16 @@ public final class RestoreRun {
               + String.join(", ", clashes)
               + " of spec.databases; set spec.overwrite: true to replace them");
     }
+    replace(probe, clashes);
+  }
+
+  /**
+   * Drops the target's {@code databases} for the dump to recreate; postgres always exists after.
+   */
+  private void replace(DatabaseProbe probe, List<String> databases) {
     try (Connection c = probe.connect("template1");
         Statement s = c.createStatement()) {
-      for (String name : clashes) {
+      for (String name : databases) {
         LOG.atWarn()
             .addKeyValue("event", "restore_drop")
             .addKeyValue("database", name)
