@@ -6,8 +6,6 @@ import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus.Phase;
-import io.dbbackup.api.validation.DatabaseRestoreValidator;
-import io.dbbackup.api.validation.Violation;
 import io.dbbackup.controller.dependent.RestoreJob;
 import io.dbbackup.controller.restore.RestoreOutcome;
 import io.dbbackup.controller.validation.SpecCheck;
@@ -30,11 +28,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +51,6 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   /** The condition {@code kubectl wait --for=condition=Succeeded} waits for. */
   public static final String CONDITION_SUCCEEDED = "Succeeded";
 
-  public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_BACKUP_NOT_FOUND = "BackupNotFound";
   public static final String REASON_BACKUP_NOT_READY = "BackupNotReady";
   public static final String REASON_STARTING = "JobCreated";
@@ -104,21 +101,15 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
       return follow(restore, job.get(), client, events, now);
     }
 
-    List<Violation> violations = new ArrayList<>(DatabaseRestoreValidator.validate(restore));
-    if (restore.getMetadata().getName().length() > RestoreJob.MAX_NAME_LENGTH) {
-      violations.add(
-          new Violation(
-              "metadata.name",
-              "at most " + RestoreJob.MAX_NAME_LENGTH + " characters (its Job is <name>-restore)"));
-    }
-    if (!violations.isEmpty()) {
+    Optional<SpecCheck.Refusal> invalid = SpecCheck.invalid(restore);
+    if (invalid.isPresent()) {
       // Final: the spec cannot change (CEL rule), so a new DatabaseRestore is the way on.
-      String message = violations.stream().map(Violation::toString).collect(joining());
+      String reason = invalid.get().reason();
+      String message = invalid.get().message();
       LOG.warn(
           "restore refused restore={} message=\"{}\"", restore.getMetadata().getName(), message);
-      events.warning(restore, REASON_INVALID_SPEC, message);
-      return patch(
-          restore, Phase.Failed, Conditions.FALSE, REASON_INVALID_SPEC, message, now, null);
+      events.warning(restore, reason, message);
+      return patch(restore, Phase.Failed, Conditions.FALSE, reason, message, now, null);
     }
     String ns = restore.getMetadata().getNamespace();
     String backupName = restore.getSpec().getBackupRef().getName();
@@ -145,12 +136,12 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
           config.secretRecheck());
     }
 
-    List<Violation> missing = SpecCheck.missingSecrets(restore, client);
-    if (!missing.isEmpty()) {
+    Optional<SpecCheck.Refusal> missing = SpecCheck.missingSecrets(restore, client);
+    if (missing.isPresent()) {
       return waiting(
           restore,
-          SpecCheck.REASON_SECRET_NOT_FOUND,
-          missing.stream().map(Violation::toString).collect(joining()),
+          missing.get().reason(),
+          missing.get().message(),
           events,
           now,
           config.secretRecheck());
@@ -212,11 +203,13 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   private UpdateControl<DatabaseRestore> follow(
       DatabaseRestore restore, Job job, KubernetesClient client, BackupEvents events, Instant now) {
     String jobName = job.getMetadata().getName();
+    DatabaseRestoreStatus s = ensureStatus(restore);
+    boolean started = job.getStatus() != null && job.getStatus().getStartTime() != null;
+    if (started) {
+      s.setStartTime(job.getStatus().getStartTime());
+    }
     Optional<String> ended = RestoreOutcome.jobEnded(job);
     if (ended.isEmpty()) {
-      boolean started = job.getStatus() != null && job.getStatus().getStartTime() != null;
-      DatabaseRestoreStatus s = ensureStatus(restore);
-      s.setStartTime(started ? job.getStatus().getStartTime() : s.getStartTime());
       return started
           ? patch(
               restore,
@@ -229,10 +222,6 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
           : jobCreated(restore, jobName, now);
     }
     RestoreOutcome outcome = RestoreOutcome.of(job, pod(client, restore));
-    DatabaseRestoreStatus s = ensureStatus(restore);
-    if (job.getStatus().getStartTime() != null) {
-      s.setStartTime(job.getStatus().getStartTime());
-    }
     s.setCompletionTime(ended.get());
     if (outcome.backupId() != null) {
       s.setBackupId(outcome.backupId());
@@ -265,10 +254,10 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
         .list()
         .getItems()
         .stream()
+        // RFC 3339 timestamps sort as text.
         .max(
-            (a, b) ->
-                Objects.toString(a.getMetadata().getCreationTimestamp(), "")
-                    .compareTo(Objects.toString(b.getMetadata().getCreationTimestamp(), "")));
+            Comparator.comparing(
+                p -> Objects.toString(p.getMetadata().getCreationTimestamp(), "")));
   }
 
   /** Pending, with why; a Warning Event the first time this reason and message are seen. */
@@ -346,9 +335,5 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
       }
       return false;
     }
-  }
-
-  private static java.util.stream.Collector<CharSequence, ?, String> joining() {
-    return Collectors.joining("; ");
   }
 }

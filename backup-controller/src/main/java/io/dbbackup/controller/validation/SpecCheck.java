@@ -9,8 +9,10 @@ import io.dbbackup.api.v1alpha1.EncryptionSpec;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import io.dbbackup.api.v1alpha1.SecretRef;
 import io.dbbackup.api.validation.DatabaseBackupValidator;
+import io.dbbackup.api.validation.DatabaseRestoreValidator;
 import io.dbbackup.api.validation.Violation;
 import io.dbbackup.controller.BackupNames;
+import io.dbbackup.controller.dependent.RestoreJob;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
@@ -130,10 +132,28 @@ public final class SpecCheck {
   }
 
   /**
+   * A restore's spec refused: the shared validator and the Job name's limit. Final for the restore,
+   * whose spec cannot change.
+   */
+  public static Optional<Refusal> invalid(DatabaseRestore restore) {
+    List<Violation> violations = new ArrayList<>(DatabaseRestoreValidator.validate(restore));
+    String name = restore.getMetadata().getName();
+    if (name != null && name.length() > RestoreJob.MAX_NAME_LENGTH) {
+      violations.add(
+          new Violation(
+              "metadata.name",
+              "at most " + RestoreJob.MAX_NAME_LENGTH + " characters (its Job is <name>-restore)"));
+    }
+    return violations.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new Refusal(REASON_INVALID_SPEC, violations));
+  }
+
+  /**
    * The Secrets a restore names that are missing or lack their key: without them its pod would
    * never start (CreateContainerConfigError) and sit until the Job's deadline.
    */
-  public static List<Violation> missingSecrets(DatabaseRestore restore, KubernetesClient client) {
+  public static Optional<Refusal> missingSecrets(DatabaseRestore restore, KubernetesClient client) {
     String namespace = restore.getMetadata().getNamespace();
     Map<String, Optional<Secret>> read = new HashMap<>();
     List<Violation> missing = new ArrayList<>();
@@ -163,7 +183,9 @@ public final class SpecCheck {
           client,
           namespace);
     }
-    return missing;
+    return missing.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new Refusal(REASON_SECRET_NOT_FOUND, missing));
   }
 
   private static void ref(
