@@ -135,4 +135,83 @@ class DatabaseBackupValidatorTest {
         .extracting(Violation::field)
         .containsExactly("spec.database.host", "spec.database.passwordSecretRef.name");
   }
+
+  static List<Violation> withMetadata(String metadata) {
+    return DatabaseBackupValidator.validate(
+        parse(VALID.replace("metadata: {name: orders-db, namespace: shop}", metadata)));
+  }
+
+  @Test
+  void nameAndNamespaceAreDnsLabels() {
+    assertThat(withMetadata("metadata: {name: orders-db}")).isEmpty();
+    assertThat(withMetadata("metadata: {name: " + "a".repeat(63) + ", namespace: shop}")).isEmpty();
+    String expected =
+        "must be a DNS label (lowercase letters, digits and '-', start and end alphanumeric, at"
+            + " most 63 characters), got ";
+    for (String bad : List.of("\"../..\"", "/etc", "shop/../shop", "shop.eu", "Shop", "-shop")) {
+      assertThat(withMetadata("metadata: {name: orders-db, namespace: " + bad + "}"))
+          .as(bad)
+          .extracting(Violation::toString)
+          .containsExactly("metadata.namespace: " + expected + "\"" + bad.replace("\"", "") + "\"");
+      assertThat(withMetadata("metadata: {name: " + bad + ", namespace: shop}"))
+          .as(bad)
+          .extracting(Violation::field)
+          .containsExactly("metadata.name");
+    }
+    assertThat(withMetadata("metadata: {name: " + "a".repeat(64) + "}"))
+        .extracting(Violation::field)
+        .containsExactly("metadata.name");
+  }
+
+  @Test
+  void secretKeysAndNamesFollowKubernetesRules() {
+    String ref = "{name: pg-backup, key: password}";
+    for (String bad :
+        List.of(
+            "{name: pg-backup, key: ../other/password}",
+            "{name: pg-backup, key: ..}",
+            "{name: pg-backup, key: .}",
+            "{name: pg-backup, key: " + "k".repeat(254) + "}")) {
+      assertThat(DatabaseBackupValidator.validate(parse(VALID.replace(ref, bad))))
+          .as(bad)
+          .extracting(Violation::field)
+          .containsExactly("spec.database.passwordSecretRef.key");
+    }
+    assertThat(
+            DatabaseBackupValidator.validate(
+                parse(VALID.replace(ref, "{name: pg-backup, key: .pg_pass-1}"))))
+        .isEmpty();
+    assertThat(
+            DatabaseBackupValidator.validate(
+                parse(VALID.replace(ref, "{name: " + "s".repeat(254) + ", key: password}"))))
+        .extracting(Violation::field)
+        .containsExactly("spec.database.passwordSecretRef.name");
+  }
+
+  @Test
+  void s3PrefixesAndVolumePathsNeverEscape() {
+    String volume = "    volume: {claimName: backups, path: /backup/database}\n";
+    for (String good : List.of("backups", "team-a/prod", "a.b/c..d")) {
+      String s3 = "    s3: {bucket: my-bucket, prefix: \"" + good + "\"}\n";
+      assertThat(DatabaseBackupValidator.validate(parse(VALID.replace(volume, s3))))
+          .as(good)
+          .isEmpty();
+    }
+    for (String bad : List.of("/backups", "backups/", "a//b", "a/../b", "..", "./a", "a/.")) {
+      String s3 = "    s3: {bucket: my-bucket, prefix: \"" + bad + "\"}\n";
+      assertThat(DatabaseBackupValidator.validate(parse(VALID.replace(volume, s3))))
+          .as(bad)
+          .extracting(Violation::toString)
+          .containsExactly(
+              "spec.storage.s3.prefix: must be segments separated by single '/', none empty, '.'"
+                  + " or '..' (no leading or trailing '/'), got \""
+                  + bad
+                  + "\"");
+    }
+    String escaping = "    volume: {claimName: backups, path: /backup/../etc}\n";
+    assertThat(DatabaseBackupValidator.validate(parse(VALID.replace(volume, escaping))))
+        .extracting(Violation::toString)
+        .containsExactly(
+            "spec.storage.volume.path: must not have '.' or '..' segments, got \"/backup/../etc\"");
+  }
 }

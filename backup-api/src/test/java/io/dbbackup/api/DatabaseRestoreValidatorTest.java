@@ -39,4 +39,46 @@ class DatabaseRestoreValidatorTest {
             "spec.databases[2]: template0 is not in a pg_dumpall backup",
             "spec.databases[3]: \"shop\" is listed twice");
   }
+
+  static List<String> violationsOf(String yaml) {
+    DatabaseRestore r = Serialization.unmarshal(yaml, DatabaseRestore.class);
+    return DatabaseRestoreValidator.validate(r).stream().map(Violation::toString).toList();
+  }
+
+  @Test
+  void secretKeysFollowTheSameRuleAsABackups() {
+    assertThat(violations("")).isEmpty();
+    String ref = "{name: pg-restore, key: password}";
+    assertThat(violationsOf(VALID.replace(ref, "{name: pg-restore, key: ../other/password}")))
+        .containsExactly(
+            "spec.target.passwordSecretRef.key: must be a key of the Secret (letters, digits, '-',"
+                + " '_' and '.', at most 253 characters, not '.' or '..'), got"
+                + " \"../other/password\"");
+    assertThat(violationsOf(VALID.replace(ref, "{name: pg-restore, key: ..}")))
+        .singleElement()
+        .asString()
+        .startsWith("spec.target.passwordSecretRef.key: must be a key of the Secret");
+    assertThat(violations("decryption: {passphraseSecretRef: {name: pgp, key: a/b}}"))
+        .singleElement()
+        .asString()
+        .startsWith("spec.decryption.passphraseSecretRef.key: must be a key of the Secret");
+  }
+
+  @Test
+  void nameNamespaceAndBackupRefAreDnsLabels() {
+    String meta = "metadata: {name: orders-db-restore, namespace: shop}";
+    assertThat(violationsOf(VALID.replace(meta, "metadata: {name: orders-db-restore}"))).isEmpty();
+    assertThat(violationsOf(VALID.replace(meta, "metadata: {name: r, namespace: shop/../x}")))
+        .singleElement()
+        .asString()
+        .startsWith("metadata.namespace: must be a DNS label");
+    assertThat(violationsOf(VALID.replace(meta, "metadata: {name: \"../r\", namespace: shop}")))
+        .singleElement()
+        .asString()
+        .startsWith("metadata.name: must be a DNS label");
+    assertThat(violationsOf(VALID.replace("{name: orders-db}", "{name: \"../orders-db\"}")))
+        .singleElement()
+        .asString()
+        .startsWith("spec.backupRef.name: must be a DNS label");
+  }
 }

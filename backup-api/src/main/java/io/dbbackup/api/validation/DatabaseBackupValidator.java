@@ -28,8 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class DatabaseBackupValidator {
   private static final Pattern HH_MM = Pattern.compile(WindowSpec.TIME_PATTERN);
-  private static final Pattern DNS_SUBDOMAIN = Pattern.compile(SecretRef.NAME_PATTERN);
-  private static final Pattern SECRET_KEY = Pattern.compile("^[-._a-zA-Z0-9]+$");
   private static final Pattern SQL_IDENTIFIER = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
   private static final Pattern BUCKET = Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
   private static final Set<String> SSE = Set.of("", "AES256", "aws:kms");
@@ -50,8 +48,14 @@ public final class DatabaseBackupValidator {
   private void check(DatabaseBackup backup) {
     if (backup.getMetadata() == null || isBlank(backup.getMetadata().getName())) {
       add("metadata.name", "must be set");
-    } else if (!DNS_SUBDOMAIN.matcher(backup.getMetadata().getName()).matches()) {
-      add("metadata.name", "must be a lower-case DNS name, e.g. orders-db");
+    } else {
+      // Name and namespace are folders, object key segments and the lock's key.
+      KubernetesNames.add(
+          violations, "metadata.name", KubernetesNames.dnsLabel(backup.getMetadata().getName()));
+      String namespace = backup.getMetadata().getNamespace();
+      if (namespace != null) {
+        KubernetesNames.add(violations, "metadata.namespace", KubernetesNames.dnsLabel(namespace));
+      }
     }
     DatabaseBackupSpec spec = backup.getSpec();
     if (spec == null) {
@@ -189,12 +193,13 @@ public final class DatabaseBackupValidator {
     }
     VolumeStorageSpec volume = storage.getVolume();
     if (volume != null) {
-      if (isBlank(volume.getPath()) || !volume.getPath().startsWith("/")) {
-        add("spec.storage.volume.path", "must be an absolute path, got " + quote(volume.getPath()));
-      }
-      if (volume.getClaimName() != null
-          && !DNS_SUBDOMAIN.matcher(volume.getClaimName()).matches()) {
-        add("spec.storage.volume.claimName", "must be a PersistentVolumeClaim name");
+      KubernetesNames.add(
+          violations, "spec.storage.volume.path", KubernetesNames.absolutePath(volume.getPath()));
+      if (volume.getClaimName() != null) {
+        KubernetesNames.add(
+            violations,
+            "spec.storage.volume.claimName",
+            KubernetesNames.dnsSubdomain(volume.getClaimName(), "PersistentVolumeClaim"));
       }
     }
     S3StorageSpec s3 = storage.getS3();
@@ -205,10 +210,8 @@ public final class DatabaseBackupValidator {
             "must be a bucket name (3-63 lower-case letters, digits, dots, hyphens), got "
                 + quote(s3.getBucket()));
       }
-      String prefix = s3.getPrefix();
-      if (prefix != null && (prefix.startsWith("/") || prefix.endsWith("/"))) {
-        add("spec.storage.s3.prefix", "must not start or end with /, got " + quote(prefix));
-      }
+      KubernetesNames.add(
+          violations, "spec.storage.s3.prefix", KubernetesNames.relativePath(s3.getPrefix()));
       if (!isBlank(s3.getEndpoint())
           && !(s3.getEndpoint().startsWith("http://") || s3.getEndpoint().startsWith("https://"))) {
         add(
@@ -298,21 +301,11 @@ public final class DatabaseBackupValidator {
   }
 
   private void secretKeyRef(String field, SecretKeyRef ref) {
-    if (ref == null) {
-      return;
-    }
-    if (ref.getName() == null || !DNS_SUBDOMAIN.matcher(ref.getName()).matches()) {
-      add(field + ".name", "must be a Secret name, got " + quote(ref.getName()));
-    }
-    if (ref.getKey() == null || !SECRET_KEY.matcher(ref.getKey()).matches()) {
-      add(field + ".key", "must be a key of the Secret, got " + quote(ref.getKey()));
-    }
+    KubernetesNames.secretKeyRef(violations, field, ref);
   }
 
   private void secretRef(String field, SecretRef ref) {
-    if (ref.getName() == null || !DNS_SUBDOMAIN.matcher(ref.getName()).matches()) {
-      add(field + ".name", "must be a Secret name, got " + quote(ref.getName()));
-    }
+    KubernetesNames.secretRef(violations, field, ref);
   }
 
   private void add(String field, String message) {

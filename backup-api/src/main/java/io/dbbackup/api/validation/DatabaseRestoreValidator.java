@@ -5,7 +5,6 @@ import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
 import io.dbbackup.api.v1alpha1.DecryptionSpec;
 import io.dbbackup.api.v1alpha1.RestoreTargetSpec;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
-import io.dbbackup.api.v1alpha1.SecretRef;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,7 +13,6 @@ import java.util.regex.Pattern;
 
 /** Checks a DatabaseRestore beyond its schema; every message names its field. */
 public final class DatabaseRestoreValidator {
-  private static final Pattern DNS_SUBDOMAIN = Pattern.compile(SecretRef.NAME_PATTERN);
   private static final Pattern BACKUP_ID = Pattern.compile("^(latest|\\d{8}T\\d{6}Z-[0-9a-f]{4})$");
 
   private DatabaseRestoreValidator() {}
@@ -23,6 +21,13 @@ public final class DatabaseRestoreValidator {
     List<Violation> v = new ArrayList<>();
     if (restore.getMetadata() == null || blank(restore.getMetadata().getName())) {
       v.add(new Violation("metadata.name", "must be set"));
+    } else {
+      KubernetesNames.add(
+          v, "metadata.name", KubernetesNames.dnsLabel(restore.getMetadata().getName()));
+      String namespace = restore.getMetadata().getNamespace();
+      if (namespace != null) {
+        KubernetesNames.add(v, "metadata.namespace", KubernetesNames.dnsLabel(namespace));
+      }
     }
     DatabaseRestoreSpec spec = restore.getSpec();
     if (spec == null) {
@@ -31,6 +36,10 @@ public final class DatabaseRestoreValidator {
     }
     if (spec.getBackupRef() == null || blank(spec.getBackupRef().getName())) {
       v.add(new Violation("spec.backupRef.name", "must name the DatabaseBackup to restore from"));
+    } else {
+      // The backup's folder and object keys: a DatabaseBackup name, so a DNS label.
+      KubernetesNames.add(
+          v, "spec.backupRef.name", KubernetesNames.dnsLabel(spec.getBackupRef().getName()));
     }
     if (spec.getBackupId() == null || !BACKUP_ID.matcher(spec.getBackupId()).matches()) {
       v.add(
@@ -85,15 +94,7 @@ public final class DatabaseRestoreValidator {
   }
 
   private static void keyRef(List<Violation> v, String field, SecretKeyRef ref) {
-    if (ref == null) {
-      return;
-    }
-    if (ref.getName() == null || !DNS_SUBDOMAIN.matcher(ref.getName()).matches()) {
-      v.add(new Violation(field + ".name", "must be a Secret name, got " + quote(ref.getName())));
-    }
-    if (blank(ref.getKey())) {
-      v.add(new Violation(field + ".key", "must be a key of the Secret"));
-    }
+    KubernetesNames.secretKeyRef(v, field, ref);
   }
 
   private static boolean blank(String s) {
