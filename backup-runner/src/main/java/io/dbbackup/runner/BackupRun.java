@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One backup run, BATCH-101's flow: reachable → lock → window → space → dump → verify → manifest →
- * retention → history. Any failure stops pg_dumpall, removes this run's files, releases the lock,
- * records FAILED and returns the failure's exit code; earlier backups are never touched.
+ * One backup run, BATCH-101's flow: reachable → client supports the server → lock → window → space
+ * → dump → verify → manifest → retention → history. Any failure stops pg_dumpall, removes this
+ * run's files, releases the lock, records FAILED and returns the failure's exit code; earlier
+ * backups are never touched.
  */
 public final class BackupRun {
   private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
@@ -81,6 +82,9 @@ public final class BackupRun {
         session = RunSession.connect(config, settings);
         ServerInfo server = session.server();
         record = record.toBuilder().serverVersion(server.version()).build();
+        // Before the lock and the history tables: a server this client cannot dump changes
+        // nothing on it.
+        DumpStep.checkClient(tools, server);
 
         phase("lock");
         session.lock();

@@ -52,15 +52,6 @@ final class DumpStep {
       ServerInfo server,
       Deadline deadline) {
     String pgDumpVersion = tools.version("pg_dumpall");
-    int clientMajor = PgTools.majorVersion(pgDumpVersion);
-    if (clientMajor < server.majorVersion()) {
-      throw new RunnerException(
-          ExitCode.DUMP_FAILED,
-          pgDumpVersion
-              + " cannot dump a PostgreSQL "
-              + server.majorVersion()
-              + " server; use a runner image with a newer client or set PG_BIN");
-    }
     LOG.atInfo()
         .addKeyValue("event", "dump_start")
         .addKeyValue("program", pgDumpVersion)
@@ -124,6 +115,27 @@ final class DumpStep {
           .log("dump written");
       return new Output(file, result, pgDumpVersion);
     }
+  }
+
+  /**
+   * Refuses a server newer than the client: pg_dumpall dumps its own major and older. The run
+   * checks this before it takes the lock or touches the history tables.
+   *
+   * @return the client's {@code --version} line
+   * @throws RunnerException {@link ExitCode#DUMP_FAILED} when the server is newer
+   */
+  static String checkClient(PgTools tools, ServerInfo server) {
+    String pgDumpVersion = tools.version("pg_dumpall");
+    int clientMajor = PgTools.majorVersion(pgDumpVersion);
+    if (clientMajor < server.majorVersion()) {
+      throw new RunnerException(
+          ExitCode.DUMP_FAILED,
+          pgDumpVersion
+              + " cannot dump a PostgreSQL "
+              + server.majorVersion()
+              + " server; use a runner image with a newer client or set PG_BIN");
+    }
+    return pgDumpVersion;
   }
 
   private DumpProcess startPgDumpAll(ConnectionSettings connection) {

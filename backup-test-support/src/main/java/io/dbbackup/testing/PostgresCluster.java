@@ -56,7 +56,14 @@ public final class PostgresCluster implements AutoCloseable {
 
   /** Creates a new cluster with initdb and starts it. */
   public static PostgresCluster start() {
-    Path binDir = PostgresBinaries.binDir();
+    return start(PostgresBinaries.binDir());
+  }
+
+  /**
+   * Creates and starts a cluster from the server binaries in {@code binDir} (initdb, pg_ctl,
+   * postgres), e.g. another major's from {@link ZonkyPostgres}.
+   */
+  public static PostgresCluster start(Path binDir) {
     String osUser = isRoot() ? System.getenv().getOrDefault("PG_TEST_OS_USER", "postgres") : null;
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     Path base;
@@ -189,7 +196,15 @@ public final class PostgresCluster implements AutoCloseable {
 
   public Path psqlBinary() {
     Path p = binDir.resolve("psql");
-    return Files.isExecutable(p) ? p : Path.of("psql");
+    if (Files.isExecutable(p)) {
+      return p;
+    }
+    // Server-only binaries (ZonkyPostgres): the machine's client.
+    Path system =
+        PostgresBinaries.newestUnder(Path.of("/usr/lib/postgresql"))
+            .map(bin -> bin.resolve("psql"))
+            .orElse(Path.of("psql"));
+    return Files.isExecutable(system) ? system : Path.of("psql");
   }
 
   public Path binDir() {

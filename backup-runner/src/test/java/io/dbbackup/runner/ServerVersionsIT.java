@@ -1,0 +1,144 @@
+package io.dbbackup.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbbackup.runner.db.RunLock;
+import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.support.BackupFixture;
+import io.dbbackup.runner.support.ClusterDigest;
+import io.dbbackup.runner.support.LogCapture;
+import io.dbbackup.runner.support.SampleData;
+import io.dbbackup.testing.PostgresBinaries;
+import io.dbbackup.testing.PostgresCluster;
+import io.dbbackup.testing.ZonkyPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The runner's pg_dumpall against servers of other majors (zonky's server binaries): every older
+ * major is backed up and restored into a fresh server of the client's major; a newer one is refused
+ * before the run lock and the history tables are touched.
+ */
+class ServerVersionsIT {
+  @TempDir Path dir;
+
+  /** The client's major: the machine's newest PostgreSQL, as the runner picks it. */
+  static int clientMajor() {
+    return PgTools.majorVersion(PgTools.locate().version("pg_dumpall"));
+  }
+
+  /** Server binaries of {@code version}: "system" for the machine's own, else a zonky version. */
+  static Path binDir(String version) {
+    if (version.equals("system")) {
+      return PostgresBinaries.binDir();
+    }
+    var bin = ZonkyPostgres.binDir(version);
+    assumeTrue(bin.isPresent(), "no zonky PostgreSQL " + version + " binaries on the classpath");
+    return bin.get();
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(strings = {"13.22.0", "14.18.0", "system"})
+  void backsUpAnOlderServerAndRestoresItIntoAFreshServerOfTheClientsMajor(String version)
+      throws Exception {
+    Path bin = binDir(version);
+    try (PostgresCluster source = PostgresCluster.start(bin)) {
+      int major = Integer.parseInt(source.psql("postgres", "SHOW server_version_num")) / 10000;
+      assertThat(major).isLessThanOrEqualTo(clientMajor());
+      SampleData.load(source);
+      BackupFixture fixture = new BackupFixture(dir, source);
+      BackupFixture.Result backup = fixture.backup();
+      assertThat(backup.exitCode()).as(backup.err()).isZero();
+      Path folder = fixture.folders().getFirst();
+      JsonNode manifest = new ObjectMapper().readTree(folder.resolve("manifest.json").toFile());
+      assertThat(manifest.toString()).contains("\"" + major + ".");
+
+      // pg_dumpall's output loads into its own major or newer (15 writes LOCALE_PROVIDER, which a
+      // 13 or 14 server does not know): restored into the client's major, as on an upgrade.
+      try (PostgresCluster target = PostgresCluster.start()) {
+        BackupFixture.Result restore =
+            fixture.run(
+                BackupFixture.testSettings(),
+                "restore",
+                "--restore",
+                restoreYaml(target).toString());
+        assertThat(restore.exitCode()).as(restore.err()).isZero();
+        assertThat(contents(target, target.password()))
+            .isEqualTo(contents(source, source.password()))
+            .containsKeys("shop table public.orders", "role shop_app");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "PostgreSQL {0}")
+  @ValueSource(strings = {"16.10.0", "17.6.0", "18.0.0"})
+  void refusesANewerServerBeforeTheLockAndTheHistory(String version) throws Exception {
+    Path bin = binDir(version);
+    try (PostgresCluster server = PostgresCluster.start(bin)) {
+      int major = Integer.parseInt(server.psql("postgres", "SHOW server_version_num")) / 10000;
+      assumeTrue(major > clientMajor(), "the client is PostgreSQL " + clientMajor());
+      BackupFixture fixture = new BackupFixture(dir, server);
+      String refusal = "cannot dump a PostgreSQL " + major + " server";
+
+      // Another run holds the lock: the refusal comes first, not "locked".
+      try (Connection other = server.connect("postgres");
+          RunLock held = RunLock.acquire(other, "shop/orders-db");
+          LogCapture logs = LogCapture.open()) {
+        assertThat(fixture.backup().exitCode()).isEqualTo(ExitCode.DUMP_FAILED.code());
+        assertThat(logs.text()).contains(refusal).contains("newer client");
+      }
+
+      try (LogCapture logs = LogCapture.open()) {
+        assertThat(fixture.backup().exitCode()).isEqualTo(ExitCode.DUMP_FAILED.code());
+        assertThat(logs.text()).contains(refusal);
+      }
+      // No history schema was created on the server, and no backup folder in the store.
+      assertThat(
+              server.psql(
+                  "postgres", "SELECT count(*) FROM pg_namespace WHERE nspname = 'dbbackup'"))
+          .isEqualTo("0");
+      assertThat(fixture.folders()).isEmpty();
+    }
+  }
+
+  Path restoreYaml(PostgresCluster target) throws Exception {
+    Path secret = dir.resolve("secrets/target-pg/password");
+    Files.createDirectories(secret.getParent());
+    Files.writeString(secret, target.password());
+    Path file = dir.resolve("restore.yaml");
+    Files.writeString(
+        file,
+        """
+        apiVersion: dbbackup.io/v1alpha1
+        kind: DatabaseRestore
+        metadata: {name: orders-db-restore, namespace: shop}
+        spec:
+          backupRef: {name: orders-db}
+          backupId: latest
+          target:
+            host: %s
+            port: %d
+            user: postgres
+            passwordSecretRef: {name: target-pg, key: password}
+        """
+            .formatted(target.host(), target.port()));
+    return file;
+  }
+
+  /** What a restore must reproduce: all but the runner's history and the target's own login. */
+  static Map<String, String> contents(PostgresCluster pg, String password) throws Exception {
+    Map<String, String> d =
+        new TreeMap<>(ClusterDigest.of(pg.host(), pg.port(), "postgres", password));
+    d.keySet().removeIf(k -> k.contains(" dbbackup.") || k.equals("role postgres"));
+    return d;
+  }
+}
