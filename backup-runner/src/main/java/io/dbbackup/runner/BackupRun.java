@@ -18,6 +18,7 @@ import io.dbbackup.runner.verify.BackupVerifier;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,20 @@ import org.slf4j.MDC;
 public final class BackupRun {
   private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
 
-  /** How the run ended. */
-  public record Outcome(ExitCode exitCode, RunRecord record, String message) {}
+  /**
+   * How the run ended; {@code warnings}: what a run that succeeded could not do (retention on a
+   * store it could not read completely).
+   */
+  public record Outcome(
+      ExitCode exitCode, RunRecord record, String message, List<String> warnings) {
+    public Outcome {
+      warnings = List.copyOf(warnings);
+    }
+
+    public Outcome(ExitCode exitCode, RunRecord record, String message) {
+      this(exitCode, record, message, List.of());
+    }
+  }
 
   private final BackupConfig config;
   private final BackupStore store;
@@ -144,7 +157,16 @@ public final class BackupRun {
         record = record.finished(RunStatus.SUCCEEDED, now());
         recorder.record(record);
         summary(record, retention);
-        return new Outcome(ExitCode.OK, record, "backup " + id + " succeeded");
+        return new Outcome(
+            ExitCode.OK,
+            record,
+            "backup "
+                + id
+                + " succeeded"
+                + (retention.warnings().isEmpty()
+                    ? ""
+                    : " with warnings: " + String.join("; ", retention.warnings())),
+            retention.warnings());
       } catch (RunnerException e) {
         return fail(
             OutOfMemory.classify(e), record, recorder, id, session != null && session.locked());
@@ -309,7 +331,11 @@ public final class BackupRun {
         .addKeyValue("location", r.location())
         .addKeyValue("deleted", retention.deleted().size())
         .addKeyValue("delete_failures", retention.failed())
+        .addKeyValue("warnings", retention.warnings().size())
         .log("backup succeeded");
+    for (String warning : retention.warnings()) {
+      LOG.atWarn().addKeyValue("event", "run_warning").log(warning);
+    }
   }
 
   private void phase(String phase) {

@@ -27,8 +27,14 @@ public final class PruneRun {
     this.settings = settings;
   }
 
-  /** Deletes what the policy says (or only lists it with {@code dryRun}); returns the plan. */
-  public List<RetentionPolicy.Deletion> execute(boolean dryRun) {
+  /**
+   * What prune did (or would do): the deletions, and why there may be fewer than the policy says (a
+   * store that could not be read completely: then nothing is deleted).
+   */
+  public record Outcome(List<RetentionPolicy.Deletion> plan, List<String> warnings) {}
+
+  /** Deletes what the policy says (or only lists it with {@code dryRun}). */
+  public Outcome execute(boolean dryRun) {
     var r = config.spec().getRetention();
     RetentionPolicy policy =
         new RetentionPolicy(
@@ -40,7 +46,14 @@ public final class PruneRun {
       // Prune has no backup of its own: no id can be "current".
       BackupId none = BackupId.generate(now.plusSeconds(1));
       if (dryRun) {
-        return policy.plan(Catalog.read(store), now, none);
+        Catalog catalog = Catalog.read(store);
+        List<String> warnings = new java.util.ArrayList<>();
+        if (!catalog.complete()) {
+          warnings.add(
+              "nothing would be deleted: some backup folders could not be read or trusted");
+          warnings.addAll(catalog.warnings());
+        }
+        return new Outcome(policy.plan(catalog, now, none), warnings);
       }
       RunRecorder recorder =
           new RunRecorder(
@@ -48,9 +61,10 @@ public final class PruneRun {
               settings.listener(),
               config.spec().getHistory().isEnabled());
       recorder.attach(session.openHistory(store, none.value(), now));
-      return RetentionStep.apply(
-              store, policy, now, none, config.namespace(), config.name(), recorder)
-          .deleted();
+      RetentionStep.Result result =
+          RetentionStep.apply(
+              store, policy, now, none, config.namespace(), config.name(), recorder);
+      return new Outcome(result.deleted(), result.warnings());
     } catch (IOException e) {
       throw StorageErrors.classify("listing backups", e);
     } finally {

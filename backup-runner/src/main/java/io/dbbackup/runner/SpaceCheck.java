@@ -4,8 +4,10 @@ import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
 import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
+import io.dbbackup.runner.store.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * BATCH-101: free space must be at least twice the space needed. Needed is the last good backup's
  * stored size, else an estimate from pg_database_size and the seed's ~70% compression.
+ *
+ * <p>The last backup's size comes from storage, so it is a claim, not a fact: a figure above {@link
+ * #plausibleStoredBytes} (4x the cluster's pg_database_size plus 1 GiB: even an uncompressed dump
+ * of bytea in hex, or of data TOAST had compressed, stays well below) is ignored with a warning,
+ * and the arithmetic saturates instead of overflowing.
  */
 final class SpaceCheck {
   private static final Logger LOG = LoggerFactory.getLogger(SpaceCheck.class);
@@ -34,10 +41,7 @@ final class SpaceCheck {
       estimate =
           usable.isEmpty()
               ? fromDatabaseSize(server, algorithm)
-              : Catalog.read(store)
-                  .latest()
-                  .map(m -> new Estimate(m.storedBytes(), "last good backup " + m.id()))
-                  .orElseGet(() -> fromDatabaseSize(server, algorithm));
+              : fromLastBackup(Catalog.read(store).latest(), server, algorithm);
     } catch (IOException e) {
       throw StorageErrors.classify("checking the backup target", e);
     }
@@ -49,7 +53,7 @@ final class SpaceCheck {
           .log("disk space check");
       return;
     }
-    long required = 2 * estimate.bytes();
+    long required = saturatingMultiply(estimate.bytes(), 2);
     LOG.atInfo()
         .addKeyValue("event", "space_check")
         .addKeyValue("estimate_bytes", estimate.bytes())
@@ -74,6 +78,51 @@ final class SpaceCheck {
 
   /** The stored size a backup is expected to have, and what the figure rests on. */
   record Estimate(long bytes, String basis) {}
+
+  /** The last good backup's stored size when it is plausible, else the database-size estimate. */
+  static Estimate fromLastBackup(
+      Optional<Manifest> last, ServerInfo server, CompressionAlgorithm algorithm) {
+    if (last.isEmpty()) {
+      return fromDatabaseSize(server, algorithm);
+    }
+    Manifest m = last.get();
+    long plausible = plausibleStoredBytes(server);
+    if (m.storedBytes() < 0 || m.storedBytes() > plausible) {
+      Estimate fallback = fromDatabaseSize(server, algorithm);
+      LOG.atWarn()
+          .addKeyValue("event", "implausible_size_ignored")
+          .addKeyValue("backup_id", m.id())
+          .addKeyValue("stored_bytes", m.storedBytes())
+          .addKeyValue("plausible_bytes", plausible)
+          .log(
+              "the last good backup's manifest claims an implausible stored size; it is ignored"
+                  + " and the estimate comes from the database size");
+      return new Estimate(
+          fallback.bytes(),
+          fallback.basis()
+              + "; the last good backup "
+              + m.id()
+              + " claims "
+              + m.storedBytes()
+              + " bytes, which is implausible and ignored");
+    }
+    return new Estimate(m.storedBytes(), "last good backup " + m.id());
+  }
+
+  /** The largest stored size a backup of {@code server} can plausibly have had. */
+  static long plausibleStoredBytes(ServerInfo server) {
+    long total = Math.max(0, server.totalDatabaseBytes());
+    long plausible = saturatingMultiply(total, 4);
+    return plausible > Long.MAX_VALUE - (1L << 30) ? Long.MAX_VALUE : plausible + (1L << 30);
+  }
+
+  static long saturatingMultiply(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
 
   static Estimate fromDatabaseSize(ServerInfo server, CompressionAlgorithm algorithm) {
     double fraction = algorithm == CompressionAlgorithm.NONE ? 1.0 : COMPRESSED_FRACTION;

@@ -100,4 +100,19 @@ class RetentionPolicyTest {
     assertThat(new RetentionPolicy(30, 1, Duration.ofHours(2)).plan(c, NOW, BackupId.generate(NOW)))
         .isEmpty();
   }
+
+  @Test
+  void anUnreadableFolderMeansNothingIsDeletedNotEvenWhatHasExpired() {
+    BackupId old = BackupId.generate(NOW.minus(Duration.ofHours(3)));
+    BackupId unreadable = BackupId.generate(NOW.minus(Duration.ofDays(90)));
+    List<Manifest> good = daily(40);
+    good.sort(Comparator.comparing(Manifest::startTime).reversed());
+    Catalog c =
+        new Catalog(
+            good,
+            List.of(old),
+            List.of(new Catalog.Unreadable(unreadable, "500 Internal Server Error", false)));
+    assertThat(new RetentionPolicy(30, 1, Duration.ofHours(2)).plan(c, NOW, BackupId.generate(NOW)))
+        .isEmpty();
+  }
 }

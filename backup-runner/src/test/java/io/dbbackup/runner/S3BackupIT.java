@@ -252,6 +252,39 @@ class S3BackupIT {
     }
   }
 
+  @Test
+  void aManifestThatCannotBeReadKeepsEveryBackupOnTheBucket() throws Exception {
+    Path yaml = resource("garbled-db", "retention: {days: 30, minKeep: 1}");
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    List<String> ids = new ArrayList<>();
+    for (int daysAgo : new int[] {20, 19, 1}) {
+      Run run =
+          backup(yaml, "good", Clock.fixed(now.minus(Duration.ofDays(daysAgo)), ZoneOffset.UTC));
+      assertThat(run.exitCode()).isZero();
+      ids.add(run.last().backupId());
+    }
+    String root = PREFIX + "/default/garbled-db/";
+    S3.client()
+        .putObject(
+            b -> b.bucket(BUCKET).key(root + ids.get(0) + "/manifest.json"),
+            RequestBody.fromString("{\"formatVersion\": 1, \"id\": "));
+
+    // Two weeks on, the first two have expired; the first one's manifest cannot be read.
+    Run next = backup(yaml, "good", Clock.fixed(now.plus(Duration.ofDays(15)), ZoneOffset.UTC));
+    assertThat(next.exitCode()).isZero();
+    // Neither the unreadable folder nor the expired one is deleted on an incomplete picture.
+    List<String> keys = S3.keys(BUCKET, root);
+    for (String id : ids) {
+      assertThat(keys).contains(root + id + "/manifest.json", root + id + "/dump.sql.gz");
+    }
+    Output verify = runner("verify", yaml, "good", ids.get(0));
+    assertThat(verify.exitCode()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
+    assertThat(verify.err()).contains(ids.get(0) + "/manifest.json").contains("not valid JSON");
+    Output prune = runner("prune", yaml, "good");
+    assertThat(prune.exitCode()).isEqualTo(ExitCode.STORAGE_FAILED.code());
+    assertThat(S3.keys(BUCKET, root)).containsAll(keys);
+  }
+
   /** One backup run's exit code and the records it reported. */
   record Run(int exitCode, List<RunRecord> records) {
     RunRecord last() {

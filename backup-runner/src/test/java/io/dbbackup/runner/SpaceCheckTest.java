@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
 import io.dbbackup.runner.db.ServerInfo;
+import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import java.lang.reflect.Proxy;
@@ -77,6 +78,45 @@ class SpaceCheckTest {
     SpaceCheck.check(store, SERVER, CompressionAlgorithm.ZSTD);
     SpaceCheck.check(store, SERVER, CompressionAlgorithm.NONE);
     assertThat(asked).containsExactly(300_000_000L, 1_000_000_000L);
+  }
+
+  @Test
+  void anAbsurdSizeInTheLastManifestIsIgnoredAndNeverOverflows() {
+    BackupId id = BackupId.generate(java.time.Instant.parse("2026-11-24T02:00:00Z"));
+    for (long claimed : new long[] {Long.MAX_VALUE, 1_000_000_000_000_000L}) {
+      Manifest m = manifest(id, claimed);
+      SpaceCheck.Estimate e =
+          SpaceCheck.fromLastBackup(Optional.of(m), SERVER, CompressionAlgorithm.GZIP);
+      // 30% of the 1 GB the server holds, not the claim.
+      assertThat(e.bytes()).as("claimed %d", claimed).isEqualTo(300_000_000L);
+      assertThat(e.basis()).contains("implausible and ignored");
+    }
+    assertThat(
+            SpaceCheck.fromLastBackup(
+                    Optional.of(manifest(id, 123_456_789L)), SERVER, CompressionAlgorithm.GZIP)
+                .bytes())
+        .isEqualTo(123_456_789L);
+    assertThat(SpaceCheck.saturatingMultiply(Long.MAX_VALUE, 2)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  static Manifest manifest(BackupId id, long storedBytes) {
+    return new Manifest(
+        1,
+        id.value(),
+        null,
+        id.startTime(),
+        id.startTime(),
+        null,
+        null,
+        List.of(),
+        "dump.sql.gz",
+        storedBytes,
+        storedBytes,
+        "a".repeat(64),
+        null,
+        new Manifest.Compression("gzip", 6),
+        null,
+        null);
   }
 
   /** A store with no backups whose free space is {@code usable}; records the calls made. */

@@ -60,6 +60,10 @@ public final class ListCommand implements Callable<Integer> {
                 "%d folder(s) without a manifest (incomplete or abandoned runs) not listed%n",
                 catalog.incomplete().size());
       }
+      for (String warning : catalog.warnings()) {
+        spec.commandLine().getErr().println("not listed: " + warning);
+      }
+      spec.commandLine().getErr().flush();
     }
     return 0;
   }

@@ -1,5 +1,6 @@
 package io.dbbackup.runner.cli;
 
+import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.PruneRun;
 import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.config.BackupConfig;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
     name = "prune",
     description =
         "Delete backups past spec.retention.days (never the newest minKeep good ones) and"
-            + " abandoned folders, under the run lock; each deletion is audited.",
+            + " abandoned folders, under the run lock; each deletion is audited. Deletes nothing"
+            + " and exits 6 when a backup folder cannot be read or trusted.",
     mixinStandardHelpOptions = true)
 public final class PruneCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
@@ -39,7 +41,8 @@ public final class PruneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BackupConfig config = options.load();
     try (BackupStore store = Stores.open(config)) {
-      List<RetentionPolicy.Deletion> plan = new PruneRun(config, store, settings).execute(dryRun);
+      PruneRun.Outcome outcome = new PruneRun(config, store, settings).execute(dryRun);
+      List<RetentionPolicy.Deletion> plan = outcome.plan();
       PrintWriter out = spec.commandLine().getOut();
       for (RetentionPolicy.Deletion d : plan) {
         out.printf(
@@ -48,6 +51,13 @@ public final class PruneCommand implements Callable<Integer> {
       }
       out.printf("%d backup(s) %s%n", plan.size(), dryRun ? "would be deleted" : "deleted");
       out.flush();
+      if (!outcome.warnings().isEmpty()) {
+        // Not a clean prune: the store could not be read completely, so nothing was deleted.
+        PrintWriter err = spec.commandLine().getErr();
+        outcome.warnings().forEach(w -> err.println("backup-runner: " + w));
+        err.flush();
+        return ExitCode.STORAGE_FAILED.code();
+      }
     }
     return 0;
   }

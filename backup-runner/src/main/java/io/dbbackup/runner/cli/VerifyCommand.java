@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
     name = "verify",
     description =
         "Read a stored backup back: checksum file, SHA-256 and size, full decompression,"
-            + " completion trailer. Exit 7 when anything does not match.",
+            + " completion trailer. Exit 7 when anything does not match, or when the backup's"
+            + " manifest cannot be trusted.",
     mixinStandardHelpOptions = true)
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
@@ -39,7 +40,8 @@ public final class VerifyCommand implements Callable<Integer> {
     try (BackupStore store = Stores.open(config)) {
       Catalog catalog = Catalog.read(store);
       Manifest m =
-          ("latest".equals(id) ? catalog.latest() : catalog.find(id))
+          catalog
+              .pick(id)
               .orElseThrow(
                   () ->
                       new RunnerException(

@@ -23,10 +23,14 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -37,7 +41,8 @@ import org.slf4j.MDC;
 /**
  * A restore (BATCH-101 API-308): find the backup, verify it end to end first, check the target,
  * then stream it — decompressed — into stock {@code psql}, as a DBA would by hand. A non-empty
- * target is refused unless {@code overwrite}, which replaces the databases the backup holds.
+ * target is refused unless {@code overwrite}, which replaces the databases the backup holds: those
+ * the verified dump has sections for, never those its manifest lists.
  */
 public final class RestoreRun {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreRun.class);
@@ -82,13 +87,25 @@ public final class RestoreRun {
       Compressor compressor = Compressor.of(manifest.compression());
       Decryptor decryptor = decryptorFor(manifest);
       LOG.atInfo().addKeyValue("event", "restore_verify").log("verifying the backup first");
-      new BackupVerifier(store, settings.progressInterval())
-          .verify(manifest, decryptor, () -> false);
+      // The databases come from the dump itself, read while it is verified: an overwrite drops
+      // only what the dump recreates, never what a manifest (which anyone who can write the store
+      // can change) claims.
+      DatabaseSelection sections = new DatabaseSelection(OutputStream.nullOutputStream(), Set.of());
+      BackupVerifier.Result verified =
+          new BackupVerifier(store, settings.progressInterval())
+              .verify(manifest, decryptor, () -> false, sections);
+      closeQuietly(sections);
+      if (!verified.full()) {
+        throw new RunnerException(
+            ExitCode.VERIFICATION_FAILED,
+            "backup " + manifest.id() + " could not be read in full before the restore");
+      }
+      Set<String> held = Set.copyOf(sections.seen());
 
-      Set<String> selection = selection(manifest);
+      Set<String> selection = selection(manifest, sections.seen());
       ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
-      prepareTarget(target, manifest, selection);
-      int benign = stream(target, manifest, compressor, decryptor, selection);
+      prepareTarget(target, held, selection);
+      int benign = stream(target, manifest, compressor, decryptor, selection, verified.sha256());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       LOG.atInfo()
           .addKeyValue("event", "restore_summary")
@@ -110,7 +127,8 @@ public final class RestoreRun {
     } catch (IOException e) {
       throw StorageErrors.classify("listing backups", e);
     }
-    return ("latest".equals(id) ? catalog.latest() : catalog.find(id))
+    return catalog
+        .pick(id)
         .orElseThrow(
             () ->
                 new RunnerException(
@@ -126,12 +144,12 @@ public final class RestoreRun {
    * The databases spec.databases selects, each one the backup holds; empty for all of them. The
    * roles and other globals are restored either way: the databases' objects need their owners.
    */
-  private Set<String> selection(Manifest manifest) {
+  private Set<String> selection(Manifest manifest, Set<String> sections) {
     List<String> wanted = spec.getDatabases() == null ? List.of() : spec.getDatabases();
     if (wanted.isEmpty()) {
       return Set.of();
     }
-    List<String> held = manifest.databases().stream().map(Manifest.DatabaseInfo::name).toList();
+    List<String> held = List.copyOf(sections);
     List<String> unknown = wanted.stream().filter(d -> !held.contains(d)).toList();
     if (!unknown.isEmpty()) {
       throw new RunnerException(
@@ -147,7 +165,8 @@ public final class RestoreRun {
     return new LinkedHashSet<>(wanted);
   }
 
-  private void prepareTarget(ConnectionSettings target, Manifest manifest, Set<String> selection) {
+  /** {@code held}: the databases the dump has sections for. */
+  private void prepareTarget(ConnectionSettings target, Set<String> held, Set<String> selection) {
     DatabaseProbe probe = new DatabaseProbe(target, 3, Duration.ofSeconds(5), settings.sleeper());
     TargetState state;
     try (Connection c = probe.connect("postgres")) {
@@ -175,8 +194,8 @@ public final class RestoreRun {
     // postgres, which pg_dumpall does not create, is recreated empty first.
     replace(
         probe,
-        manifest.databases().stream()
-            .map(Manifest.DatabaseInfo::name)
+        held.stream()
+            .sorted()
             .filter(n -> !n.startsWith("template"))
             .filter(n -> n.equals("postgres") || state.databases().contains(n))
             .toList());
@@ -261,7 +280,8 @@ public final class RestoreRun {
       Manifest manifest,
       Compressor compressor,
       Decryptor decryptor,
-      Set<String> selection) {
+      Set<String> selection,
+      String verifiedSha256) {
     Process psql;
     try {
       psql =
@@ -287,10 +307,28 @@ public final class RestoreRun {
             : new DatabaseSelection(new BufferedOutputStream(psqlIn, BUFFER), selection);
     try (psqlIn;
         OutputStream in = sections == null ? psqlIn : sections;
-        InputStream stored = store.open(manifest.backupId(), manifest.file());
+        InputStream raw = store.open(manifest.backupId(), manifest.file());
+        DigestInputStream stored = new DigestInputStream(raw, sha256());
         InputStream plain = CompressAndEncrypt.read(stored, decryptor, compressor)) {
       RestoreStream.copy(
           new java.io.BufferedInputStream(plain, BUFFER), in, spec.getTarget().getUser());
+      stored.transferTo(OutputStream.nullOutputStream());
+      String streamed = HexFormat.of().formatHex(stored.getMessageDigest().digest());
+      if (!streamed.equals(verifiedSha256)) {
+        // Replaced between the verification and the restore: say so, never report success.
+        psql.destroyForcibly();
+        throw new RunnerException(
+            ExitCode.VERIFICATION_FAILED,
+            "backup "
+                + manifest.id()
+                + ": "
+                + manifest.file()
+                + " changed after it was verified (SHA-256 "
+                + streamed
+                + ", verified "
+                + verifiedSha256
+                + "); the restore is incomplete");
+      }
     } catch (IOException e) {
       psql.destroyForcibly();
       throw new RunnerException(
@@ -326,6 +364,22 @@ public final class RestoreRun {
       psql.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new RunnerException(ExitCode.FAILED, "interrupted during the restore");
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void closeQuietly(OutputStream out) {
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // a stream into nothing
     }
   }
 

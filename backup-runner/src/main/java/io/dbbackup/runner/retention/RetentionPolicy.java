@@ -12,6 +12,10 @@ import java.util.List;
  * Which backups to delete after a good run: good backups started more than {@code days} ago, except
  * the newest {@code minKeep} good ones; and folders without a manifest (abandoned runs) older than
  * the run timeout. The backup just made is never a candidate.
+ *
+ * <p>Only on a complete picture of the store: while any folder's manifest could not be read or
+ * trusted ({@link Catalog#unreadable()}), nothing is deleted at all, and a folder counts as
+ * abandoned only once the store has shown its manifest absent.
  */
 public record RetentionPolicy(int days, int minKeep, Duration abandonedAfter) {
 
@@ -32,6 +36,9 @@ public record RetentionPolicy(int days, int minKeep, Duration abandonedAfter) {
 
   /** The deletions for {@code catalog} at {@code now}, never touching {@code current}. */
   public List<Deletion> plan(Catalog catalog, Instant now, BackupId current) {
+    if (!catalog.complete()) {
+      return List.of();
+    }
     Instant expiry = now.minus(Duration.ofDays(days));
     List<Deletion> deletions = new ArrayList<>();
     List<Manifest> newestFirst = catalog.backups();
@@ -41,12 +48,13 @@ public record RetentionPolicy(int days, int minKeep, Duration abandonedAfter) {
       if (i < minKeep || id.equals(current)) {
         continue;
       }
-      if (m.startTime().isBefore(expiry)) {
+      // The id's time, not the manifest's: the folder's name is what a writer cannot move.
+      if (id.startTime().isBefore(expiry)) {
         deletions.add(
             new Deletion(
                 id,
                 Reason.EXPIRED,
-                "started " + m.startTime() + ", before the " + days + "-day retention"));
+                "started " + id.startTime() + ", before the " + days + "-day retention"));
       }
     }
     Instant abandonedBefore = now.minus(abandonedAfter);

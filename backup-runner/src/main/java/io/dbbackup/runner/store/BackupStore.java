@@ -65,4 +65,24 @@ public interface BackupStore extends AutoCloseable {
 
   @Override
   default void close() throws IOException {}
+
+  /**
+   * Refuses a file name that is not one plain name inside a backup's folder (a separator, {@code .}
+   * or {@code ..}, a control character): names can come from storage, and must never reach outside
+   * the backup they were read from.
+   */
+  static String checkFileName(String fileName) {
+    if (fileName == null
+        || fileName.isEmpty()
+        || fileName.length() > 255
+        || fileName.equals(".")
+        || fileName.equals("..")
+        || fileName.chars().anyMatch(c -> c == '/' || c == '\\' || c < 0x20 || c == 0x7f)) {
+      throw new IllegalArgumentException(
+          "refused file name "
+              + (fileName == null ? "null" : "\"" + fileName.replaceAll("\\p{Cntrl}", "?") + "\"")
+              + ": expected a plain name inside the backup's folder");
+    }
+    return fileName;
+  }
 }

@@ -1,18 +1,43 @@
 package io.dbbackup.runner.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.stream.Collectors;
 
-/** manifest.json as JSON, with RFC 3339 times. */
+/**
+ * manifest.json as JSON, with RFC 3339 times. Reading is strict: each field the runner relies on
+ * must have its JSON type (no string for a number, no fraction for a count), and a format newer
+ * than {@link Manifest#FORMAT_VERSION} is refused; {@link ManifestCheck} then checks the values.
+ */
 public final class ManifestCodec {
+  /** A manifest is a few KiB; anything much larger is not one of ours. */
+  static final int MAX_BYTES = 1 << 20;
+
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private static final ObjectMapper STRICT =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private ManifestCodec() {}
 
@@ -24,12 +49,198 @@ public final class ManifestCodec {
     }
   }
 
+  /** Reads a manifest, strictly; see {@link #decode(InputStream, String)}. */
   public static Manifest decode(InputStream in) throws IOException {
-    return JSON.readValue(in, Manifest.class);
+    return decode(in, Manifest.FILE_NAME);
+  }
+
+  /**
+   * Reads a manifest, strictly: {@code where} (the file, for people) is named in every refusal.
+   *
+   * @throws ManifestException when the content is not a manifest this runner can trust
+   * @throws IOException when it cannot be read at all
+   */
+  public static Manifest decode(InputStream in, String where) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+    if (bytes.length > MAX_BYTES) {
+      throw new ManifestException(where, null, "larger than " + MAX_BYTES + " bytes");
+    }
+    JsonNode tree;
+    try {
+      tree = STRICT.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new ManifestException(where, null, "not valid JSON (" + e.getOriginalMessage() + ")");
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new ManifestException(where, null, "expected a JSON object");
+    }
+    checkTypes(tree, where);
+    try {
+      return STRICT.treeToValue(tree, Manifest.class);
+    } catch (JsonMappingException e) {
+      throw new ManifestException(where, path(e), e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new ManifestException(where, null, e.getOriginalMessage());
+    }
   }
 
   /** The shared mapper, for other small JSON documents the runner writes. */
   public static ObjectMapper mapper() {
     return JSON;
+  }
+
+  /**
+   * The types of the fields the runner acts on, before any is converted: the format version first,
+   * so a newer format is named as such rather than as a field of an unexpected shape.
+   */
+  private static void checkTypes(JsonNode m, String where) throws ManifestException {
+    JsonNode version = required(m, "formatVersion", where);
+    if (!version.isIntegralNumber() || !version.canConvertToInt()) {
+      throw new ManifestException(where, "formatVersion", "expected an integer, got " + version);
+    }
+    if (version.intValue() > Manifest.FORMAT_VERSION) {
+      throw new ManifestException(
+          where,
+          "formatVersion",
+          version.intValue()
+              + " is newer than this runner reads ("
+              + Manifest.FORMAT_VERSION
+              + "); use a runner of the version that wrote it");
+    }
+    if (version.intValue() < 1) {
+      throw new ManifestException(
+          where, "formatVersion", "expected 1 to " + Manifest.FORMAT_VERSION + ", got " + version);
+    }
+    text(required(m, "id", where), "id", where);
+    time(required(m, "startTime", where), "startTime", where);
+    time(required(m, "endTime", where), "endTime", where);
+    text(required(m, "file", where), "file", where);
+    count(required(m, "dumpBytes", where), "dumpBytes", where);
+    count(required(m, "storedBytes", where), "storedBytes", where);
+    text(required(m, "sha256", where), "sha256", where);
+    optionalText(m, "plainSha256", where);
+    optionalText(m, "serverVersion", where);
+    optionalText(m, "pgDumpVersion", where);
+    JsonNode compression = required(m, "compression", where);
+    object(compression, "compression", where);
+    text(required(compression, "algorithm", "compression.", where), "compression.algorithm", where);
+    JsonNode level = compression.get("level");
+    if (level != null
+        && !level.isNull()
+        && !(level.isIntegralNumber() && level.canConvertToInt())) {
+      throw new ManifestException(where, "compression.level", "expected an integer, got " + level);
+    }
+    JsonNode encryption = m.get("encryption");
+    if (encryption != null && !encryption.isNull()) {
+      object(encryption, "encryption", where);
+      text(required(encryption, "mode", "encryption.", where), "encryption.mode", where);
+      optionalTexts(encryption, "recipients", "encryption.recipients", where);
+      optionalTexts(encryption, "keyIds", "encryption.keyIds", where);
+    }
+    JsonNode databases = required(m, "databases", where);
+    if (!databases.isArray()) {
+      throw new ManifestException(where, "databases", "expected an array, got " + kind(databases));
+    }
+    for (int i = 0; i < databases.size(); i++) {
+      String at = "databases[" + i + "]";
+      JsonNode db = databases.get(i);
+      object(db, at, where);
+      text(required(db, "name", at + ".", where), at + ".name", where);
+      JsonNode size = db.get("sizeBytes");
+      if (size != null) {
+        count(size, at + ".sizeBytes", where);
+      }
+    }
+    JsonNode verification = m.get("verification");
+    if (verification != null && !verification.isNull()) {
+      object(verification, "verification", where);
+      JsonNode verified = verification.get("verified");
+      if (verified != null && !verified.isBoolean()) {
+        throw new ManifestException(
+            where, "verification.verified", "expected true or false, got " + verified);
+      }
+    }
+  }
+
+  private static JsonNode required(JsonNode parent, String field, String where)
+      throws ManifestException {
+    return required(parent, field, "", where);
+  }
+
+  private static JsonNode required(JsonNode parent, String field, String prefix, String where)
+      throws ManifestException {
+    JsonNode n = parent.get(field);
+    if (n == null || n.isNull()) {
+      throw new ManifestException(where, prefix + field, "missing");
+    }
+    return n;
+  }
+
+  private static void text(JsonNode n, String field, String where) throws ManifestException {
+    if (!n.isTextual()) {
+      throw new ManifestException(where, field, "expected a string, got " + kind(n));
+    }
+  }
+
+  private static void optionalText(JsonNode parent, String field, String where)
+      throws ManifestException {
+    JsonNode n = parent.get(field);
+    if (n != null && !n.isNull()) {
+      text(n, field, where);
+    }
+  }
+
+  private static void optionalTexts(JsonNode parent, String name, String field, String where)
+      throws ManifestException {
+    JsonNode n = parent.get(name);
+    if (n == null || n.isNull()) {
+      return;
+    }
+    if (!n.isArray()) {
+      throw new ManifestException(where, field, "expected an array of strings, got " + kind(n));
+    }
+    for (int i = 0; i < n.size(); i++) {
+      text(n.get(i), field + "[" + i + "]", where);
+    }
+  }
+
+  private static void object(JsonNode n, String field, String where) throws ManifestException {
+    if (!n.isObject()) {
+      throw new ManifestException(where, field, "expected an object, got " + kind(n));
+    }
+  }
+
+  private static void count(JsonNode n, String field, String where) throws ManifestException {
+    if (!n.isIntegralNumber()) {
+      throw new ManifestException(where, field, "expected a whole number, got " + kind(n));
+    }
+    if (!n.canConvertToLong()) {
+      throw new ManifestException(where, field, "out of range: " + n);
+    }
+  }
+
+  private static void time(JsonNode n, String field, String where) throws ManifestException {
+    if (!n.isTextual()) {
+      throw new ManifestException(where, field, "expected an RFC 3339 time, got " + kind(n));
+    }
+    try {
+      Instant.parse(n.textValue());
+    } catch (DateTimeParseException e) {
+      throw new ManifestException(
+          where, field, "expected an RFC 3339 time, got \"" + n.textValue() + "\"");
+    }
+  }
+
+  private static String kind(JsonNode n) {
+    String type = n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    String shown = n.toString();
+    return type + (shown.length() > 40 ? "" : " " + shown);
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining())
+        .replaceFirst("^\\.", "");
   }
 }

@@ -8,10 +8,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -49,6 +51,20 @@ public final class VolumeStore implements BackupStore {
     return root.resolve(id.value());
   }
 
+  /**
+   * {@code fileName} in {@code id}'s folder, refused unless it stays there: the name may come from
+   * a manifest.
+   */
+  Path file(BackupId id, String fileName) {
+    Path dir = folder(id).normalize();
+    Path path = dir.resolve(BackupStore.checkFileName(fileName)).normalize();
+    if (!dir.equals(path.getParent())) {
+      throw new IllegalArgumentException(
+          "refused file name \"" + fileName + "\": it is not inside " + dir);
+    }
+    return path;
+  }
+
   @Override
   public String location(BackupId id) {
     return folder(id).toString();
@@ -78,8 +94,8 @@ public final class VolumeStore implements BackupStore {
   @Override
   public StoreWriter create(BackupId id, String fileName) throws IOException {
     Path dir = folder(id);
+    Path target = file(id, fileName);
     createDirectories(dir);
-    Path target = dir.resolve(fileName);
     if (Files.exists(target)) {
       throw new FileAlreadyExistsException(target.toString());
     }
@@ -90,14 +106,25 @@ public final class VolumeStore implements BackupStore {
     return new FileWriter(channel, partial, target);
   }
 
+  /** Reads a file of the folder itself: a symbolic link (which could lead anywhere) is refused. */
   @Override
   public InputStream open(BackupId id, String fileName) throws IOException {
-    return Files.newInputStream(folder(id).resolve(fileName));
+    return Files.newInputStream(file(id, fileName), LinkOption.NOFOLLOW_LINKS);
   }
 
+  /**
+   * Whether anything is there under the name: only a successful lookup that finds nothing says no;
+   * a lookup that fails (e.g. permission denied) is an error, never "absent".
+   */
   @Override
-  public boolean exists(BackupId id, String fileName) {
-    return Files.isRegularFile(folder(id).resolve(fileName));
+  public boolean exists(BackupId id, String fileName) throws IOException {
+    try {
+      Files.readAttributes(
+          file(id, fileName), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
   }
 
   @Override
@@ -106,7 +133,9 @@ public final class VolumeStore implements BackupStore {
       return List.of();
     }
     List<BackupId> ids = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+    // A symbolic link is not a backup folder of ours: never read through, never deleted.
+    try (DirectoryStream<Path> dirs =
+        Files.newDirectoryStream(root, p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
       for (Path dir : dirs) {
         BackupId.parse(dir.getFileName().toString()).ifPresent(ids::add);
       }
@@ -117,7 +146,7 @@ public final class VolumeStore implements BackupStore {
 
   @Override
   public void delete(BackupId id, String fileName) throws IOException {
-    Files.deleteIfExists(folder(id).resolve(fileName));
+    Files.deleteIfExists(file(id, fileName));
   }
 
   @Override

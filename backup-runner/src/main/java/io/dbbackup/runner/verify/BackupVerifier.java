@@ -14,6 +14,7 @@ import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -68,6 +69,15 @@ public final class BackupVerifier {
    * the manifest names; decrypted in full when {@code decryptor} is given.
    */
   public Result verify(Manifest m, Decryptor decryptor, BooleanSupplier cancelled) {
+    return verify(m, decryptor, cancelled, null);
+  }
+
+  /**
+   * As {@link #verify(Manifest, Decryptor, BooleanSupplier)}, also passing the plain dump, as it is
+   * read, to {@code plainTap} when not null (a restore learns the dump's databases from it).
+   */
+  public Result verify(
+      Manifest m, Decryptor decryptor, BooleanSupplier cancelled, OutputStream plainTap) {
     return verify(
         m.backupId(),
         Compressor.of(m.compression()),
@@ -80,7 +90,8 @@ public final class BackupVerifier {
             m.plainSha256(),
             m.dumpBytes(),
             m.encrypted() ? m.encryption().keyIds() : null),
-        cancelled);
+        cancelled,
+        plainTap);
   }
 
   /**
@@ -99,6 +110,17 @@ public final class BackupVerifier {
       boolean encrypted,
       Expected expected,
       BooleanSupplier cancelled) {
+    return verify(id, compressor, decryptor, encrypted, expected, cancelled, null);
+  }
+
+  private Result verify(
+      BackupId id,
+      Compressor compressor,
+      Decryptor decryptor,
+      boolean encrypted,
+      Expected expected,
+      BooleanSupplier cancelled,
+      OutputStream plainTap) {
     List<String> problems = new ArrayList<>();
     String checksumName = expected.file() + ".sha256";
     ChecksumFile checksum = readChecksum(id, checksumName, expected.file(), problems);
@@ -117,7 +139,15 @@ public final class BackupVerifier {
         if (full) {
           plain =
               readPlain(
-                  hashed, decryptor, compressor, plainDigest, trailer, progress, cancelled, id);
+                  hashed,
+                  decryptor,
+                  compressor,
+                  plainDigest,
+                  trailer,
+                  progress,
+                  cancelled,
+                  id,
+                  plainTap);
         } else {
           OpenPgpStructure.Report report = OpenPgpStructure.check(hashed);
           if (expected.recipientKeyIds() != null) {
@@ -210,7 +240,8 @@ public final class BackupVerifier {
       DumpTrailer trailer,
       TransferProgress progress,
       BooleanSupplier cancelled,
-      BackupId id)
+      BackupId id,
+      OutputStream plainTap)
       throws IOException {
     long plain = 0;
     try (InputStream in = CompressAndEncrypt.read(new KeepOpen(hashed), decryptor, compressor)) {
@@ -222,6 +253,9 @@ public final class BackupVerifier {
         }
         plainDigest.update(buffer, 0, n);
         trailer.update(buffer, 0, n);
+        if (plainTap != null) {
+          plainTap.write(buffer, 0, n);
+        }
         plain += n;
         progress.plainBytes().addAndGet(n);
       }

@@ -25,8 +25,9 @@ record S3Keys(String bucket, String root) {
     return rootPrefix() + id.value() + "/";
   }
 
+  /** {@code file} under the backup's own prefix; a name that could leave it is refused. */
   String key(BackupId id, String file) {
-    return folder(id) + file;
+    return folder(id) + io.dbbackup.runner.store.BackupStore.checkFileName(file);
   }
 
   String stateFolder() {

@@ -1,6 +1,7 @@
 package io.dbbackup.runner.store.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbbackup.runner.store.BackupId;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,17 @@ class S3KeysTest {
         .isEqualTo("shop/orders/shop/orders-db/.state/pending-history-x.json");
     assertThat(keys.url(keys.key(id, "manifest.json")))
         .isEqualTo("s3://b/shop/orders/shop/orders-db/20261124T020000Z-7f3a/manifest.json");
+  }
+
+  @Test
+  void aFileNameThatCouldLeaveTheBackupsPrefixIsRefused() {
+    S3Keys keys = S3Keys.of("b", "shop/orders", "shop", "orders-db");
+    for (String name : new String[] {"../20261123T020000Z-0001/dump.sql.gz", "..", "a/b", ""}) {
+      assertThatThrownBy(() -> keys.key(id, name))
+          .as(name)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("refused file name");
+    }
   }
 
   @Test
