@@ -47,10 +47,14 @@ public final class PruneRun {
               new PendingHistory(store),
               settings.listener(),
               config.spec().getHistory().isEnabled());
-      recorder.attach(session.openHistory(store, none.value(), now));
-      return RetentionStep.apply(
-              store, policy, now, none, config.namespace(), config.name(), recorder)
-          .deleted();
+      recorder.attach(session.openHistory(store, none.value(), now, recorder));
+      try {
+        return RetentionStep.apply(
+                store, policy, now, none, config.namespace(), config.name(), recorder)
+            .deleted();
+      } finally {
+        recorder.finish(store, settings.clock().instant());
+      }
     } catch (IOException e) {
       throw StorageErrors.classify("listing backups", e);
     } finally {
