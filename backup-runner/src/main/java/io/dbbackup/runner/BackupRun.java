@@ -101,7 +101,7 @@ public final class BackupRun {
 
         phase("lock");
         session.lock();
-        recorder.attach(session.openHistory(store, id.value(), start));
+        recorder.attach(session.openHistory(store, id.value(), start, recorder));
         deadline.check();
 
         phase("window");
@@ -129,7 +129,7 @@ public final class BackupRun {
         deadline.check();
 
         Manifest.Verification verification = verify(id, path, dump, deadline);
-        writeManifest(id, start, server, dump, path, verification);
+        writeManifest(id, start, server, dump, path, verification, recorder.head());
         record =
             record.toBuilder()
                 .output(
@@ -184,6 +184,7 @@ public final class BackupRun {
             OutOfMemory.failure(e), record, recorder, id, session != null && session.locked());
       }
     } finally {
+      recorder.finish(store, now());
       if (session != null) {
         session.close();
       }
@@ -245,7 +246,8 @@ public final class BackupRun {
       ServerInfo server,
       DumpStep.Output dump,
       DataPath path,
-      Manifest.Verification verification) {
+      Manifest.Verification verification,
+      io.dbbackup.runner.history.ChainHead auditHead) {
     var r = dump.result();
     Manifest manifest =
         new Manifest(
@@ -265,7 +267,8 @@ public final class BackupRun {
             r.plainSha256(),
             path.manifestCompression(),
             path.manifestEncryption(),
-            verification);
+            verification,
+            auditHead == null ? null : auditHead.toString());
     try (var w = store.create(id, Manifest.FILE_NAME)) {
       w.stream().write(io.dbbackup.runner.store.ManifestCodec.encode(manifest));
       w.commit();

@@ -60,11 +60,15 @@ public final class PruneRun {
               new PendingHistory(store),
               settings.listener(),
               config.spec().getHistory().isEnabled());
-      recorder.attach(session.openHistory(store, none.value(), now));
-      RetentionStep.Result result =
-          RetentionStep.apply(
-              store, policy, now, none, config.namespace(), config.name(), recorder);
-      return new Outcome(result.deleted(), result.warnings());
+      recorder.attach(session.openHistory(store, none.value(), now, recorder));
+      try {
+        RetentionStep.Result result =
+            RetentionStep.apply(
+                store, policy, now, none, config.namespace(), config.name(), recorder);
+        return new Outcome(result.deleted(), result.warnings());
+      } finally {
+        recorder.finish(store, settings.clock().instant());
+      }
     } catch (IOException e) {
       throw StorageErrors.classify("listing backups", e);
     } finally {

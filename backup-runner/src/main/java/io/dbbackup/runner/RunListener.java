@@ -1,5 +1,6 @@
 package io.dbbackup.runner;
 
+import io.dbbackup.runner.history.HistoryHealth;
 import io.dbbackup.runner.history.RunRecord;
 
 /** Observes a run: status reporting to Kubernetes, and tests that act mid-run. */
@@ -12,6 +13,9 @@ public interface RunListener {
 
   /** The run's record changed: RUNNING at start, then its terminal state. */
   default void recorded(RunRecord record) {}
+
+  /** How the run's history fared; called before each {@link #recorded}. */
+  default void historyHealth(HistoryHealth health) {}
 
   RunListener NONE = new RunListener() {};
 
@@ -29,6 +33,12 @@ public interface RunListener {
       public void dumpStarted(long pid) {
         first.dumpStarted(pid);
         next.dumpStarted(pid);
+      }
+
+      @Override
+      public void historyHealth(HistoryHealth health) {
+        first.historyHealth(health);
+        next.historyHealth(health);
       }
 
       @Override

@@ -5,22 +5,30 @@ import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
 import io.dbbackup.runner.db.RunLock;
 import io.dbbackup.runner.db.ServerInfo;
+import io.dbbackup.runner.history.AuditChain;
+import io.dbbackup.runner.history.AuditEntry;
 import io.dbbackup.runner.history.History;
+import io.dbbackup.runner.history.HistoryHealth;
 import io.dbbackup.runner.history.HistoryUnavailableException;
 import io.dbbackup.runner.history.PendingHistory;
+import io.dbbackup.runner.history.RecordedHeads;
 import io.dbbackup.runner.history.SqlHistory;
+import io.dbbackup.runner.history.StorageDescription;
 import io.dbbackup.runner.store.BackupStore;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The run's hold on the server: a control connection (after retries with backoff), the run lock on
- * it, and the history tables brought up to date. Closing it releases the lock.
+ * it, and the history tables brought up to date and their audit chain checked. Closing it releases
+ * the lock.
  */
 final class RunSession implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunSession.class);
@@ -29,18 +37,26 @@ final class RunSession implements AutoCloseable {
   private final ConnectionSettings connection;
   private final Connection control;
   private final ServerInfo server;
+  private final boolean historyMissing;
   private RunLock lock;
 
   private RunSession(
-      BackupConfig config, ConnectionSettings connection, Connection control, ServerInfo server) {
+      BackupConfig config,
+      ConnectionSettings connection,
+      Connection control,
+      ServerInfo server,
+      boolean historyMissing) {
     this.config = config;
     this.connection = connection;
     this.control = control;
     this.server = server;
+    this.historyMissing = historyMissing;
   }
 
   /**
-   * Connects to the history database, retrying with exponential backoff.
+   * Connects to the server, retrying with exponential backoff: to the history database when history
+   * is on and it exists, else to the maintenance database (postgres, or template1 without it), so
+   * that history never blocks a backup.
    *
    * @throws RunnerException {@link ExitCode#DATABASE_UNREACHABLE} when it stays down
    */
@@ -48,19 +64,52 @@ final class RunSession implements AutoCloseable {
     ConnectionSettings connection =
         ConnectionSettings.from(config.spec().getDatabase(), config.secrets());
     var retry = config.spec().getDatabase().getConnectRetry();
-    Connection control =
+    DatabaseProbe probe =
         new DatabaseProbe(
-                connection,
-                retry.getAttempts(),
-                Duration.ofSeconds(retry.getInitialIntervalSeconds()),
-                settings.sleeper())
-            .connect(config.spec().getHistory().getDatabase());
+            connection,
+            retry.getAttempts(),
+            Duration.ofSeconds(retry.getInitialIntervalSeconds()),
+            settings.sleeper());
+    var history = config.spec().getHistory();
+    Connection control = null;
+    boolean historyMissing = false;
+    if (history.isEnabled()) {
+      try {
+        control = probe.connect(history.getDatabase());
+      } catch (RunnerException e) {
+        if (!missingDatabase(e)) {
+          throw e;
+        }
+        historyMissing = true;
+      }
+    }
+    if (control == null) {
+      control = connectMaintenance(probe, history.isEnabled() ? history.getDatabase() : null);
+    }
     try {
-      return new RunSession(config, connection, control, DatabaseProbe.serverInfo(control));
+      return new RunSession(
+          config, connection, control, DatabaseProbe.serverInfo(control), historyMissing);
     } catch (RuntimeException e) {
       closeQuietly(control);
       throw e;
     }
+  }
+
+  private static Connection connectMaintenance(DatabaseProbe probe, String tried) {
+    if (!"postgres".equals(tried)) {
+      try {
+        return probe.connect("postgres");
+      } catch (RunnerException e) {
+        if (!missingDatabase(e)) {
+          throw e;
+        }
+      }
+    }
+    return probe.connect("template1");
+  }
+
+  private static boolean missingDatabase(RunnerException e) {
+    return e.getCause() instanceof SQLException sql && "3D000".equals(sql.getSQLState());
   }
 
   ConnectionSettings connection() {
@@ -85,40 +134,132 @@ final class RunSession implements AutoCloseable {
   }
 
   /**
-   * Migrates the history schema, writes records kept while the database was down, closes abandoned
-   * RUNNING rows, and saves the settings. Call with the lock held.
+   * Migrates the history schema (re-creating a dropped backup_audit, with a CHAIN_RESTARTED row),
+   * checks the audit chain against the heads recorded in the store, writes rows kept while the
+   * database was unwritable, closes abandoned RUNNING rows, and saves the settings. Call with the
+   * lock held. History problems become warnings on {@code recorder}: the result is then null and
+   * the run's records go to the spool.
    */
-  History openHistory(BackupStore store, String currentId, Instant now) {
+  History openHistory(BackupStore store, String currentId, Instant now, RunRecorder recorder) {
     var spec = config.spec().getHistory();
     if (!spec.isEnabled()) {
       return History.NONE;
     }
-    History history =
+    if (historyMissing) {
+      recorder.warn(
+          HistoryHealth.HISTORY_UNAVAILABLE,
+          "spec.history.database \""
+              + spec.getDatabase()
+              + "\" does not exist on "
+              + connection
+              + "; the run's records are kept in the store and written once it exists");
+      return null;
+    }
+    SqlHistory history =
         new SqlHistory(connection.dataSource(spec.getDatabase()), control, spec.getSchema());
     try {
       history.prepare();
+      checkChain(history, store, currentId, now, recorder);
+      int audited = flushPendingAudit(store, history);
       int flushed = flushPending(store, history);
       int abandoned = history.failAbandoned(config.namespace(), config.name(), currentId, now);
       history.saveSettings(config, now);
-      if (flushed + abandoned > 0) {
+      if (audited + flushed + abandoned > 0) {
         LOG.atInfo()
             .addKeyValue("event", "history_catch_up")
             .addKeyValue("spooled_written", flushed)
+            .addKeyValue("spooled_audit_written", audited)
             .addKeyValue("abandoned_closed", abandoned)
             .log("history brought up to date");
       }
       return history;
     } catch (HistoryUnavailableException e) {
-      if (e.getCause() instanceof SQLException sql && "42501".equals(sql.getSQLState())) {
-        throw new RunnerException(
-            ExitCode.PERMISSION_DENIED,
-            e.getMessage()
-                + " (grant the role CREATE on database "
-                + spec.getDatabase()
-                + ", or set spec.history.enabled: false)",
-            e);
-      }
-      throw new RunnerException(ExitCode.DATABASE_UNREACHABLE, e.getMessage(), e);
+      String hint =
+          e.getCause() instanceof SQLException sql && "42501".equals(sql.getSQLState())
+              ? " (grant the role CREATE on database "
+                  + spec.getDatabase()
+                  + " and write access to schema "
+                  + spec.getSchema()
+                  + ", or set spec.history.enabled: false)"
+              : "";
+      recorder.warn(
+          HistoryHealth.HISTORY_UNAVAILABLE,
+          e.getMessage()
+              + hint
+              + "; the run's records are kept in the store and written by a later run");
+      return null;
+    }
+  }
+
+  /** At the start of each run: a broken or restarted chain is a warning, never a failure. */
+  private void checkChain(
+      SqlHistory history, BackupStore store, String currentId, Instant now, RunRecorder recorder) {
+    List<AuditChain.RecordedHead> recorded;
+    try {
+      recorded = RecordedHeads.read(store);
+    } catch (IOException | RuntimeException e) {
+      LOG.atWarn()
+          .addKeyValue("event", "audit_heads_unreadable")
+          .addKeyValue("error", e.getMessage())
+          .log("the audit chain heads recorded in the store could not be read");
+      recorded = List.of();
+    }
+    if (history.auditRecreated()) {
+      String last =
+          recorded.stream()
+              .filter(r -> r.recordedAt() != null)
+              .max(Comparator.comparing(AuditChain.RecordedHead::recordedAt))
+              .map(r -> r.head() + " (in " + r.source() + ")")
+              .orElse("none");
+      String reason =
+          "backup_audit was missing (dropped) and has been re-created; the chain restarts here;"
+              + " the last head recorded outside the database was "
+              + last;
+      history.audit(
+          new AuditEntry(
+              now,
+              config.namespace(),
+              config.name(),
+              AuditEntry.CHAIN_RESTARTED,
+              currentId,
+              StorageDescription.of(config.spec().getStorage()),
+              null,
+              reason));
+      LOG.atWarn().addKeyValue("event", "audit_chain_restarted").log(reason);
+    }
+    AuditChain.Report report = history.checkChain(recorded);
+    AuditChain.Problem first = report.firstOpen();
+    if (first != null) {
+      recorder.warn(
+          HistoryHealth.AUDIT_CHAIN_BROKEN,
+          "the audit chain is broken at seq "
+              + first.seq()
+              + ": "
+              + first.why()
+              + " ("
+              + report.open().size()
+              + " problem(s); see backup-runner audit verify)");
+    }
+    if (report.unacknowledgedRestart()) {
+      recorder.warn(
+          HistoryHealth.AUDIT_CHAIN_RESTARTED,
+          "the audit chain was restarted at seq "
+              + report.restartSeq()
+              + ": "
+              + report.restartReason()
+              + " (acknowledge with backup-runner audit acknowledge)");
+    }
+  }
+
+  private static int flushPendingAudit(BackupStore store, History history) {
+    try {
+      return new PendingHistory(store).flushAudit(history);
+    } catch (IOException e) {
+      LOG.atWarn()
+          .addKeyValue("event", "pending_audit_unreadable")
+          .addKeyValue("error", e.getMessage())
+          .log("kept audit rows could not be read; they stay for the next run");
+      return 0;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.dbbackup.runner;
 
+import io.dbbackup.runner.cli.AuditCommand;
 import io.dbbackup.runner.cli.BackupCommand;
 import io.dbbackup.runner.cli.ListCommand;
 import io.dbbackup.runner.cli.PruneCommand;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
     name = "backup-runner",
     mixinStandardHelpOptions = true,
     versionProvider = RunnerMain.Version.class,
-    description = "Trustworthy PostgreSQL backups: backup | verify | list | prune | restore",
+    description =
+        "Trustworthy PostgreSQL backups: backup | verify | list | prune | restore | audit",
     footerHeading = "%nExit codes:%n",
     footer = {
       "  0 ok, 1 other error, 2 invalid config, 3 database unreachable, 4 not enough space,",
@@ -47,7 +49,8 @@ public final class RunnerMain {
             .addSubcommand(new ListCommand())
             .addSubcommand(new VerifyCommand())
             .addSubcommand(new PruneCommand(settings))
-            .addSubcommand(new RestoreCommand(settings));
+            .addSubcommand(new RestoreCommand(settings))
+            .addSubcommand(AuditCommand.class);
     if (out != null) {
       cmd.setOut(out);
     }

@@ -34,6 +34,7 @@ public final class RunnerStatus {
 
   public static final String REASON_SUCCEEDED = "BackupSucceeded";
   public static final String REASON_FAILED = "BackupFailed";
+  public static final String REASON_HISTORY_RECORDED = "HistoryRecorded";
 
   private RunnerStatus() {}
 
@@ -96,6 +97,54 @@ public final class RunnerStatus {
           Conditions.FALSE,
           failureReason(run.getExitCode()),
           failureMessage(run),
+          null,
+          now);
+    }
+  }
+
+  /**
+   * Records how the run's history fared: {@code auditChainHead} when known, and condition {@code
+   * HistoryHealthy} — True (reason {@value #REASON_HISTORY_RECORDED}) without a warning, else False
+   * with the first warning's reason and all warnings' messages. Warnings never change the run's
+   * result.
+   *
+   * @param warnings reason and message pairs, in the order they arose
+   */
+  public static void recordHistory(
+      DatabaseBackupStatus status,
+      String auditChainHead,
+      List<Map.Entry<String, String>> warnings,
+      Instant now) {
+    if (auditChainHead != null) {
+      status.setAuditChainHead(auditChainHead);
+    }
+    if (status.getConditions() == null) {
+      status.setConditions(new ArrayList<>());
+    }
+    if (warnings.isEmpty()) {
+      Conditions.set(
+          status.getConditions(),
+          DatabaseBackupStatus.CONDITION_HISTORY_HEALTHY,
+          Conditions.TRUE,
+          REASON_HISTORY_RECORDED,
+          "history and audit chain written and intact",
+          null,
+          now);
+    } else {
+      StringBuilder m = new StringBuilder();
+      for (var w : warnings) {
+        if (!m.isEmpty()) {
+          m.append("; ");
+        }
+        m.append(w.getValue());
+      }
+      String message = m.length() > 2000 ? m.substring(0, 2000) : m.toString();
+      Conditions.set(
+          status.getConditions(),
+          DatabaseBackupStatus.CONDITION_HISTORY_HEALTHY,
+          Conditions.FALSE,
+          warnings.getFirst().getKey(),
+          message,
           null,
           now);
     }

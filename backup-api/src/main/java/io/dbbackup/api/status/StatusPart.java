@@ -16,8 +16,10 @@ public enum StatusPart {
 
   /** The runner (and the controller on the runner's behalf when a Job died without reporting). */
   RUNNER(
-      List.of("lastBackup", "lastSuccessfulBackup", "recentBackups"),
-      Set.of(DatabaseBackupStatus.CONDITION_LAST_BACKUP_SUCCEEDED));
+      List.of("lastBackup", "lastSuccessfulBackup", "recentBackups", "auditChainHead"),
+      Set.of(
+          DatabaseBackupStatus.CONDITION_LAST_BACKUP_SUCCEEDED,
+          DatabaseBackupStatus.CONDITION_HISTORY_HEALTHY));
 
   private final List<String> fields;
   private final Set<String> conditionTypes;

@@ -15,6 +15,7 @@ import java.util.List;
 public class DatabaseBackupStatus {
   public static final String CONDITION_READY = "Ready";
   public static final String CONDITION_LAST_BACKUP_SUCCEEDED = "LastBackupSucceeded";
+  public static final String CONDITION_HISTORY_HEALTHY = "HistoryHealthy";
   public static final int RECENT_BACKUPS_KEPT = 10;
 
   @JsonPropertyDescription("The metadata.generation the controller last acted on.")
@@ -37,6 +38,11 @@ public class DatabaseBackupStatus {
 
   @JsonPropertyDescription("The last 10 runs, newest first.")
   private List<BackupRecord> recentBackups = new ArrayList<>();
+
+  @JsonPropertyDescription(
+      "The newest backup_audit row after the last run (<seq>:<row_hash>): a copy of the audit"
+          + " chain's head outside the database.")
+  private String auditChainHead;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -92,5 +98,13 @@ public class DatabaseBackupStatus {
 
   public void setRecentBackups(List<BackupRecord> recentBackups) {
     this.recentBackups = recentBackups;
+  }
+
+  public String getAuditChainHead() {
+    return auditChainHead;
+  }
+
+  public void setAuditChainHead(String auditChainHead) {
+    this.auditChainHead = auditChainHead;
   }
 }

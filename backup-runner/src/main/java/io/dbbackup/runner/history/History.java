@@ -23,6 +23,11 @@ public interface History {
    */
   int failAbandoned(String namespace, String name, String currentId, Instant at);
 
+  /** The audit chain's newest row, or null when unknown. */
+  default ChainHead head() {
+    return null;
+  }
+
   /** History switched off: nothing is recorded. */
   History NONE =
       new History() {

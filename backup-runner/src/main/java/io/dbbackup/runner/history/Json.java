@@ -6,11 +6,11 @@ import java.util.Map;
 
 /** Canonical JSON for audit payloads: keys in insertion order, no whitespace. */
 final class Json {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Json() {}
 
-  static String canonical(Map<String, String> fields) {
+  static String canonical(Map<String, ?> fields) {
     try {
       return MAPPER.writeValueAsString(fields);
     } catch (JsonProcessingException e) {

@@ -15,8 +15,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -25,11 +24,12 @@ public final class SqlHistory implements History {
   static final String GENESIS_HASH = "0".repeat(64);
 
   /** The highest migration in db/history ({@code HistoryMigrationsTest} keeps this true). */
-  static final String LATEST_VERSION = "1";
+  static final String LATEST_VERSION = "2";
 
   private final DataSource dataSource;
   private final Connection connection;
   private final String schema;
+  private boolean auditRecreated;
 
   /**
    * @param connection the run's control connection (the one holding the run lock)
@@ -43,11 +43,14 @@ public final class SqlHistory implements History {
 
   @Override
   public void prepare() {
-    if (atLatestVersion()) {
+    boolean migrated = flywayHistoryExists();
+    boolean auditExists = tableExists("backup_audit");
+    if (auditExists && atLatestVersion()) {
       // Nothing to migrate: skip Flyway's start-up (about half a second of every run).
       return;
     }
     try {
+      // afterMigrate__backup_audit.sql re-creates a backup_audit table dropped after its migration.
       Flyway.configure()
           .dataSource(dataSource)
           .schemas(schema)
@@ -60,6 +63,51 @@ public final class SqlHistory implements History {
     } catch (RuntimeException e) {
       throw new HistoryUnavailableException(
           "cannot create or migrate the history schema " + schema + ": " + e.getMessage(), e);
+    }
+    auditRecreated = migrated && !auditExists && tableExists("backup_audit");
+  }
+
+  /** Whether {@link #prepare} found backup_audit missing and re-created it. */
+  public boolean auditRecreated() {
+    return auditRecreated;
+  }
+
+  /** Checks the audit chain against heads recorded outside the database. */
+  public AuditChain.Report checkChain(List<AuditChain.RecordedHead> recorded) {
+    try {
+      return AuditChain.check(connection, schema, recorded);
+    } catch (SQLException e) {
+      throw unavailable("read backup_audit", e);
+    }
+  }
+
+  /** The newest row of the chain ({@link ChainHead#EMPTY} for none). */
+  @Override
+  public ChainHead head() {
+    try (Statement s = connection.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT seq, row_hash FROM "
+                    + table("backup_audit")
+                    + " ORDER BY seq DESC LIMIT 1")) {
+      return rs.next() ? new ChainHead(rs.getLong(1), rs.getString(2)) : ChainHead.EMPTY;
+    } catch (SQLException e) {
+      throw unavailable("read backup_audit", e);
+    }
+  }
+
+  private boolean flywayHistoryExists() {
+    return tableExists("flyway_schema_history");
+  }
+
+  private boolean tableExists(String name) {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, table(name));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      return false;
     }
   }
 
@@ -174,16 +222,6 @@ public final class SqlHistory implements History {
   @Override
   public void audit(AuditEntry e) {
     Instant at = e.at().truncatedTo(ChronoUnit.MICROS);
-    Map<String, String> payload = new LinkedHashMap<>();
-    payload.put("at", at.toString());
-    payload.put("namespace", e.namespace());
-    payload.put("name", e.name());
-    payload.put("action", e.action());
-    payload.put("backupId", e.backupId());
-    payload.put("location", e.location());
-    payload.put("sha256", e.sha256());
-    payload.put("reason", e.reason());
-    String payloadJson = Json.canonical(payload);
     try {
       boolean autoCommit = connection.getAutoCommit();
       connection.setAutoCommit(false);
@@ -202,24 +240,50 @@ public final class SqlHistory implements History {
             prev = rs.getString(1);
           }
         }
-        String hash = sha256Hex(prev + "\n" + payloadJson);
+        long seq;
+        try (PreparedStatement ps =
+            connection.prepareStatement("SELECT nextval(pg_get_serial_sequence(?, 'seq'))")) {
+          ps.setString(1, table("backup_audit"));
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            seq = rs.getLong(1);
+          }
+        }
+        String payload =
+            AuditChain.payload(
+                AuditChain.VERSION,
+                seq,
+                at,
+                e.namespace(),
+                e.name(),
+                e.action(),
+                e.backupId(),
+                e.location(),
+                e.sha256(),
+                e.reason(),
+                prev);
+        String hash = AuditChain.rowHash(prev, payload);
         try (PreparedStatement ps =
             connection.prepareStatement(
                 "INSERT INTO "
                     + table("backup_audit")
-                    + " (at, namespace, name, action, backup_id, location, sha256, reason,"
-                    + " payload, prev_hash, row_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-          ps.setTimestamp(1, ts(at));
-          ps.setString(2, e.namespace());
-          ps.setString(3, e.name());
-          ps.setString(4, e.action());
-          ps.setString(5, e.backupId());
-          ps.setString(6, e.location());
-          ps.setString(7, e.sha256());
-          ps.setString(8, e.reason());
-          ps.setString(9, payloadJson);
-          ps.setString(10, prev);
-          ps.setString(11, hash);
+                    + " (seq, hash_version, at, namespace, name, action, backup_id, location,"
+                    + " sha256, reason, payload, prev_hash, row_hash)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+          int i = 1;
+          ps.setLong(i++, seq);
+          ps.setInt(i++, AuditChain.VERSION);
+          ps.setTimestamp(i++, ts(at));
+          ps.setString(i++, e.namespace());
+          ps.setString(i++, e.name());
+          ps.setString(i++, e.action());
+          ps.setString(i++, e.backupId());
+          ps.setString(i++, e.location());
+          ps.setString(i++, e.sha256());
+          ps.setString(i++, e.reason());
+          ps.setString(i++, payload);
+          ps.setString(i++, prev);
+          ps.setString(i, hash);
           ps.executeUpdate();
         }
         connection.commit();

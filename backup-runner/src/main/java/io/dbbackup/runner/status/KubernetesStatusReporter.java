@@ -5,19 +5,21 @@ import io.dbbackup.api.status.StatusPart;
 import io.dbbackup.api.status.StatusPatcher;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.runner.RunListener;
+import io.dbbackup.runner.history.HistoryHealth;
 import io.dbbackup.runner.history.RunRecord;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code --report-status}: writes each run record into the resource's status — the runner's part
- * only (lastBackup, recentBackups, lastSuccessfulBackup, LastBackupSucceeded), re-reading and
- * retrying on conflict — and, for a finished run, an Event on the resource. A status that cannot be
- * written is logged; it never fails the backup.
+ * only (lastBackup, recentBackups, lastSuccessfulBackup, LastBackupSucceeded, auditChainHead,
+ * HistoryHealthy), re-reading and retrying on conflict — and, for a finished run, an Event on the
+ * resource. A status that cannot be written is logged; it never fails the backup.
  */
 public final class KubernetesStatusReporter implements RunListener {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesStatusReporter.class);
@@ -29,6 +31,7 @@ public final class KubernetesStatusReporter implements RunListener {
   private final Clock clock;
   private final KubernetesClient client;
   private final String pod = System.getenv("DBBACKUP_POD_NAME");
+  private HistoryHealth health;
 
   public KubernetesStatusReporter(
       KubernetesClient client, String namespace, String name, String jobName, Clock clock) {
@@ -41,7 +44,13 @@ public final class KubernetesStatusReporter implements RunListener {
   }
 
   @Override
+  public void historyHealth(HistoryHealth h) {
+    this.health = h;
+  }
+
+  @Override
   public void recorded(RunRecord record) {
+    HistoryHealth h = health;
     var status = StatusRecords.of(record, jobName);
     try {
       DatabaseBackup resource =
@@ -49,7 +58,16 @@ public final class KubernetesStatusReporter implements RunListener {
               namespace,
               name,
               StatusPart.RUNNER,
-              s -> RunnerStatus.record(s, status, clock.instant()));
+              s -> {
+                RunnerStatus.record(s, status, clock.instant());
+                if (h != null) {
+                  RunnerStatus.recordHistory(
+                      s,
+                      h.auditChainHead(),
+                      h.warnings().stream().map(w -> Map.entry(w.reason(), w.message())).toList(),
+                      clock.instant());
+                }
+              });
       LOG.atInfo()
           .addKeyValue("event", "status_reported")
           .addKeyValue("status_phase", status.getPhase())

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * {@code manifest.json}: written last, the commit marker of a backup. A folder without it is not a
- * backup. Unknown fields are ignored so older runners can read newer manifests.
+ * backup. Unknown fields are ignored so older runners can read newer manifests. {@code
+ * auditChainHead} ({@code <seq>:<row_hash>}, optional) is the newest backup_audit row when the
+ * manifest was written: a copy of the chain's head outside the database, so deleted rows show.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -28,7 +30,8 @@ public record Manifest(
     String plainSha256,
     Compression compression,
     Encryption encryption,
-    Verification verification) {
+    Verification verification,
+    String auditChainHead) {
 
   public static final String FILE_NAME = "manifest.json";
   public static final int FORMAT_VERSION = 1;
@@ -53,6 +56,44 @@ public record Manifest(
   /** The verification done before the manifest was written. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Verification(boolean verified, String mode, Instant at, String message) {}
+
+  /** A manifest without an audit chain head (history off or unreachable, or an older runner). */
+  public Manifest(
+      int formatVersion,
+      String id,
+      Resource resource,
+      Instant startTime,
+      Instant endTime,
+      String serverVersion,
+      String pgDumpVersion,
+      List<DatabaseInfo> databases,
+      String file,
+      long dumpBytes,
+      long storedBytes,
+      String sha256,
+      String plainSha256,
+      Compression compression,
+      Encryption encryption,
+      Verification verification) {
+    this(
+        formatVersion,
+        id,
+        resource,
+        startTime,
+        endTime,
+        serverVersion,
+        pgDumpVersion,
+        databases,
+        file,
+        dumpBytes,
+        storedBytes,
+        sha256,
+        plainSha256,
+        compression,
+        encryption,
+        verification,
+        null);
+  }
 
   public BackupId backupId() {
     return BackupId.parse(id)
