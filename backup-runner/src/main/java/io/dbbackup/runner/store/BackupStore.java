@@ -65,4 +65,10 @@ public interface BackupStore extends AutoCloseable {
 
   @Override
   default void close() throws IOException {}
+
+  /**
+   * The run is being stopped (its timeout or a SIGTERM): requests in flight may be given up, and
+   * cleanup is kept short. Called from another thread than the run's.
+   */
+  default void stop() {}
 }
