@@ -59,7 +59,7 @@ RUN groupadd --gid 65532 dbbackup \
 # libdeflate: the runner's gzip engine (about twice zlib's speed); without it the runner falls back
 # to the JDK's zlib.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libdeflate0 \
+ && apt-get install -y --no-install-recommends libdeflate0 tini \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/backup-runner/target/backup-runner.jar /opt/dbbackup/backup-runner.jar
 COPY docker/runner-jvm.args /opt/dbbackup/runner-jvm.args
@@ -77,7 +77,9 @@ RUN --mount=type=bind,from=build,source=/src/aot-s3-server,target=/tmp/aot-s3-se
 USER 65532:65532
 WORKDIR /tmp
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["/opt/java/openjdk/bin/java", "@/opt/dbbackup/runner-jvm.args", "-XX:AOTCache=/opt/dbbackup/backup-runner.aot", "-jar", "/opt/dbbackup/backup-runner.jar"]
+# tini as PID 1: it forwards SIGTERM to the JVM (whose shutdown hook stops the run cleanly) and
+# reaps the processes pg_dumpall leaves when it is killed.
+ENTRYPOINT ["/usr/bin/tini", "--", "/opt/java/openjdk/bin/java", "@/opt/dbbackup/runner-jvm.args", "-XX:AOTCache=/opt/dbbackup/backup-runner.aot", "-jar", "/opt/dbbackup/backup-runner.jar"]
 CMD ["--help"]
 
 # ---------------------------------------------------------------------------------------------

@@ -28,7 +28,9 @@ import org.slf4j.MDC;
  * One backup run, BATCH-101's flow: reachable → client supports the server → lock → window → space
  * → dump → verify → manifest → retention → history. Any failure stops pg_dumpall, removes this
  * run's files, releases the lock, records FAILED and returns the failure's exit code; earlier
- * backups are never touched.
+ * backups are never touched. The run executes on a worker thread under its {@link Deadline}: past
+ * spec.timeoutMinutes, or on SIGTERM, it is stopped in whatever phase it is (see {@link
+ * RunSupervisor}).
  */
 public final class BackupRun {
   private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
@@ -52,6 +54,9 @@ public final class BackupRun {
   private final BackupStore store;
   private final RunSettings settings;
   private final PgTools tools;
+  private volatile Deadline deadline;
+  private volatile RunSupervisor supervisor;
+  private volatile RunRecord startRecord;
 
   public BackupRun(BackupConfig config, BackupStore store, RunSettings settings, PgTools tools) {
     this.config = config;
@@ -61,6 +66,14 @@ public final class BackupRun {
   }
 
   public Outcome execute() {
+    try (Deadline d = new Deadline(timeout())) {
+      deadline = d;
+      supervisor = new RunSupervisor(d, RunSupervisor.GRACE);
+      return supervisor.run(this::runPhases, this::abandoned);
+    }
+  }
+
+  private Outcome runPhases() {
     DatabaseBackupSpec spec = config.spec();
     Instant start = settings.clock().instant();
     BackupId id = BackupId.generate(start);
@@ -78,6 +91,7 @@ public final class BackupRun {
             .location(store.location(id))
             .runnerHost(settings.runnerHost())
             .build();
+    startRecord = record;
     RunRecorder recorder =
         new RunRecorder(
             new PendingHistory(store), settings.listener(), spec.getHistory().isEnabled());
@@ -89,10 +103,12 @@ public final class BackupRun {
         .log("backup run started");
 
     RunSession session = null;
-    try (Deadline deadline = new Deadline(timeout())) {
+    deadline.onExpiry(store::stop);
+    try {
       try {
         phase("connect");
         session = RunSession.connect(config, settings);
+        supervisor.onStuck(session::abort);
         ServerInfo server = session.server();
         record = record.toBuilder().serverVersion(server.version()).build();
         // Before the lock and the history tables: a server this client cannot dump changes
@@ -279,6 +295,11 @@ public final class BackupRun {
 
   private Outcome fail(
       RunnerException e, RunRecord record, RunRecorder recorder, BackupId id, boolean locked) {
+    supervisor.cleaning();
+    if (deadline.expired() && e.exitCode() != ExitCode.LOCKED) {
+      // Once the run is stopped, whatever failed next is the stop's doing.
+      e = deadline.timedOut();
+    }
     ExitCode code = e.exitCode();
     if (code == ExitCode.LOCKED) {
       LOG.atWarn()
@@ -293,14 +314,59 @@ public final class BackupRun {
             .error(code.code(), e.getMessage())
             .build();
     recorder.record(failed);
+    if (!supervisor.claimReport()) {
+      return new Outcome(code, failed, e.getMessage());
+    }
     LOG.atError()
-        .addKeyValue("event", "run_failed")
+        .addKeyValue("event", stopEvent(code))
         .addKeyValue("exit_code", code.code())
         .addKeyValue("error_class", code.name())
         .addKeyValue("duration_ms", failed.durationMs())
-        .setCause(code == ExitCode.FAILED ? e : null)
+        .setCause(code == ExitCode.FAILED && !deadline.expired() ? e : null)
         .log(e.getMessage());
     return new Outcome(code, failed, e.getMessage());
+  }
+
+  /** The event of the run's failure line: timeout, terminated (SIGTERM), or run_failed. */
+  private String stopEvent(ExitCode code) {
+    if (code == ExitCode.TIMEOUT) {
+      return "timeout";
+    }
+    return deadline.expired() ? "terminated" : "run_failed";
+  }
+
+  /**
+   * The outcome of a stopped run that did not end within the grace period (a call that never
+   * returns): logged here; its RUNNING history row is closed, and its files are removed, by the
+   * next run.
+   */
+  private Outcome abandoned() {
+    RunnerException e = deadline.timedOut();
+    String message =
+        e.getMessage()
+            + "; the run did not end within "
+            + RunSupervisor.GRACE.toSeconds()
+            + " s and was abandoned (the next run closes its history row and removes its files)";
+    RunRecord failed =
+        startRecord == null
+            ? null
+            : startRecord.finished(RunStatus.FAILED, now()).toBuilder()
+                .error(e.exitCode().code(), message)
+                .build();
+    if (supervisor.claimReport()) {
+      if (startRecord != null) {
+        MDC.put("backup", config.qualifiedName());
+        MDC.put("backup_id", startRecord.backupId());
+      }
+      LOG.atError()
+          .addKeyValue("event", stopEvent(e.exitCode()))
+          .addKeyValue("exit_code", e.exitCode().code())
+          .addKeyValue("error_class", e.exitCode().name())
+          .log(message);
+      MDC.remove("backup");
+      MDC.remove("backup_id");
+    }
+    return new Outcome(e.exitCode(), failed, message);
   }
 
   /** A failed run leaves nothing behind; only its own folder is touched. */
@@ -342,6 +408,7 @@ public final class BackupRun {
   }
 
   private void phase(String phase) {
+    deadline.phase(phase);
     MDC.put("phase", phase);
     LOG.atInfo().addKeyValue("event", "phase").log(phase);
     settings.listener().phase(phase);

@@ -141,7 +141,8 @@ final class DumpStep {
   private DumpProcess startPgDumpAll(ConnectionSettings connection) {
     try {
       Process p =
-          tools.start(List.of("pg_dumpall", "--no-password"), connection.libpqEnvironment());
+          tools.startInOwnGroup(
+              List.of("pg_dumpall", "--no-password"), connection.libpqEnvironment());
       return new DumpProcess(p, "pg_dumpall");
     } catch (IOException e) {
       throw new RunnerException(

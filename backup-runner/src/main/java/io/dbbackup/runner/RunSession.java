@@ -275,6 +275,18 @@ final class RunSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Cuts the control connection (a stopped run whose statement does not return): the blocked call
+   * fails at once, the lock goes with the connection, history is kept for the next run.
+   */
+  void abort() {
+    try {
+      control.abort(r -> Thread.ofPlatform().daemon().name("jdbc-abort").start(r));
+    } catch (SQLException | RuntimeException e) {
+      // already closed
+    }
+  }
+
   @Override
   public void close() {
     if (lock != null) {

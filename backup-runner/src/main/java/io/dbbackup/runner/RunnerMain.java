@@ -33,6 +33,7 @@ public final class RunnerMain {
 
   public static void main(String[] args) {
     OutOfMemory.install();
+    RunSupervisor.installShutdownHook();
     System.exit(execute(RunSettings.defaults(), args));
   }
 

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running pg_dumpall: its stdout is the dump; its stderr is logged line by line and the last
- * lines are kept for the failure message.
+ * lines are kept for the failure message. Started by {@link PgTools#startInOwnGroup} it leads its
+ * own process group, so stopping it ends the shell and pg_dump it started too, and a watcher in the
+ * group ends the group when the runner dies (its stdin, held by the runner, reaches end of file).
  */
 public final class DumpProcess implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DumpProcess.class);
@@ -21,12 +23,19 @@ public final class DumpProcess implements AutoCloseable {
 
   private final Process process;
   private final String program;
+  private final ProcessGroup group;
   private final Deque<String> stderrTail = new ArrayDeque<>();
   private final Thread stderrReader;
+  private final Object killing = new Object();
 
   public DumpProcess(Process process, String program) {
     this.process = process;
     this.program = program;
+    // The group is the process's own only when it was started as a session leader.
+    this.group =
+        ProcessGroup.groupOf(process.pid()).orElse(-1) == process.pid()
+            ? new ProcessGroup(process.pid())
+            : null;
     this.stderrReader =
         Thread.ofPlatform().daemon().name(program + "-stderr").start(this::drainStderr);
   }
@@ -43,6 +52,11 @@ public final class DumpProcess implements AutoCloseable {
     return program;
   }
 
+  /** The process group the dump leads, or null when it runs in the runner's group. */
+  public ProcessGroup group() {
+    return group;
+  }
+
   /** Waits for the process to exit and its stderr to be read; returns the exit status. */
   public int waitFor() throws InterruptedException {
     int status = process.waitFor();
@@ -55,20 +69,57 @@ public final class DumpProcess implements AutoCloseable {
     return String.join(" | ", stderrTail);
   }
 
-  /** Stops the process: SIGTERM, then SIGKILL after a grace period. */
+  /**
+   * Stops the process and everything it started: SIGTERM to its group, SIGKILL after a grace
+   * period. Without a group of its own, the process and its descendants are signalled one by one.
+   */
   public void kill() {
-    if (!process.isAlive()) {
-      return;
+    synchronized (killing) {
+      killQuietly();
     }
-    process.destroy();
+  }
+
+  private void killQuietly() {
+    closeStdin();
+    boolean interrupted = Thread.interrupted();
     try {
+      if (group != null) {
+        if (!group.end(TimeUnit.SECONDS.toMillis(5))) {
+          LOG.atWarn()
+              .addKeyValue("event", "dump_not_stopped")
+              .addKeyValue("pgid", group.id())
+              .log(program + "'s process group did not end after SIGKILL");
+        }
+        process.waitFor(10, TimeUnit.SECONDS);
+        return;
+      }
+      if (!process.isAlive()) {
+        return;
+      }
+      var descendants = process.descendants().toList();
+      process.destroy();
+      descendants.forEach(ProcessHandle::destroy);
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
       }
+      descendants.forEach(ProcessHandle::destroyForcibly);
     } catch (InterruptedException e) {
       process.destroyForcibly();
-      Thread.currentThread().interrupt();
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The watcher's signal: end of file on its stdin ends the group (when it is still there). */
+  private void closeStdin() {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // already closed
     }
   }
 

@@ -104,6 +104,42 @@ public final class PgTools {
         ProcessBuilder.Redirect.PIPE);
   }
 
+  /**
+   * The wrapper {@link #startInOwnGroup} runs in a new session (setsid): a watcher that ends the
+   * whole process group when the runner closes its stdin or dies, then the program itself (exec, so
+   * it keeps the wrapper's process ID, which is the group's).
+   */
+  static final String GROUP_WRAPPER =
+      "exec 3<&0; { cat >/dev/null; kill -s TERM -- \"-$$\"; } <&3 >/dev/null 2>&1 &"
+          + " exec \"$@\" </dev/null 3<&-";
+
+  /**
+   * As {@link #start(List, Map)}, with the program leading a process group of its own (with setsid,
+   * when found), so that {@link ProcessGroup} ends it and every child it started; its stdin is a
+   * pipe the runner holds open: when it closes (the runner stopped the dump, or died), the group is
+   * sent SIGTERM.
+   */
+  public Process startInOwnGroup(List<String> args, Map<String, String> env) throws IOException {
+    String setsid = findOnPath("setsid");
+    if (setsid == null) {
+      return start(args, env);
+    }
+    List<String> cmd = new ArrayList<>(List.of(setsid, "sh", "-c", GROUP_WRAPPER, "dbbackup-dump"));
+    cmd.add(program(args.getFirst()));
+    cmd.addAll(args.subList(1, args.size()));
+    return startResolved(cmd, env, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.PIPE);
+  }
+
+  private static String findOnPath(String name) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    for (String dir : (path + ":/usr/bin:/bin").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+        return Path.of(dir, name).toString();
+      }
+    }
+    return null;
+  }
+
   /** As {@link #start(List, Map)}, with the given stdin and stdout. */
   public Process start(
       List<String> args,
@@ -113,6 +149,15 @@ public final class PgTools {
       throws IOException {
     List<String> cmd = new ArrayList<>(args);
     cmd.set(0, program(args.getFirst()));
+    return startResolved(cmd, env, stdin, stdout);
+  }
+
+  private static Process startResolved(
+      List<String> cmd,
+      Map<String, String> env,
+      ProcessBuilder.Redirect stdin,
+      ProcessBuilder.Redirect stdout)
+      throws IOException {
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Map<String, String> childEnv = pb.environment();
     String path = childEnv.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");

@@ -85,4 +85,10 @@ public interface BackupStore extends AutoCloseable {
     }
     return fileName;
   }
+
+  /**
+   * The run is being stopped (its timeout or a SIGTERM): requests in flight may be given up, and
+   * cleanup is kept short. Called from another thread than the run's.
+   */
+  default void stop() {}
 }

@@ -161,6 +161,11 @@ public final class S3Store implements BackupStore {
     requests.close();
   }
 
+  @Override
+  public void stop() {
+    uploads.stop();
+  }
+
   /** Aborts every open multipart upload under {@code prefix}; failures only logged. */
   private void abortUploads(String prefix, String why) {
     List<MultipartUpload> open;

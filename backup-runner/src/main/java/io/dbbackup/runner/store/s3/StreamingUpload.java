@@ -103,12 +103,21 @@ final class StreamingUpload implements StoreWriter {
     }
     state = State.ABORTED;
     current = null;
-    long deadline = System.nanoTime() + requests.settings().cleanupPatience().toNanos();
-    inFlight.cancel(deadline);
-    if (uploadId != null) {
-      requests.abortUpload(key, uploadId, deadline);
+    // A stopped run's interrupt must not cut the cleanup short; it is bounded by the deadline.
+    boolean interrupted = Thread.interrupted();
+    try {
+      long deadline = requests.cleanupDeadline();
+      // Parts still in flight get half the time; aborting the upload gets the rest.
+      inFlight.cancel(System.nanoTime() + Math.max(0, deadline - System.nanoTime()) / 2);
+      if (uploadId != null) {
+        requests.abortUpload(key, uploadId, deadline);
+      }
+      deleteScratch();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    deleteScratch();
   }
 
   /** A buffer for parts of {@code limit} bytes: in memory, or a scratch file when too large. */

@@ -45,8 +45,29 @@ final class UploadRequests implements AutoCloseable {
             });
   }
 
+  /** How long an upload's cleanup may take once the run is stopped (within the grace period). */
+  static final long STOPPED_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(8);
+
+  private volatile long stoppedAt;
+  private volatile boolean stopped;
+
   S3Settings settings() {
     return settings;
+  }
+
+  /** The run is stopped: cleanup from now on is bounded by {@link #STOPPED_PATIENCE_NANOS}. */
+  void stop() {
+    stoppedAt = System.nanoTime();
+    stopped = true;
+  }
+
+  /**
+   * Until when an abort may wait for parts in flight and retry: the settings' cleanup patience, or
+   * less once the run is stopped.
+   */
+  long cleanupDeadline() {
+    long patient = System.nanoTime() + settings.cleanupPatience().toNanos();
+    return stopped ? Math.min(patient, stoppedAt + STOPPED_PATIENCE_NANOS) : patient;
   }
 
   ExecutorService executor() {
