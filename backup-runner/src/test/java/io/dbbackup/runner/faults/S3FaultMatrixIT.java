@@ -159,7 +159,9 @@ class S3FaultMatrixIT {
     } finally {
       proxy.clearRules();
     }
-    assertThat(code).isIn(0, ExitCode.STORAGE_FAILED.code());
+    // The new backup is stored and good; retention, with one folder it cannot read, deletes
+    // nothing and the run ends with a warning.
+    assertThat(code).isZero();
     assertThat(S3.keys(BUCKET, "f/default/get500/")).containsAll(before);
   }
 
