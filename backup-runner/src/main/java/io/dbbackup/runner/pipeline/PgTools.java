@@ -110,7 +110,7 @@ public final class PgTools {
    * it keeps the wrapper's process ID, which is the group's).
    */
   static final String GROUP_WRAPPER =
-      "exec 3<&0; { cat >/dev/null; kill -s TERM -- \"-$$\"; } <&3 >/dev/null 2>&1 &"
+      "unset PWD OLDPWD; exec 3<&0; { cat >/dev/null; kill -s TERM -- \"-$$\"; } <&3 >/dev/null 2>&1 &"
           + " exec \"$@\" </dev/null 3<&-";
 
   /**
