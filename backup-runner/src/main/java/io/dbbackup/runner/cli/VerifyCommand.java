@@ -4,6 +4,7 @@ import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.Decryptor;
+import io.dbbackup.runner.history.RecordedChecksum;
 import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
     name = "verify",
     description =
         "Read a stored backup back: checksum file, SHA-256 and size, full decompression,"
-            + " completion trailer. Exit 7 when anything does not match, or when the backup's"
-            + " manifest cannot be trusted.",
+            + " completion trailer, and the SHA-256 recorded in history when it is reachable."
+            + " Exit 7 when anything does not match, or when the backup's manifest cannot be"
+            + " trusted.",
     mixinStandardHelpOptions = true)
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
@@ -59,6 +61,7 @@ public final class VerifyCommand implements Callable<Integer> {
               : null;
       BackupVerifier.Result r =
           new BackupVerifier(store, Duration.ofSeconds(10)).verify(m, decryptor, () -> false);
+      String crossCheck = RecordedChecksum.crossCheck(config, m.id(), r.sha256());
       spec.commandLine()
           .getOut()
           .printf(
@@ -69,6 +72,7 @@ public final class VerifyCommand implements Callable<Integer> {
               r.full()
                   ? r.dumpBytes() + " dump bytes, completion trailer present"
                   : "OpenPGP structure complete (no key here to decrypt)");
+      spec.commandLine().getOut().println(crossCheck);
       spec.commandLine().getOut().flush();
     }
     return 0;

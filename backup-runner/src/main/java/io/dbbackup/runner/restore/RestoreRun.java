@@ -12,6 +12,7 @@ import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.OpenPgpConfig;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
+import io.dbbackup.runner.history.RecordedChecksum;
 import io.dbbackup.runner.pipeline.CompressAndEncrypt;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.PgTools;
@@ -101,6 +102,7 @@ public final class RestoreRun {
             "backup " + manifest.id() + " could not be read in full before the restore");
       }
       Set<String> held = Set.copyOf(sections.seen());
+      RecordedChecksum.crossCheck(backup, manifest.id(), verified.sha256());
 
       Set<String> selection = selection(manifest, sections.seen());
       ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
