@@ -80,6 +80,10 @@ public class DatabaseBackupSpec {
   @JsonPropertyDescription("Run history in SQL tables (BATCH-101 TBL-039 / TBL-040).")
   private HistorySpec history = new HistorySpec();
 
+  @JsonPropertyDescription(
+      "Who is told when a backup fails, goes stale, runs long, changes size or runs low on space.")
+  private NotificationsSpec notifications;
+
   @JsonPropertyDescription("The runner pod: image and resources.")
   private RunnerSpec runner;
 
@@ -209,6 +213,14 @@ public class DatabaseBackupSpec {
 
   public void setHistory(HistorySpec history) {
     this.history = history;
+  }
+
+  public NotificationsSpec getNotifications() {
+    return notifications;
+  }
+
+  public void setNotifications(NotificationsSpec notifications) {
+    this.notifications = notifications;
   }
 
   public RunnerSpec getRunner() {

@@ -44,6 +44,11 @@ public class DatabaseBackupStatus {
           + " chain's head outside the database.")
   private String auditChainHead;
 
+  @JsonPropertyDescription(
+      "What the controller has sent (newest first, bounded), so a restart or a new leader does"
+          + " not send it again.")
+  private List<NotificationRecord> notifications = new ArrayList<>();
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -106,5 +111,13 @@ public class DatabaseBackupStatus {
 
   public void setAuditChainHead(String auditChainHead) {
     this.auditChainHead = auditChainHead;
+  }
+
+  public List<NotificationRecord> getNotifications() {
+    return notifications;
+  }
+
+  public void setNotifications(List<NotificationRecord> notifications) {
+    this.notifications = notifications;
   }
 }
