@@ -3,10 +3,17 @@ package io.dbbackup.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
+import io.dbbackup.api.v1alpha1.NotificationChannelSpec;
 import io.dbbackup.api.v1alpha1.NotificationEvent;
+import io.dbbackup.api.v1alpha1.NotificationsSpec;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -115,6 +122,56 @@ class NotificationsSchemaTest {
                 assertThat(m)
                     .contains(
                         "$.spec.notifications.channels: must have at most 32 items but found 33"));
+  }
+
+  /**
+   * The example routes as BATCH-101 §7 says: failure by e-mail and phone, capacity by e-mail and
+   * Slack, overtime by Slack, read through the model's own event defaults.
+   */
+  @Test
+  void theNotificationsExampleRoutesAsTheSeedSays() throws IOException {
+    String yaml =
+        Files.readString(
+            ManifestValidationTest.EXAMPLES.resolve("databasebackup-notifications.yaml"));
+    assertThat(ManifestValidationTest.refusals(yaml)).isEmpty();
+    NotificationsSpec notifications =
+        Serialization.unmarshal(yaml, DatabaseBackup.class).getSpec().getNotifications();
+    assertThat(notifications.isUseDefaults()).isFalse();
+    assertThat(kindsFor(notifications, NotificationEvent.BackupFailed))
+        .containsExactlyInAnyOrder("email", "pagerDuty");
+    assertThat(kindsFor(notifications, NotificationEvent.BackupStale))
+        .containsExactlyInAnyOrder("email", "pagerDuty");
+    assertThat(kindsFor(notifications, NotificationEvent.CapacityLow))
+        .containsExactlyInAnyOrder("email", "slack");
+    assertThat(kindsFor(notifications, NotificationEvent.Overtime)).containsExactly("slack");
+    // the failure mail and the capacity mail go to different teams
+    assertThat(recipientsFor(notifications, NotificationEvent.BackupFailed))
+        .doesNotContainAnyElementsOf(recipientsFor(notifications, NotificationEvent.CapacityLow));
+  }
+
+  private static Set<String> kindsFor(NotificationsSpec spec, NotificationEvent event) {
+    Set<String> kinds = new TreeSet<>();
+    for (NotificationChannelSpec c : spec.getChannels()) {
+      if (c.effectiveEvents().contains(event)) {
+        kinds.add(
+            c.getEmail() != null
+                ? "email"
+                : c.getSlack() != null
+                    ? "slack"
+                    : c.getPagerDuty() != null ? "pagerDuty" : "webhook");
+      }
+    }
+    return kinds;
+  }
+
+  private static Set<String> recipientsFor(NotificationsSpec spec, NotificationEvent event) {
+    Set<String> to = new TreeSet<>();
+    for (NotificationChannelSpec c : spec.getChannels()) {
+      if (c.getEmail() != null && c.effectiveEvents().contains(event)) {
+        to.addAll(c.getEmail().getTo());
+      }
+    }
+    return to;
   }
 
   @Test
