@@ -139,6 +139,13 @@ class ChartNotificationsTest {
             .asText();
     assertThat(before).isNotBlank();
     assertThat(after).isNotBlank().isNotEqualTo(before);
+    // next to the user's own pod annotations
+    JsonNode annotations =
+        render(dir, VALUES + "podAnnotations:\n  team: dba\n")
+            .one("Deployment")
+            .at("/spec/template/metadata/annotations");
+    assertThat(annotations.path("team").asText()).isEqualTo("dba");
+    assertThat(annotations.path("checksum/notification-defaults").asText()).isEqualTo(before);
   }
 
   @Test
