@@ -81,16 +81,15 @@ public record S3Settings(
   }
 
   /**
-   * The scratch space an upload of about {@code bytes} needs at most: none while its parts fit in
-   * memory, else a file for each part in flight and one for the part filling.
+   * The scratch space an upload in parts of {@code partSize} needs at most: none while its parts
+   * fit in memory, else a file for each part in flight and one for the part filling.
    */
-  Optional<BackupStore.Scratch> scratchFor(long bytes) {
-    long largest = partSizer.largestPartFor(bytes);
-    if (!spills(largest)) {
+  Optional<BackupStore.Scratch> scratchFor(long partSize) {
+    if (!spills(partSize)) {
       return Optional.empty();
     }
-    int files = partsInFlight(largest) + 1;
-    return Optional.of(new BackupStore.Scratch(scratchDir, files * largest, largest, files));
+    int files = partsInFlight(partSize) + 1;
+    return Optional.of(new BackupStore.Scratch(scratchDir, files * partSize, partSize, files));
   }
 
   /** Where the store is, for messages. */
