@@ -45,6 +45,7 @@ final class SpaceCheck {
     } catch (IOException e) {
       throw StorageErrors.classify("checking the backup target", e);
     }
+    store.expectAtMost(plausibleStoredBytes(server));
     store.scratchFor(estimate.bytes()).ifPresent(s -> checkScratch(s, estimate));
     if (usable.isEmpty()) {
       LOG.atInfo()

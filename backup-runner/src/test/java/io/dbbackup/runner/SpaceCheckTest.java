@@ -28,7 +28,7 @@ class SpaceCheckTest {
     List<String> calls = new ArrayList<>();
     SpaceCheck.check(store(OptionalLong.empty(), calls), SERVER, CompressionAlgorithm.GZIP);
     // Checked for writing, asked for its free space, and no more: no listing, no manifests read.
-    assertThat(calls).containsExactly("checkWritable", "usableSpace", "scratchFor");
+    assertThat(calls).containsExactly("checkWritable", "usableSpace", "expectAtMost", "scratchFor");
   }
 
   @Test
@@ -78,6 +78,29 @@ class SpaceCheckTest {
     SpaceCheck.check(store, SERVER, CompressionAlgorithm.ZSTD);
     SpaceCheck.check(store, SERVER, CompressionAlgorithm.NONE);
     assertThat(asked).containsExactly(300_000_000L, 1_000_000_000L);
+  }
+
+  @Test
+  void theStoreIsToldTheMostABackupCanPlausiblyStoreBeforeTheDump() {
+    List<Long> told = new ArrayList<>();
+    BackupStore store =
+        (BackupStore)
+            Proxy.newProxyInstance(
+                BackupStore.class.getClassLoader(),
+                new Class<?>[] {BackupStore.class},
+                (proxy, method, args) ->
+                    switch (method.getName()) {
+                      case "usableSpace" -> OptionalLong.empty();
+                      case "scratchFor" -> Optional.empty();
+                      case "expectAtMost" -> {
+                        told.add((Long) args[0]);
+                        yield null;
+                      }
+                      default -> null;
+                    });
+    SpaceCheck.check(store, SERVER, CompressionAlgorithm.GZIP);
+    // 4 x the 1 GB the server holds, plus 1 GiB: what S3 sizes its equal parts for.
+    assertThat(told).containsExactly(4_000_000_000L + (1L << 30));
   }
 
   @Test
@@ -136,7 +159,7 @@ class SpaceCheckTest {
                 case "usableSpace" -> usable;
                 case "listIds", "listState" -> List.of();
                 case "location" -> "test://store";
-                case "checkWritable", "close" -> null;
+                case "checkWritable", "close", "expectAtMost" -> null;
                 case "scratchFor" -> {
                   scratchAsked.add((Long) args[0]);
                   yield Optional.empty();

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -29,8 +30,12 @@ import java.util.regex.Pattern;
  * A fault-injecting HTTP/1.1 proxy at the TCP level, for putting in front of {@link S3ProxyServer}:
  * clients use {@link #endpoint()}, and every request is forwarded byte for byte (Host header and
  * all, so SigV4 signatures stay valid) unless a {@link Rule} matching its method, path and query
- * answers an S3 error, delays it, hangs it, or drops the connection part way through its body.
- * Bodies are streamed, never buffered. Counts every request head it saw.
+ * answers an S3 error, delays it, hangs it (before or after reading its body), or drops the
+ * connection part way through its body. Bodies are streamed, never buffered. Counts every request
+ * head it saw.
+ *
+ * <p>With {@link #requireEqualParts(boolean)} it also behaves like Cloudflare R2, which refuses a
+ * CompleteMultipartUpload whose parts other than the last differ in size.
  */
 public final class FaultProxy implements AutoCloseable {
   private final InetSocketAddress upstream;
@@ -40,6 +45,12 @@ public final class FaultProxy implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final ServerSocket server;
   private volatile boolean refusing;
+  private volatile boolean equalParts;
+
+  /** Per upload id: the Content-Length of each part number uploaded through the proxy. */
+  private final Map<String, Map<Integer, Long>> partSizes = new ConcurrentHashMap<>();
+
+  private final List<List<Long>> completions = new CopyOnWriteArrayList<>();
 
   /** Starts a proxy on a free port of 127.0.0.1 that forwards to {@code upstream}. */
   public FaultProxy(URI upstream) {
@@ -83,6 +94,24 @@ public final class FaultProxy implements AutoCloseable {
     if (on) {
       open.forEach(FaultProxy::abort);
     }
+  }
+
+  /**
+   * While set, a CompleteMultipartUpload is answered 400 InvalidPart, as Cloudflare R2 answers it,
+   * when the parts uploaded for it other than the highest-numbered one do not all have the same
+   * size; an upload that passes is forwarded (and its part sizes listed in {@link
+   * #completedPartSizes()}).
+   */
+  public void requireEqualParts(boolean on) {
+    equalParts = on;
+  }
+
+  /**
+   * The part sizes, in part order, of every CompleteMultipartUpload forwarded while {@link
+   * #requireEqualParts} was set.
+   */
+  public List<List<Long>> completedPartSizes() {
+    return List.copyOf(completions);
   }
 
   /** Every request seen, as "METHOD target", in order. */
@@ -141,6 +170,22 @@ public final class FaultProxy implements AutoCloseable {
           return;
         }
         seen.add(head.method + " " + head.target);
+        recordPart(head);
+        if (equalParts && !partsEqual(head)) {
+          if (!head.expectsContinue()) {
+            copyBody(head, in, OutputStream.nullOutputStream(), Long.MAX_VALUE);
+          }
+          clientOut.write(
+              errorResponse(
+                  head.method,
+                  400,
+                  "Bad Request",
+                  "InvalidPart",
+                  "All non-trailing parts must have the same length.",
+                  "r2"));
+          clientOut.flush();
+          return; // Connection: close
+        }
         Rule rule = firing(head);
         Action action = rule == null ? Action.PASS : rule.action;
         if (action == Action.DELAY) {
@@ -149,6 +194,13 @@ public final class FaultProxy implements AutoCloseable {
           }
         }
         if (action == Action.HANG) {
+          closed.await();
+          return;
+        }
+        if (action == Action.STALL) {
+          if (!head.expectsContinue()) {
+            copyBody(head, in, OutputStream.nullOutputStream(), Long.MAX_VALUE);
+          }
           closed.await();
           return;
         }
@@ -207,6 +259,49 @@ public final class FaultProxy implements AutoCloseable {
         open.remove(up);
       }
     }
+  }
+
+  /** Notes the size of an UploadPart (PUT with partNumber and uploadId). */
+  private void recordPart(Head head) {
+    if (!head.method.equalsIgnoreCase("PUT")) {
+      return;
+    }
+    String upload = head.queryValue("uploadId");
+    String part = head.queryValue("partNumber");
+    if (upload == null || part == null) {
+      return;
+    }
+    try {
+      partSizes
+          .computeIfAbsent(upload, u -> new ConcurrentHashMap<>())
+          .put(Integer.parseInt(part), head.payloadLength());
+    } catch (NumberFormatException e) {
+      // not a part number: the store answers it
+    }
+  }
+
+  /**
+   * Whether {@code head}, if it is a CompleteMultipartUpload (POST with uploadId), has parts of
+   * equal size but for the last; anything else passes.
+   */
+  private boolean partsEqual(Head head) {
+    if (!head.method.equalsIgnoreCase("POST")) {
+      return true;
+    }
+    String upload = head.queryValue("uploadId");
+    if (upload == null) {
+      return true;
+    }
+    List<Long> sizes =
+        new java.util.TreeMap<>(partSizes.getOrDefault(upload, Map.of()))
+            .values().stream().toList();
+    for (int i = 1; i < sizes.size() - 1; i++) {
+      if (!sizes.get(i).equals(sizes.get(0))) {
+        return false;
+      }
+    }
+    completions.add(sizes);
+    return true;
   }
 
   private Rule firing(Head head) {
@@ -375,6 +470,12 @@ public final class FaultProxy implements AutoCloseable {
       return cl == null ? 0 : Long.parseLong(cl);
     }
 
+    /** The length of the payload: aws-chunked framing sends it as x-amz-decoded-content-length. */
+    long payloadLength() {
+      String decoded = header("x-amz-decoded-content-length");
+      return decoded != null ? Long.parseLong(decoded) : contentLength();
+    }
+
     boolean expectsContinue() {
       String e = header("expect");
       return e != null && e.equalsIgnoreCase("100-continue");
@@ -383,6 +484,21 @@ public final class FaultProxy implements AutoCloseable {
     String path() {
       int q = target.indexOf('?');
       return q < 0 ? target : target.substring(0, q);
+    }
+
+    /** The (undecoded) value of query parameter {@code name}, or null. */
+    String queryValue(String name) {
+      int q = target.indexOf('?');
+      if (q < 0) {
+        return null;
+      }
+      for (String p : target.substring(q + 1).split("&")) {
+        int eq = p.indexOf('=');
+        if (eq >= 0 && p.substring(0, eq).equals(name)) {
+          return p.substring(eq + 1);
+        }
+      }
+      return null;
     }
 
     List<String> queryKeys() {
@@ -407,6 +523,7 @@ public final class FaultProxy implements AutoCloseable {
     STATUS,
     DELAY,
     HANG,
+    STALL,
     DROP
   }
 
@@ -477,9 +594,18 @@ public final class FaultProxy implements AutoCloseable {
       return this;
     }
 
-    /** Never answers; the connection stays open until the proxy is closed. */
+    /** Never answers, nor reads the body; the connection stays open until the proxy is closed. */
     public Rule hang() {
       this.action = Action.HANG;
+      return this;
+    }
+
+    /**
+     * Reads the whole request (a store that accepted the upload) and never answers; the connection
+     * stays open until the proxy is closed.
+     */
+    public Rule stall() {
+      this.action = Action.STALL;
       return this;
     }
 
@@ -558,31 +684,50 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     byte[] errorResponse(String requestMethod) {
-      String body =
-          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
-              + errorCode
-              + "</Code><Message>injected by FaultProxy</Message><RequestId>fault-"
-              + fired.get()
-              + "</RequestId></Error>";
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      boolean head = requestMethod.equalsIgnoreCase("HEAD");
       String reason = status == 503 ? "Service Unavailable" : "Error";
-      String response =
-          "HTTP/1.1 "
-              + status
-              + " "
-              + reason
-              + "\r\nContent-Type: application/xml\r\nContent-Length: "
-              + (head ? 0 : bytes.length)
-              + "\r\nx-amz-request-id: fault-"
-              + fired.get()
-              + "\r\nConnection: close\r\n\r\n";
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      out.writeBytes(response.getBytes(StandardCharsets.US_ASCII));
-      if (!head) {
-        out.writeBytes(bytes);
-      }
-      return out.toByteArray();
+      return FaultProxy.errorResponse(
+          requestMethod,
+          status,
+          reason,
+          errorCode,
+          "injected by FaultProxy",
+          "fault-" + fired.get());
     }
+  }
+
+  /** An S3 XML error response that closes the connection. */
+  static byte[] errorResponse(
+      String requestMethod,
+      int status,
+      String reason,
+      String errorCode,
+      String message,
+      String requestId) {
+    String body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+            + errorCode
+            + "</Code><Message>"
+            + message
+            + "</Message><RequestId>"
+            + requestId
+            + "</RequestId></Error>";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    boolean head = requestMethod.equalsIgnoreCase("HEAD");
+    String response =
+        "HTTP/1.1 "
+            + status
+            + " "
+            + reason
+            + "\r\nContent-Type: application/xml\r\nContent-Length: "
+            + (head ? 0 : bytes.length)
+            + "\r\nx-amz-request-id: "
+            + requestId
+            + "\r\nConnection: close\r\n\r\n";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.writeBytes(response.getBytes(StandardCharsets.US_ASCII));
+    if (!head) {
+      out.writeBytes(bytes);
+    }
+    return out.toByteArray();
   }
 }

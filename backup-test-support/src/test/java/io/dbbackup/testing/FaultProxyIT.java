@@ -179,6 +179,72 @@ class FaultProxyIT {
   }
 
   @Test
+  void likeR2ItRefusesToCompleteAnUploadWhosePartsDifferButForTheLast() {
+    proxy.requireEqualParts(true);
+    // 5 MiB, 6 MiB, 1 MiB: the first two differ (S3 and the embedded server accept it).
+    assertThatThrownBy(() -> upload("r2/uneven", 5 << 20, 6 << 20, 1 << 20))
+        .isInstanceOfSatisfying(
+            S3Exception.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(400);
+              assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPart");
+            });
+    assertThat(S3.keys(BUCKET, "r2/")).isEmpty();
+    // 5 MiB, 5 MiB, 1 MiB: equal but for the last.
+    upload("r2/even", 5 << 20, 5 << 20, 1 << 20);
+    assertThat(S3.keys(BUCKET, "r2/")).containsExactly("r2/even");
+    assertThat(proxy.completedPartSizes()).containsExactly(List.of(5L << 20, 5L << 20, 1L << 20));
+    // Without the mode, uneven parts pass as on S3.
+    proxy.requireEqualParts(false);
+    upload("r2/uneven", 5 << 20, 6 << 20, 1 << 20);
+    assertThat(S3.keys(BUCKET, "r2/")).containsExactly("r2/even", "r2/uneven");
+  }
+
+  @Test
+  void aStallReadsTheWholeBodyAndNeverAnswers() {
+    Rule stall = proxy.add(Rule.on("PUT", "/faults/stall/.*").stall().always());
+    long t0 = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                client.putObject(
+                    b ->
+                        b.bucket(BUCKET)
+                            .key("stall/a")
+                            .overrideConfiguration(
+                                o -> o.apiCallAttemptTimeout(Duration.ofSeconds(2))),
+                    RequestBody.fromBytes(random(3 << 20))))
+        .isInstanceOf(SdkClientException.class);
+    assertThat(stall.fired()).isGreaterThanOrEqualTo(1);
+    // every attempt timed out: the proxy read the body and sent nothing back
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(2L * stall.fired()));
+    assertThat(S3.keys(BUCKET, "stall/")).isEmpty();
+  }
+
+  /** A multipart upload of parts of the given sizes, completed. */
+  void upload(String key, int... sizes) {
+    String uploadId = client.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).uploadId();
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      for (int i = 0; i < sizes.length; i++) {
+        int number = i + 1;
+        String etag =
+            client
+                .uploadPart(
+                    b -> b.bucket(BUCKET).key(key).uploadId(uploadId).partNumber(number),
+                    RequestBody.fromBytes(random(sizes[i])))
+                .eTag();
+        parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+      }
+      client.completeMultipartUpload(
+          b -> b.bucket(BUCKET).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
+    } catch (RuntimeException e) {
+      client.abortMultipartUpload(b -> b.bucket(BUCKET).key(key).uploadId(uploadId));
+      throw e;
+    }
+  }
+
+  @Test
   void aRefusingProxyCutsConnectionsUntilItTakesThemAgain() {
     proxy.refuse(true);
     assertThatThrownBy(() -> client.listObjectsV2(b -> b.bucket(BUCKET)))

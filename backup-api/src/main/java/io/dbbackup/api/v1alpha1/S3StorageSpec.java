@@ -70,9 +70,10 @@ public class S3StorageSpec {
   @Min(5)
   @Max(5120)
   @JsonPropertyDescription(
-      "Size of the first parts of a multipart upload, in MiB (5-5120; the runner sends at most"
-          + " 2047 MiB per part); later parts grow so a dump of any size fits in maxParts. Parts"
-          + " that do not fit in the runner's upload memory wait in scratch files under /tmp, at"
+      "Size of the parts of a multipart upload, in MiB (5-5120; the runner sends at most 2047"
+          + " MiB per part). Every part but the last has the same size (Cloudflare R2 requires"
+          + " it); when maxParts parts of this size cannot hold 4x the databases' size plus 1 GiB,"
+          + " the runner uses the smallest size that can. Parts that do not fit in the runner's upload memory wait in scratch files under /tmp, at"
           + " most 4 at once; the runner checks that space before it dumps.")
   private int partSizeMiB = 16;
 

@@ -22,6 +22,12 @@ public interface BackupStore extends AutoCloseable {
   OptionalLong usableSpace() throws IOException;
 
   /**
+   * Told before the dump the most a backup of this run can plausibly store: a store whose writes
+   * need a size fixed up front (S3's equal parts) sizes them from it.
+   */
+  default void expectAtMost(long storedBytes) {}
+
+  /**
    * Local scratch space a backup of about {@code storedBytes} needs on the runner's own disk while
    * it is written, if any (an object store's parts too large for memory).
    */

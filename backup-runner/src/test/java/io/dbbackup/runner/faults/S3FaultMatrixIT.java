@@ -165,6 +165,145 @@ class S3FaultMatrixIT {
     assertThat(S3.keys(BUCKET, "f/default/get500/")).containsAll(before);
   }
 
+  @Test
+  void aStoreThatAcceptsAPartAndNeverAnswersEndsTheRunAtItsDeadline() throws Exception {
+    Path yaml = resource("hang", "retention: {days: 30, minKeep: 1}");
+    assertThat(backup(yaml, Clock.systemUTC(), RunListener.NONE)).isZero();
+    List<String> before = S3.keys(BUCKET, "f/default/hang/");
+    Rule stall =
+        proxy.add(
+            Rule.on("PUT", ".*/hang/.*/dump\\.sql").withQuery("partNumber=2").stall().always());
+    Duration timeout = Duration.ofSeconds(30);
+    long t0 = System.nanoTime();
+    int code;
+    try {
+      code = run(RunSettings.defaults().withTimeout(timeout), yaml);
+    } finally {
+      proxy.clearRules();
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertThat(stall.fired()).as("the upload reached the stalled part").isGreaterThanOrEqualTo(1);
+    assertThat(code).isEqualTo(ExitCode.TIMEOUT.code());
+    // ended by the deadline (the SDK's own limits are minutes), within the 30 s of it
+    assertThat(took).isLessThan(timeout.plusSeconds(30));
+    assertThat(S3.keys(BUCKET, "f/default/hang/")).containsExactlyElementsOf(before);
+    assertThat(history("hang")).isEqualTo("SUCCEEDED:-,FAILED:11");
+    assertThat(backup(yaml, Clock.systemUTC(), RunListener.NONE)).isZero();
+    assertThat(history("hang")).isEqualTo("SUCCEEDED:-,FAILED:11,SUCCEEDED:-");
+    assertThat(S3.openUploads(BUCKET)).isEmpty();
+    assertThat(S3.keys(BUCKET, "f/default/hang/")).containsAll(before);
+    assertEveryFolderHasAManifest("hang", 2);
+  }
+
+  @Test
+  void aSlowStoreAnsweringEveryRequestLateStillTakesTheBackup() throws Exception {
+    Path yaml = resource("slow", "retention: {days: 30, minKeep: 1}");
+    Rule slow = proxy.add(Rule.on("*", "/" + BUCKET + "(/.*)?").delay(Duration.ofMillis(200)));
+    int code;
+    try {
+      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
+    } finally {
+      proxy.clearRules();
+    }
+    assertThat(slow.fired()).as("requests delayed").isGreaterThan(5);
+    assertThat(code).isZero();
+    assertThat(history("slow")).isEqualTo("SUCCEEDED:-");
+    assertThat(S3.openUploads(BUCKET)).isEmpty();
+    assertEveryFolderHasAManifest("slow", 1);
+    assertThat(backup(yaml, Clock.systemUTC(), RunListener.NONE)).isZero();
+    assertEveryFolderHasAManifest("slow", 2);
+  }
+
+  @Test
+  void a500OnTheManifestPutFailsTheRunAndLeavesNoBackupWithoutManifest() throws Exception {
+    Path yaml = resource("mput500", "retention: {days: 30, minKeep: 1}");
+    assertThat(backup(yaml, Clock.systemUTC(), RunListener.NONE)).isZero();
+    List<String> before = S3.keys(BUCKET, "f/default/mput500/");
+    Rule manifest = proxy.add(Rule.on("PUT", ".*/mput500/.*/manifest\\.json").status(500).always());
+    int code;
+    try {
+      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
+    } finally {
+      proxy.clearRules();
+    }
+    assertThat(manifest.fired()).isGreaterThanOrEqualTo(1);
+    assertThat(code).isEqualTo(ExitCode.STORAGE_FAILED.code());
+    assertThat(history("mput500")).isEqualTo("SUCCEEDED:-,FAILED:6");
+    // The earlier backup, byte for byte the same keys; the failed run's dump is not a backup.
+    assertThat(S3.keys(BUCKET, "f/default/mput500/")).containsAll(before);
+    assertThat(backup(yaml, Clock.systemUTC(), RunListener.NONE)).isZero();
+    assertThat(history("mput500")).isEqualTo("SUCCEEDED:-,FAILED:6,SUCCEEDED:-");
+    assertThat(S3.keys(BUCKET, "f/default/mput500/")).containsAll(before);
+    assertThat(S3.openUploads(BUCKET)).isEmpty();
+    assertEveryFolderHasAManifest("mput500", 2);
+  }
+
+  @Test
+  void threeFailedRunsInARowDeleteNoBackupThatMinKeepProtects() throws Exception {
+    // days: 1, minKeep: 2; three good backups 10, 9 and 8 days old, all expired by days.
+    Path yaml = resource("failing3", "retention: {days: 1, minKeep: 2}");
+    Instant now = Instant.now();
+    for (int d = 10; d >= 8; d--) {
+      Clock then = Clock.fixed(now.minus(Duration.ofDays(d)), ZoneOffset.UTC);
+      assertThat(backup(yaml, then, RunListener.NONE)).isZero();
+    }
+    // The third good run kept minKeep of them.
+    List<String> good = manifests("failing3");
+    assertThat(good).hasSize(2);
+    List<String> before = S3.keys(BUCKET, "f/default/failing3/");
+    proxy.add(Rule.on("PUT", ".*/failing3/.*/dump\\.sql").withQuery("partNumber=2").status(500));
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertThat(backup(yaml, Clock.fixed(now, ZoneOffset.UTC), RunListener.NONE))
+            .as("failed run %d", i + 1)
+            .isEqualTo(ExitCode.STORAGE_FAILED.code());
+        assertThat(S3.keys(BUCKET, "f/default/failing3/")).containsExactlyElementsOf(before);
+      }
+    } finally {
+      proxy.clearRules();
+    }
+    assertThat(history("failing3"))
+        .isEqualTo("SUCCEEDED:-,SUCCEEDED:-,SUCCEEDED:-,FAILED:6,FAILED:6,FAILED:6");
+    // The next good run keeps itself and the newest earlier good backup: failed runs count for
+    // nothing in minKeep.
+    assertThat(backup(yaml, Clock.fixed(now, ZoneOffset.UTC), RunListener.NONE)).isZero();
+    List<String> after = manifests("failing3");
+    assertThat(after).hasSize(2).contains(good.get(1)).doesNotContain(good.get(0));
+    assertThat(S3.openUploads(BUCKET)).isEmpty();
+    assertEveryFolderHasAManifest("failing3", 2);
+  }
+
+  /** The manifest keys of {@code name}'s backups, oldest first. */
+  static List<String> manifests(String name) {
+    return S3.keys(BUCKET, "f/default/" + name + "/").stream()
+        .filter(k -> k.endsWith("/manifest.json"))
+        .sorted()
+        .toList();
+  }
+
+  /** {@code name} has {@code backups} folders, each with a manifest (and nothing else is left). */
+  static void assertEveryFolderHasAManifest(String name, int backups) {
+    String root = "f/default/" + name + "/";
+    List<String> folders =
+        S3.keys(BUCKET, root).stream()
+            .map(k -> k.substring(root.length()))
+            .filter(k -> !k.startsWith(".state/"))
+            .map(k -> k.substring(0, k.indexOf('/')))
+            .distinct()
+            .toList();
+    assertThat(folders).hasSize(backups);
+    for (String f : folders) {
+      assertThat(S3.keys(BUCKET, root + f + "/")).as(f).contains(root + f + "/manifest.json");
+    }
+  }
+
+  static int run(RunSettings settings, Path yaml) {
+    StringWriter out = new StringWriter();
+    return RunnerMain.commandLine(settings, new PrintWriter(out), new PrintWriter(out))
+        .execute(
+            "backup", "-f", yaml.toString(), "--secrets-dir", work.resolve("secrets").toString());
+  }
+
   static int backup(Path yaml, Clock clock, RunListener listener) {
     RunSettings settings = RunSettings.defaults().withClock(clock);
     if (listener != null) {

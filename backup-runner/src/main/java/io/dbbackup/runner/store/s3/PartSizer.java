@@ -1,13 +1,15 @@
 package io.dbbackup.runner.store.s3;
 
 /**
- * Part sizes of a multipart upload whose length is not known in advance. Parts start at {@code
- * firstPartSize} and double every tenth of {@code maxParts}, so small dumps use small parts (little
- * memory) while the last parts of a dump of several TiB are large enough to stay within {@code
- * maxParts}. With 16 MiB and 10,000 parts the upload holds about 8 TiB, past S3's 5 TiB object
- * limit; parts never exceed what one Java array holds (2047 MiB), below S3's 5 GiB.
+ * The part size of a multipart upload whose length is not known in advance. Every part but the last
+ * has the same size, as some S3-compatible stores require (Cloudflare R2 refuses to complete an
+ * upload otherwise), so the size is fixed before the upload starts: {@code partSize}
+ * (spec.storage.s3.partSizeMiB), raised by {@link #forAtMost} when the most a backup can plausibly
+ * store would not fit in {@code maxParts} parts of it. A stream that still outgrows {@code
+ * maxParts} parts fails (the upload is aborted). Parts never exceed what one Java array holds (2047
+ * MiB), below S3's 5 GiB.
  */
-public record PartSizer(long firstPartSize, int maxParts) {
+public record PartSizer(long partSize, int maxParts) {
   /** S3's smallest part (all but the last). */
   public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
 
@@ -17,51 +19,41 @@ public record PartSizer(long firstPartSize, int maxParts) {
   /** S3's most parts per upload. */
   public static final int S3_MAX_PARTS = 10_000;
 
+  private static final long MIB = 1024L * 1024;
+
   public PartSizer {
-    if (firstPartSize < 1 || firstPartSize > MAX_PART_SIZE) {
-      throw new IllegalArgumentException("part size out of range: " + firstPartSize);
+    if (partSize < 1 || partSize > MAX_PART_SIZE) {
+      throw new IllegalArgumentException("part size out of range: " + partSize);
     }
     if (maxParts < 1 || maxParts > S3_MAX_PARTS) {
       throw new IllegalArgumentException("maxParts out of range: " + maxParts);
     }
   }
 
-  /** Parts in each run of equal size: a tenth of maxParts. */
-  int partsPerStep() {
-    return Math.max(1, maxParts / 10);
-  }
-
-  /** The size of part {@code partNumber} (1-based). */
+  /** The size of part {@code partNumber} (1-based) if it is not the last: always the same. */
   public long sizeOf(int partNumber) {
     if (partNumber < 1) {
       throw new IllegalArgumentException("part numbers start at 1: " + partNumber);
     }
-    int doublings = Math.min(40, (partNumber - 1) / partsPerStep());
-    long size = firstPartSize;
-    for (int i = 0; i < doublings && size < MAX_PART_SIZE; i++) {
-      size *= 2;
-    }
-    return Math.min(size, MAX_PART_SIZE);
+    return partSize;
   }
 
-  /** The size of the largest part an upload of {@code bytes} uses: its last part's step. */
-  public long largestPartFor(long bytes) {
-    long total = 0;
-    for (int n = 1; n <= maxParts; n++) {
-      total += sizeOf(n);
-      if (total >= bytes) {
-        return sizeOf(n);
-      }
-    }
-    return sizeOf(maxParts);
-  }
-
-  /** The most bytes one upload can hold: every part at its size. */
+  /** The most bytes one upload can hold: {@code maxParts} parts of {@code partSize}. */
   public long capacity() {
-    long total = 0;
-    for (int n = 1; n <= maxParts; n++) {
-      total += sizeOf(n);
+    return partSize * maxParts;
+  }
+
+  /**
+   * Parts large enough for an upload of up to {@code bytes}: these, if they hold it, else the
+   * smallest whole MiB that does in {@code maxParts} parts, at most {@link #MAX_PART_SIZE} (an
+   * upload larger than that capacity fails when it gets there).
+   */
+  public PartSizer forAtMost(long bytes) {
+    if (bytes <= capacity()) {
+      return this;
     }
-    return total;
+    long perPart = Math.ceilDiv(bytes, (long) maxParts);
+    long size = Math.ceilDiv(perPart, MIB) * MIB;
+    return new PartSizer(Math.min(size, MAX_PART_SIZE), maxParts);
   }
 }

@@ -98,7 +98,7 @@ final class PartsInFlight {
       return b;
     }
     if (b != null) {
-      b.close(); // parts have grown: a scratch file of the old size goes now
+      b.close(); // not of this size: its scratch file goes now
     }
     return buffers.create(limit);
   }

@@ -1,6 +1,5 @@
 package io.dbbackup.runner.store.s3;
 
-import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -16,7 +15,8 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 /**
  * Builds the synchronous S3 client for a bucket. Uploads are sent without aws-chunked framing (the
  * payload is signed whole, or sent unsigned over TLS, with its checksum in a header), so a store
- * that does not decode aws-chunked still stores exactly the bytes sent.
+ * that does not decode aws-chunked still stores exactly the bytes sent. Every request has a time
+ * limit ({@link S3Timeouts}), so a store that hangs cannot hold the run.
  */
 final class S3Clients {
   private S3Clients() {}
@@ -30,13 +30,15 @@ final class S3Clients {
       S3Settings settings,
       AwsCredentialsProvider credentials,
       List<ExecutionInterceptor> interceptors) {
+    S3Timeouts timeouts = settings.timeouts();
     var builder =
         S3Client.builder()
             .httpClientBuilder(
                 Apache5HttpClient.builder()
                     .maxConnections(settings.maxPartsInFlight() + 4)
-                    .connectionTimeout(Duration.ofSeconds(10))
-                    .socketTimeout(Duration.ofMinutes(2)))
+                    .connectionTimeout(timeouts.connect())
+                    .socketTimeout(timeouts.socket())
+                    .connectionAcquisitionTimeout(timeouts.acquire()))
             .credentialsProvider(credentials)
             .region(region(settings))
             .serviceConfiguration(
@@ -52,8 +54,13 @@ final class S3Clients {
                 settings.checksumsWhenSupported()
                     ? ResponseChecksumValidation.WHEN_SUPPORTED
                     : ResponseChecksumValidation.WHEN_REQUIRED)
+            // Requests without a body; uploads and completions set their own (UploadRequests).
             .overrideConfiguration(
-                o -> o.retryStrategy(RetryMode.STANDARD).executionInterceptors(interceptors));
+                o ->
+                    o.retryStrategy(RetryMode.STANDARD)
+                        .executionInterceptors(interceptors)
+                        .apiCallAttemptTimeout(timeouts.attempt(0))
+                        .apiCallTimeout(timeouts.call(0)));
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());
     } else if (settings.region() == null) {

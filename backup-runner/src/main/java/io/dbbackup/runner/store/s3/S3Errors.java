@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -100,6 +102,14 @@ final class S3Errors {
 
   private String clientProblem(SdkException e) {
     String message = String.valueOf(e.getMessage());
+    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+      return "the store at "
+          + settings.endpointDescription()
+          + " did not answer in time ("
+          + message
+          + "; the runner's time limits per request are in docs/architecture-s3.md): check the"
+          + " store and the network";
+    }
     if (message.contains("Unable to load credentials")) {
       return "no credentials: "
           + settings.credentialsSource()

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param serverSideEncryption what the store encrypts objects with (SSE-S3, SSE-KMS, none)
  * @param credentialsSource where the credentials come from, for error messages (never a secret)
  * @param scratchDir where parts too large for {@code uploadMemory} are kept while they upload
+ * @param timeouts the time limits of each request ({@link S3Timeouts#DEFAULT})
  */
 public record S3Settings(
     String bucket,
@@ -31,7 +32,8 @@ public record S3Settings(
     long uploadMemory,
     Duration cleanupPatience,
     String credentialsSource,
-    Path scratchDir) {
+    Path scratchDir,
+    S3Timeouts timeouts) {
 
   static final long MIB = 1024L * 1024;
   static final int MAX_PARTS_IN_FLIGHT = 3;
@@ -55,7 +57,8 @@ public record S3Settings(
         Math.min(UPLOAD_MEMORY, Runtime.getRuntime().maxMemory() / 3),
         CLEANUP_PATIENCE,
         credentialsSource,
-        Path.of(System.getProperty("java.io.tmpdir")));
+        Path.of(System.getProperty("java.io.tmpdir")),
+        S3Timeouts.DEFAULT);
   }
 
   /**
@@ -81,16 +84,15 @@ public record S3Settings(
   }
 
   /**
-   * The scratch space an upload of about {@code bytes} needs at most: none while its parts fit in
-   * memory, else a file for each part in flight and one for the part filling.
+   * The scratch space an upload in parts of {@code partSize} needs at most: none while its parts
+   * fit in memory, else a file for each part in flight and one for the part filling.
    */
-  Optional<BackupStore.Scratch> scratchFor(long bytes) {
-    long largest = partSizer.largestPartFor(bytes);
-    if (!spills(largest)) {
+  Optional<BackupStore.Scratch> scratchFor(long partSize) {
+    if (!spills(partSize)) {
       return Optional.empty();
     }
-    int files = partsInFlight(largest) + 1;
-    return Optional.of(new BackupStore.Scratch(scratchDir, files * largest, largest, files));
+    int files = partsInFlight(partSize) + 1;
+    return Optional.of(new BackupStore.Scratch(scratchDir, files * partSize, partSize, files));
   }
 
   /** Where the store is, for messages. */
@@ -115,7 +117,8 @@ public record S3Settings(
         uploadMemory,
         cleanupPatience,
         credentialsSource,
-        scratchDir);
+        scratchDir,
+        timeouts);
   }
 
   public S3Settings withCleanupPatience(Duration patience) {
@@ -133,7 +136,8 @@ public record S3Settings(
         uploadMemory,
         patience,
         credentialsSource,
-        scratchDir);
+        scratchDir,
+        timeouts);
   }
 
   /** The upload's memory limits, and where the parts that do not fit in them are kept. */
@@ -152,7 +156,28 @@ public record S3Settings(
         memory,
         cleanupPatience,
         credentialsSource,
-        scratch);
+        scratch,
+        timeouts);
+  }
+
+  /** Other request time limits (tests: small ones, to see a hung store given up quickly). */
+  S3Settings withTimeouts(S3Timeouts limits) {
+    return new S3Settings(
+        bucket,
+        prefix,
+        region,
+        endpoint,
+        forcePathStyle,
+        serverSideEncryption,
+        checksumsWhenSupported,
+        conditionalWrites,
+        partSizer,
+        maxPartsInFlight,
+        uploadMemory,
+        cleanupPatience,
+        credentialsSource,
+        scratchDir,
+        limits);
   }
 
   private static String blankToNull(String s) {

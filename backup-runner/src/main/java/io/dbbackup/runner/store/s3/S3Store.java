@@ -33,12 +33,14 @@ public final class S3Store implements BackupStore {
   private final S3Requests requests;
   private final UploadRequests uploads;
   private final S3Keys keys;
+  private volatile PartSizer sizer;
 
   S3Store(S3Client client, S3Settings settings, String namespace, String name) {
     S3Errors errors = new S3Errors(settings);
     this.requests = new S3Requests(client, settings, errors);
     this.uploads = new UploadRequests(client, settings, errors);
     this.keys = S3Keys.of(settings.bucket(), settings.prefix(), namespace, name);
+    this.sizer = settings.partSizer();
   }
 
   /** The store spec.storage.s3 describes, with credentials from the mounted Secret or the chain. */
@@ -69,10 +71,35 @@ public final class S3Store implements BackupStore {
     abortUploads(keys.rootPrefix(), "abandoned by an earlier run");
   }
 
+  /**
+   * Fixes the part size of this run's uploads: every part of an upload but the last has the same
+   * size (stores such as Cloudflare R2 require it), so it must hold {@code storedBytes} in maxParts
+   * parts from the start. partSizeMiB, or larger when that does not.
+   */
+  @Override
+  public void expectAtMost(long storedBytes) {
+    PartSizer configured = uploads.settings().partSizer();
+    sizer = configured.forAtMost(storedBytes);
+    if (sizer.partSize() != configured.partSize()) {
+      LOG.atInfo()
+          .addKeyValue("event", "part_size_raised")
+          .addKeyValue("part_bytes", sizer.partSize())
+          .addKeyValue("configured_part_bytes", configured.partSize())
+          .addKeyValue("max_parts", sizer.maxParts())
+          .addKeyValue("expected_at_most_bytes", storedBytes)
+          .log("parts of spec.storage.s3.partSizeMiB would not hold the backup in maxParts parts");
+    }
+  }
+
+  /** The part size of this run's uploads (partSizeMiB unless {@link #expectAtMost} raised it). */
+  PartSizer partSizer() {
+    return sizer;
+  }
+
   /** Parts too large for the upload memory wait in scratch files while they are sent. */
   @Override
   public Optional<Scratch> scratchFor(long storedBytes) {
-    return uploads.settings().scratchFor(storedBytes);
+    return uploads.settings().scratchFor(sizer.partSize());
   }
 
   /** A bucket does not tell its free space. */
@@ -87,7 +114,7 @@ public final class S3Store implements BackupStore {
     if (requests.exists(key)) {
       throw new FileAlreadyExistsException(keys.url(key));
     }
-    return new StreamingUpload(uploads, key, contentType(fileName));
+    return new StreamingUpload(uploads, key, contentType(fileName), sizer);
   }
 
   @Override

@@ -13,11 +13,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One object written as a stream of unknown length, in bounded memory. Bytes fill a part buffer;
  * when it is full and more bytes come, the multipart upload starts and the part is sent while the
- * next one fills, with at most {@link S3Settings#partsInFlight} parts in flight. Parts too large
- * for the upload's memory are kept in scratch files ({@link S3Settings#spills}). An object smaller
- * than one part is a single PutObject at commit. Commit completes the upload create-only; a
- * failure, and {@link #abort()}, abort the upload so nothing half-uploaded stays behind; either way
- * the scratch files are deleted.
+ * next one fills (every part of the size {@link PartSizer} gives, but the last), with at most
+ * {@link S3Settings#partsInFlight} parts in flight. Parts too large for the upload's memory are
+ * kept in scratch files ({@link S3Settings#spills}). An object smaller than one part is a single
+ * PutObject at commit. Commit completes the upload create-only; a failure, and {@link #abort()},
+ * abort the upload so nothing half-uploaded stays behind; either way the scratch files are deleted.
  */
 final class StreamingUpload implements StoreWriter {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingUpload.class);
@@ -42,11 +42,12 @@ final class StreamingUpload implements StoreWriter {
   private IOException failure;
   private final List<PartBuffer> scratch = new ArrayList<>();
 
-  StreamingUpload(UploadRequests requests, String key, String contentType) {
+  /** Parts of {@code sizer}'s size, all equal but the last. */
+  StreamingUpload(UploadRequests requests, String key, String contentType, PartSizer sizer) {
     this.requests = requests;
     this.key = key;
     this.contentType = contentType;
-    this.sizer = requests.settings().partSizer();
+    this.sizer = sizer;
     this.inFlight = new PartsInFlight(requests.executor(), requests.url(key));
   }
 
@@ -149,14 +150,14 @@ final class StreamingUpload implements StoreWriter {
     checkOpen();
     while (len > 0) {
       if (current == null) {
-        current = newBuffer(sizer.sizeOf(1), false);
+        current = newBuffer(sizer.partSize(), false);
       }
       if (current.isFull()) {
         if (partsSent + 1 >= sizer.maxParts()) {
           throw fail(tooLarge());
         }
         send(current);
-        current = inFlight.buffer(sizer.sizeOf(partsSent + 1), limit -> newBuffer(limit, true));
+        current = inFlight.buffer(sizer.partSize(), limit -> newBuffer(limit, true));
       }
       int n = current.write(b, off, len);
       off += n;
@@ -187,11 +188,13 @@ final class StreamingUpload implements StoreWriter {
         requests.url(key)
             + ": the object is larger than "
             + sizer.maxParts()
-            + " parts can hold ("
+            + " parts of "
+            + sizer.partSize()
+            + " bytes hold ("
             + sizer.capacity()
-            + " bytes from a first part of "
-            + sizer.firstPartSize()
-            + " bytes): raise spec.storage.s3.partSizeMiB or spec.storage.s3.maxParts");
+            + " bytes; the parts of one upload all have the same size, chosen before the dump"
+            + " from spec.storage.s3.partSizeMiB and the databases' size): raise"
+            + " spec.storage.s3.partSizeMiB, or spec.storage.s3.maxParts where the store allows");
   }
 
   private IOException fail(IOException e) {

@@ -88,6 +88,7 @@ final class UploadRequests implements AutoCloseable {
                   b -> {
                     b.bucket(settings.bucket()).key(key).contentType(contentType);
                     b.contentLength((long) body.size());
+                    b.overrideConfiguration(settings.timeouts().forBody(body.size()));
                     if (conditional) {
                       b.ifNoneMatch("*");
                     }
@@ -108,6 +109,7 @@ final class UploadRequests implements AutoCloseable {
             client.putObject(
                 b -> {
                   b.bucket(settings.bucket()).key(key).contentType("application/json");
+                  b.overrideConfiguration(settings.timeouts().forBody(content.length));
                   settings.serverSideEncryption().apply(b::serverSideEncryption, b::ssekmsKeyId);
                 },
                 RequestBody.fromBytes(content)));
@@ -145,7 +147,8 @@ final class UploadRequests implements AutoCloseable {
                         .key(key)
                         .uploadId(uploadId)
                         .partNumber(number)
-                        .contentLength((long) buffer.size());
+                        .contentLength((long) buffer.size())
+                        .overrideConfiguration(settings.timeouts().forBody(buffer.size()));
                     if (settings.checksumsWhenSupported()) {
                       b.checksumAlgorithm(ChecksumAlgorithm.CRC32);
                     }
@@ -170,7 +173,8 @@ final class UploadRequests implements AutoCloseable {
                     b.bucket(settings.bucket())
                         .key(key)
                         .uploadId(uploadId)
-                        .multipartUpload(m -> m.parts(parts));
+                        .multipartUpload(m -> m.parts(parts))
+                        .overrideConfiguration(settings.timeouts().forCompletion());
                     if (conditional) {
                       b.ifNoneMatch("*");
                     }

@@ -7,68 +7,50 @@ import org.junit.jupiter.api.Test;
 
 class PartSizerTest {
   static final long MIB = 1024L * 1024;
-  static final long TIB = 1024L * 1024 * MIB;
+  static final long GIB = 1024 * MIB;
+  static final long TIB = 1024 * GIB;
 
   @Test
-  void defaultPartsHoldMoreThanTheLargestS3Object() {
-    PartSizer sizer = new PartSizer(16 * MIB, 10_000);
-    assertThat(sizer.capacity()).isGreaterThan(5 * TIB);
-    assertThat(sizer.sizeOf(10_000)).isLessThanOrEqualTo(PartSizer.MAX_PART_SIZE);
-  }
-
-  @Test
-  void partsStartSmallAndDoubleEveryTenthOfTheParts() {
-    PartSizer sizer = new PartSizer(16 * MIB, 10_000);
-    assertThat(sizer.sizeOf(1)).isEqualTo(16 * MIB);
-    assertThat(sizer.sizeOf(1000)).isEqualTo(16 * MIB);
-    assertThat(sizer.sizeOf(1001)).isEqualTo(32 * MIB);
-    assertThat(sizer.sizeOf(2001)).isEqualTo(64 * MIB);
-    assertThat(sizer.sizeOf(7001)).isEqualTo(2048 * MIB - MIB);
-    // the first 16 GB of a dump go up in 16 MiB parts
-    long first1000 = 0;
-    for (int n = 1; n <= 1000; n++) {
-      first1000 += sizer.sizeOf(n);
-    }
-    assertThat(first1000).isEqualTo(16_000 * MIB);
-  }
-
-  @Test
-  void theLargestPartOfAnUploadIsItsLastStepsSize() {
-    PartSizer sizer = new PartSizer(16 * MIB, 10_000);
-    assertThat(sizer.largestPartFor(0)).isEqualTo(16 * MIB);
-    assertThat(sizer.largestPartFor(16_000 * MIB)).isEqualTo(16 * MIB); // the first 1,000 parts
-    assertThat(sizer.largestPartFor(16_000 * MIB + 1)).isEqualTo(32 * MIB);
-    assertThat(sizer.largestPartFor(48_000 * MIB)).isEqualTo(32 * MIB);
-    assertThat(sizer.largestPartFor(48_000 * MIB + 1)).isEqualTo(64 * MIB);
-    assertThat(sizer.largestPartFor(TIB)).isEqualTo(1024 * MIB);
-    // Beyond what the upload holds: its last part's size.
-    assertThat(sizer.largestPartFor(Long.MAX_VALUE)).isEqualTo(PartSizer.MAX_PART_SIZE);
-  }
-
-  @Test
-  void sizesNeverShrinkNorPassTheArrayLimit() {
+  void everyPartButTheLastHasTheSameSize() {
     for (int maxParts : new int[] {10, 37, 1000, 10_000}) {
       PartSizer sizer = new PartSizer(5 * MIB, maxParts);
-      long previous = 0;
       for (int n = 1; n <= maxParts; n++) {
-        long size = sizer.sizeOf(n);
-        assertThat(size)
-            .isGreaterThanOrEqualTo(previous)
-            .isLessThanOrEqualTo(PartSizer.MAX_PART_SIZE);
-        previous = size;
+        assertThat(sizer.sizeOf(n)).isEqualTo(5 * MIB);
       }
+      assertThat(sizer.capacity()).isEqualTo(5 * MIB * maxParts);
     }
   }
 
   @Test
-  void aStoreAllowingFewerPartsStillHoldsLargeDumps() {
-    // 1,000 parts from 16 MiB: about 800 GB
-    assertThat(new PartSizer(16 * MIB, 1000).capacity()).isGreaterThan(750 * 1024 * MIB);
-    // the minimum, 10 parts, doubles every part
-    PartSizer ten = new PartSizer(5 * MIB, 10);
-    assertThat(ten.sizeOf(2)).isEqualTo(10 * MIB);
-    assertThat(ten.sizeOf(10)).isEqualTo(PartSizer.MAX_PART_SIZE);
-    assertThat(ten.capacity()).isEqualTo(5 * MIB * 511 + PartSizer.MAX_PART_SIZE);
+  void thePartSizeHoldsWhatTheBackupCanPlausiblyStore() {
+    PartSizer sizer = new PartSizer(16 * MIB, 10_000);
+    // Up to 10,000 x 16 MiB (156 GiB) the configured size stays.
+    assertThat(sizer.forAtMost(0)).isEqualTo(sizer);
+    assertThat(sizer.forAtMost(16 * MIB * 10_000)).isEqualTo(sizer);
+    // Past it: the smallest whole MiB that holds it in 10,000 parts.
+    assertThat(sizer.forAtMost(16 * MIB * 10_000 + 1)).isEqualTo(new PartSizer(17 * MIB, 10_000));
+    PartSizer tib = sizer.forAtMost(TIB);
+    assertThat(tib.partSize()).isEqualTo(105 * MIB);
+    assertThat(tib.capacity()).isGreaterThanOrEqualTo(TIB);
+    assertThat(tib.partSize() - MIB).isLessThan(Math.ceilDiv(TIB, 10_000L));
+    // A store allowing 100 parts: 1 GiB + 4 x 100 MB needs 15 MiB parts.
+    assertThat(new PartSizer(5 * MIB, 100).forAtMost(GIB + 400_000_000).partSize())
+        .isEqualTo(15 * MIB);
+  }
+
+  @Test
+  void partsNeverPassTheArrayLimitSoAHugeBoundCapsTheCapacity() {
+    PartSizer sizer = new PartSizer(16 * MIB, 10_000).forAtMost(Long.MAX_VALUE);
+    assertThat(sizer.partSize()).isEqualTo(PartSizer.MAX_PART_SIZE);
+    assertThat(sizer.capacity()).isGreaterThan(5 * TIB); // still beyond S3's largest object
+    assertThat(new PartSizer(5 * MIB, 10).forAtMost(100 * TIB).capacity())
+        .isEqualTo(10 * PartSizer.MAX_PART_SIZE);
+  }
+
+  @Test
+  void aLargerConfiguredSizeIsKept() {
+    PartSizer big = new PartSizer(128 * MIB, 10_000); // 1.25 TiB
+    assertThat(big.forAtMost(TIB)).isEqualTo(big);
   }
 
   @Test
@@ -77,6 +59,8 @@ class PartSizerTest {
     assertThatThrownBy(() -> new PartSizer(3L * 1024 * MIB, 100))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new PartSizer(5 * MIB, 10_001))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PartSizer(5 * MIB, 100).sizeOf(0))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -83,23 +83,23 @@ class S3SettingsTest {
   @Test
   void scratchSpaceIsNeededOnlyOncePartsSpillAndThenForEachPartInFlightAndTheOneFilling() {
     S3Settings s = S3Settings.of(minimal(), "creds").withUploadMemory(3, 42 * MIB, Path.of("/s"));
-    // 16 MiB parts up to 15.6 GiB stored: in memory, no scratch.
-    assertThat(s.scratchFor(10L << 30)).isEmpty();
-    // Up to about 47 GiB the parts are 32 MiB: four of them in files.
-    assertThat(s.scratchFor(40L << 30))
+    // 16 MiB parts (the default): in memory, no scratch.
+    assertThat(s.scratchFor(16 * MIB)).isEmpty();
+    // 32 MiB parts: four of them in files (three in flight, one filling).
+    assertThat(s.scratchFor(32 * MIB))
         .contains(new BackupStore.Scratch(Path.of("/s"), 4 * 32 * MIB, 32 * MIB, 4));
-    // Near 1 TiB, 1 GiB parts: 4 GiB.
-    assertThat(s.scratchFor(1L << 40).orElseThrow().bytes()).isEqualTo(4096 * MIB);
+    // 1 GiB parts: 4 GiB.
+    assertThat(s.scratchFor(1024 * MIB).orElseThrow().bytes()).isEqualTo(4096 * MIB);
   }
 
   @Test
   void partsLargerThanARunnerPartCanHoldAreSentAtItsLargest() {
     S3StorageSpec spec = minimal();
     spec.setPartSizeMiB(5120); // S3's largest, which the resource allows
-    assertThat(S3Settings.of(spec, "creds").partSizer().firstPartSize())
+    assertThat(S3Settings.of(spec, "creds").partSizer().partSize())
         .isEqualTo(PartSizer.MAX_PART_SIZE);
     spec.setPartSizeMiB(2047);
-    assertThat(S3Settings.of(spec, "creds").partSizer().firstPartSize()).isEqualTo(2047 * MIB);
+    assertThat(S3Settings.of(spec, "creds").partSizer().partSize()).isEqualTo(2047 * MIB);
   }
 
   private static S3StorageSpec minimal() {

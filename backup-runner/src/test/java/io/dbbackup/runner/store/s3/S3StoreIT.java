@@ -104,6 +104,60 @@ class S3StoreIT {
   }
 
   @Test
+  void partsAreSizedBeforeTheUploadToHoldTheExpectedBackupAndAllButTheLastAreEqual()
+      throws IOException {
+    List<Long> partSizes = new CopyOnWriteArrayList<>();
+    ExecutionInterceptor watch =
+        new ExecutionInterceptor() {
+          @Override
+          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
+            if (c.request() instanceof UploadPartRequest r) {
+              partSizes.add(r.contentLength());
+            }
+          }
+        };
+    S3StorageSpec spec = S3Stores.spec(S3, bucket, prefix);
+    spec.setMaxParts(10);
+    byte[] content = random(25 * MIB + 777);
+    try (S3Store store = S3Stores.store(spec, S3ProxyServer.SECRET_KEY, s -> s, List.of(watch))) {
+      // 10 parts of 5 MiB hold 50 MiB; up to 100 MiB expected needs 10 MiB parts.
+      store.expectAtMost(100 * MIB);
+      assertThat(store.partSizer()).isEqualTo(new PartSizer(10 * MIB, 10));
+      StreamingUpload upload = (StreamingUpload) store.create(id, "dump.sql.gz");
+      try (upload) {
+        writeInChunks(upload.stream(), content, 100_003);
+        upload.commit();
+      }
+      assertThat(partSizes).containsExactlyInAnyOrder(10 * MIB, 10 * MIB, 5 * MIB + 777);
+      try (InputStream in = store.open(id, "dump.sql.gz")) {
+        assertThat(sha256(in)).isEqualTo(sha256(content));
+      }
+      // Expecting less keeps partSizeMiB.
+      store.expectAtMost(MIB);
+      assertThat(store.partSizer()).isEqualTo(new PartSizer(5 * MIB, 10));
+    }
+  }
+
+  @Test
+  void aStreamOutgrowingMaxPartsOfItsSizeFailsNamingTheSettingsAndLeavesNothing()
+      throws IOException {
+    S3StorageSpec spec = S3Stores.spec(S3, bucket, prefix);
+    spec.setMaxParts(2); // below the resource's 10, to keep the test small
+    try (S3Store store = S3Stores.store(spec, S3ProxyServer.SECRET_KEY, s -> s, List.of())) {
+      StreamingUpload upload = (StreamingUpload) store.create(id, "dump.sql.gz");
+      try (upload) {
+        assertThatThrownBy(() -> writeInChunks(upload.stream(), random(11 * MIB), 100_003))
+            .isInstanceOf(S3StorageException.class)
+            .hasMessageContaining("larger than 2 parts of " + 5 * MIB + " bytes hold")
+            .hasMessageContaining("spec.storage.s3.partSizeMiB");
+        assertThatThrownBy(upload::commit).isInstanceOf(S3StorageException.class);
+      }
+      assertThat(S3.keys(bucket, "")).isEmpty();
+      assertThat(S3.openUploads(bucket)).isEmpty();
+    }
+  }
+
+  @Test
   void partsTooLargeForTheMemoryGoThroughScratchFilesThatAreDeletedAfterwards(@TempDir Path scratch)
       throws IOException {
     // 8 MiB of upload memory cannot hold two 5 MiB parts: every part is kept in a scratch file.
