@@ -9,6 +9,7 @@ import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Stores;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +53,10 @@ public final class BackupCommand implements Callable<Integer> {
                             config.namespace(),
                             config.name(),
                             System.getenv("DBBACKUP_JOB_NAME"),
-                            settings.clock())));
+                            settings.clock(),
+                            config.spec().getStorage().getVolume() == null
+                                ? null
+                                : Path.of(config.spec().getStorage().getVolume().getPath()))));
       }
       return new BackupRun(config, store, run, PgTools.locate()).execute().exitCode().code();
     } finally {
