@@ -43,7 +43,12 @@ public final class DefaultNotifier implements Notifier {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     this.executor = Executors.newFixedThreadPool(settings.parallelism(), threads());
-    this.senders = List.of(new WebhookSender(http));
+    this.senders =
+        List.of(
+            new EmailSender(settings.smtpSocketFactory()),
+            new SlackSender(http),
+            new PagerDutySender(http, settings.pagerDutyEventsUrl()),
+            new WebhookSender(http));
   }
 
   @Override
