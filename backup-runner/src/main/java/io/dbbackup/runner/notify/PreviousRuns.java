@@ -6,10 +6,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Locale;
 
 /**
  * What backup_history says about the runs before this one: the last finished run (succeeded or
- * failed; skipped runs do not count) and the last good one, for BackupRecovered and SizeChanged.
+ * failed; skipped runs do not count) and the last good one of the same type, for BackupRecovered
+ * and SizeChanged.
  *
  * @param lastStatus SUCCEEDED or FAILED, null when there was no earlier run
  */
@@ -64,9 +66,10 @@ record PreviousRuns(
               "SELECT backup_id, stored_bytes FROM "
                   + table
                   + " WHERE namespace = ? AND name = ? AND backup_id <> ?"
-                  + " AND status = 'SUCCEEDED' AND stored_bytes IS NOT NULL"
+                  + " AND status = 'SUCCEEDED' AND stored_bytes IS NOT NULL AND type = ?"
                   + " ORDER BY started_at DESC LIMIT 1")) {
         bind(ps, config, currentId);
+        ps.setString(4, config.spec().getType().name().toLowerCase(Locale.ROOT));
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
             goodId = rs.getString(1);

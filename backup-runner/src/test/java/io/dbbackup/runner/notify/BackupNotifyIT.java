@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code backup --notify} against a real server: the runner on its own tells a webhook (a JDK
  * HttpServer) and an SMTP server (GreenMail) that the run failed, with its exit code, and the next
- * good run that it recovered (from backup_history); without --notify it tells nobody.
+ * good run that it recovered (from backup_history), then that the stored size grew; without
+ * --notify it tells nobody.
  */
 class BackupNotifyIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -141,6 +142,24 @@ class BackupNotifyIT {
     assertThat(recovery.signature()).isEqualTo(hmac(recovery.body()));
     // Only the events the hook lists: the recovery, nothing else.
     assertThat(hookRequests.poll(1, TimeUnit.SECONDS)).isNull();
+
+    // The database grows well past 30%: the next good run compares with this one's stored size.
+    long before = recovered.at("/details/storedBytes").asLong();
+    pg.psql(
+        "postgres",
+        "CREATE TABLE grown AS SELECT md5(i::text) AS h FROM generate_series(1, 100000) i");
+    BackupFixture.Result grown = fixture.run(BackupFixture.testSettings(), "backup", "--notify");
+    assertThat(grown.exitCode()).as(grown.out() + grown.err()).isZero();
+    Received sizeChanged = hookRequests.poll(30, TimeUnit.SECONDS);
+    assertThat(sizeChanged).as("the webhook got the size change").isNotNull();
+    JsonNode size = JSON.readTree(sizeChanged.body());
+    assertThat(size.get("event").asText()).isEqualTo("SizeChanged");
+    assertThat(size.at("/details/previousBackupId").asText())
+        .isEqualTo(recovered.get("backupId").asText());
+    assertThat(size.at("/details/previousStoredBytes").asLong()).isEqualTo(before);
+    assertThat(size.at("/details/storedBytes").asLong()).isGreaterThan(before * 13 / 10);
+    assertThat(size.get("summary").asText()).contains("larger than the previous good backup");
+    assertThat(hookRequests.poll(1, TimeUnit.SECONDS)).isNull();
   }
 
   private BackupFixture notifying(BackupFixture fixture) throws Exception {
@@ -154,7 +173,7 @@ class BackupNotifyIT {
         .spec("notifications:")
         .spec("  channels:")
         .spec("    - name: hook")
-        .spec("      events: [BackupFailed, BackupRecovered]")
+        .spec("      events: [BackupFailed, BackupRecovered, SizeChanged]")
         .spec("      webhook:")
         .spec("        urlSecretRef: {name: hook, key: url}")
         .spec("        signingKeySecretRef: {name: hook, key: key}")
