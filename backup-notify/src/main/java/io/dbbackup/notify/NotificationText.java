@@ -17,7 +17,8 @@ final class NotificationText {
           "storedBytes", "Stored bytes",
           "durationSeconds", "Duration (s)",
           "location", "Location",
-          "job", "Job");
+          "job", "Job",
+          "runnerHost", "Runner host");
 
   private NotificationText() {}
 

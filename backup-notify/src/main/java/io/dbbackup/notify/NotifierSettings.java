@@ -44,7 +44,10 @@ public record NotifierSettings(
     }
   }
 
-  /** 10 s per call, 5 attempts from 2 s backoff up to 30 s, 2 minutes per channel, 4 at once. */
+  /**
+   * 10 s per call, 5 attempts from 2 s backoff up to 30 s, 2 minutes per channel, 16 channels at
+   * once (more wait for a free thread, within the same 2 minutes).
+   */
   public static NotifierSettings defaults() {
     return new NotifierSettings(
         Duration.ofSeconds(10),
@@ -52,7 +55,7 @@ public record NotifierSettings(
         Duration.ofSeconds(2),
         Duration.ofSeconds(30),
         Duration.ofMinutes(2),
-        4,
+        16,
         PAGERDUTY_EVENTS_URL,
         null);
   }

@@ -2,7 +2,9 @@ package io.dbbackup.runner.cli;
 
 import io.dbbackup.runner.BackupRun;
 import io.dbbackup.runner.RunSettings;
+import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.notify.StandaloneNotifier;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.status.KubernetesStatusReporter;
 import io.dbbackup.runner.store.BackupStore;
@@ -30,6 +32,14 @@ public final class BackupCommand implements Callable<Integer> {
               + " the current kubeconfig); the job name comes from DBBACKUP_JOB_NAME.")
   boolean reportStatus;
 
+  @Option(
+      names = "--notify",
+      description =
+          "Send spec.notifications when the run ends (a runner on its own, e.g. on a batch"
+              + " server); in the cluster the controller sends them and the CronJob does not pass"
+              + " this.")
+  boolean notify;
+
   private final RunSettings settings;
 
   public BackupCommand(RunSettings settings) {
@@ -39,6 +49,7 @@ public final class BackupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BackupConfig config = options.load();
+    StandaloneNotifier notifier = notify ? new StandaloneNotifier(config, settings) : null;
     KubernetesClient client = reportStatus ? new KubernetesClientBuilder().build() : null;
     try (BackupStore store = Stores.open(config)) {
       RunSettings run = settings;
@@ -58,7 +69,16 @@ public final class BackupCommand implements Callable<Integer> {
                                 ? null
                                 : Path.of(config.spec().getStorage().getVolume().getPath()))));
       }
-      return new BackupRun(config, store, run, PgTools.locate()).execute().exitCode().code();
+      BackupRun.Outcome outcome = new BackupRun(config, store, run, PgTools.locate()).execute();
+      if (notifier != null) {
+        notifier.afterRun(outcome);
+      }
+      return outcome.exitCode().code();
+    } catch (RunnerException e) {
+      if (notifier != null) {
+        notifier.failedToStart(e.exitCode(), e.getMessage());
+      }
+      throw e;
     } finally {
       if (client != null) {
         client.close();
