@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.api.status.Conditions;
@@ -32,6 +32,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,6 +50,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -67,7 +70,8 @@ class NotificationsIT {
   static MockCluster cluster;
   static KubernetesClient client;
   static HttpPeers peers;
-  static ListAppender<ILoggingEvent> logs;
+  static final List<ILoggingEvent> LOGGED = new java.util.concurrent.CopyOnWriteArrayList<>();
+  static AppenderBase<ILoggingEvent> logs;
 
   MutableClock clock;
   BackupOperator operator;
@@ -78,7 +82,13 @@ class NotificationsIT {
     client = cluster.client();
     cluster.secret(NS, "pg-backup", Map.of("password", "s3cret"));
     peers = new HttpPeers();
-    logs = new ListAppender<>();
+    logs =
+        new AppenderBase<>() {
+          @Override
+          protected void append(ILoggingEvent e) {
+            LOGGED.add(e);
+          }
+        };
     logs.start();
     ((LoggerContext) LoggerFactory.getILoggerFactory())
         .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
@@ -101,9 +111,10 @@ class NotificationsIT {
   @AfterEach
   void stopOperatorAndCheckNoSecretLeaked() {
     operator.close();
-    for (ILoggingEvent e : logs.list) {
+    for (ILoggingEvent e : LOGGED) {
       String line =
           e.getFormattedMessage()
+              + (e.getKeyValuePairs() == null ? "" : e.getKeyValuePairs().toString())
               + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
       for (String secret : SECRETS) {
         assertThat(line).as("log line").doesNotContain(secret);
@@ -117,6 +128,10 @@ class NotificationsIT {
   }
 
   BackupOperator newOperator() {
+    return newOperator(List.of());
+  }
+
+  BackupOperator newOperator(List<io.dbbackup.api.v1alpha1.NotificationChannelSpec> defaults) {
     NotifierSettings fast =
         new NotifierSettings(
             Duration.ofMillis(500),
@@ -130,7 +145,7 @@ class NotificationsIT {
     ControllerConfig config =
         TestConfig.config()
             .withNotifications(
-                NotificationSettings.standard(List.of(), NS)
+                NotificationSettings.standard(defaults, "dbbackup-system")
                     .withScanInterval(Duration.ofMillis(100))
                     .withRetryFailedAfter(Duration.ofHours(1)));
     BackupOperator o =
@@ -602,5 +617,61 @@ class NotificationsIT {
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(events("/" + res + "/hook")).hasSize(1));
+  }
+
+  @Test
+  void theChartsDefaultChannelsGetEveryResourcesEventsUnlessItOptsOut(@TempDir Path dir)
+      throws Exception {
+    String token = token();
+    SECRETS.add(token);
+    cluster.secret(
+        "dbbackup-system",
+        "ops-hook",
+        Map.of("url", peers.url("/defaults/ops") + "?token=" + token));
+    Path file = dir.resolve("default-channels.json");
+    Files.writeString(
+        file,
+        """
+        [{"name": "ops", "events": ["BackupFailed"],
+          "webhook": {"urlSecretRef": {"name": "ops-hook", "key": "url"}}}]
+        """);
+    operator.close();
+    operator = newOperator(NotificationSettings.readDefaults(file));
+
+    cluster.create(Fixtures.volumeBackup(NS, "plain-db"));
+    backupWith("own-db", "useDefaults: false\nchannels:\n" + webhook("own-db", "hook", null));
+    awaitReady("plain-db");
+    awaitReady("own-db");
+    runnerReports("plain-db", run("20261124T020000Z-aa01", BackupPhase.Failed, 5, "dump failed"));
+    runnerReports("own-db", run("20261124T020000Z-bb01", BackupPhase.Failed, 5, "dump failed"));
+
+    TestConfig.eventually()
+        .untilAsserted(
+            () -> {
+              assertThat(events("/own-db/hook")).containsExactly("BackupFailed");
+              assertThat(defaultsAbout("plain-db")).containsExactly("BackupFailed");
+              assertThat(records("plain-db"))
+                  .extracting(r -> r.getChannel() + " " + r.getResult())
+                  .containsExactly("defaults/ops Sent");
+            });
+    TestConfig.eventually()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(defaultsAbout("own-db")).isEmpty());
+    assertThat(
+            operator.registry().scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("dbbackup_notifications"))
+                .flatMap(m -> m.getDataPoints().stream())
+                .map(d -> d.getLabels().get("channel") + " " + d.getLabels().get("result")))
+        .contains("defaults/ops sent");
+  }
+
+  /** The events the default channel got about {@code resource}. */
+  static List<String> defaultsAbout(String resource) {
+    return peers.at("/defaults/ops").stream()
+        .map(r -> read(r.body()))
+        .filter(n -> n.path("resource").path("name").asText().equals(resource))
+        .map(n -> n.path("event").asText())
+        .toList();
   }
 }
