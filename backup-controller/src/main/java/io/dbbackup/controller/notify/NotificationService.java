@@ -72,6 +72,17 @@ public final class NotificationService implements AutoCloseable {
   private final ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Deliveries in flight per channel (a default channel by name, a resource's own by namespace and
+   * name: resources of one namespace often share its Secret, so its peer): at most {@value
+   * #PER_CHANNEL} at once, so that one dead peer cannot take every thread of the notifier; the rest
+   * wait for a later scan.
+   */
+  private final ConcurrentMap<String, java.util.concurrent.atomic.AtomicInteger> perChannel =
+      new ConcurrentHashMap<>();
+
+  static final int PER_CHANNEL = 2;
+
   /** Backup uid → channel|key → what this process recorded. */
   private final ConcurrentMap<String, ConcurrentMap<String, NotificationRecord>> ledger =
       new ConcurrentHashMap<>();
@@ -225,12 +236,24 @@ public final class NotificationService implements AutoCloseable {
           continue;
         }
         String flight = uid + "|" + t.name() + "|" + h.key();
-        if (!inFlight.add(flight)) {
+        String peer = t.secretNamespace() + "|" + t.name();
+        var busy =
+            perChannel.computeIfAbsent(peer, k -> new java.util.concurrent.atomic.AtomicInteger());
+        if (busy.get() >= PER_CHANNEL || !inFlight.add(flight)) {
           continue;
         }
+        busy.incrementAndGet();
         try {
-          deliveries.execute(() -> deliver(backup, subject, h, t, flight));
+          deliveries.execute(
+              () -> {
+                try {
+                  deliver(backup, subject, h, t, flight);
+                } finally {
+                  busy.decrementAndGet();
+                }
+              });
         } catch (RejectedExecutionException e) {
+          busy.decrementAndGet();
           inFlight.remove(flight);
         }
       }
