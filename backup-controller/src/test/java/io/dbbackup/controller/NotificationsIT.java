@@ -452,11 +452,21 @@ class NotificationsIT {
     clock.set(stoppedStale.plusSeconds(60));
     TestConfig.eventually()
         .untilAsserted(() -> assertThat(events("/stopped-db/hook")).containsExactly("BackupStale"));
-    assertThat(records("stopped-db"))
-        .extracting(NotificationRecord::getKey)
-        .contains("BackupStale/20261124T020000Z-0k01");
+    // Recorded after the peer answered: wait for the status.
+    TestConfig.eventually()
+        .untilAsserted(
+            () ->
+                assertThat(records("stopped-db"))
+                    .extracting(NotificationRecord::getKey)
+                    .contains("BackupStale/20261124T020000Z-0k01"));
 
     // Still stale: again after repeatMinutes (60), not before.
+    TestConfig.eventually()
+        .untilAsserted(
+            () ->
+                assertThat(records("never-db"))
+                    .extracting(NotificationRecord::getKey)
+                    .contains("BackupStale/never"));
     Instant firstSent =
         Instant.parse(
             records("never-db").stream()
