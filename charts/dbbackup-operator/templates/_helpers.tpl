@@ -104,7 +104,10 @@ hold the same table (deploy-tests ChartRbacTest) and fail on any difference.
   resources: ["cronjobs/finalizers"]
   verbs: ["update"]
 {{- end }}
-# Referenced Secrets are checked to exist, by name, with a plain GET (never list or watch).
+# Referenced Secrets are checked to exist, by name, with a plain GET (never list or watch). The
+# same GET reads the notification Secrets a DatabaseBackup names (SMTP credentials, webhook URLs,
+# routing keys) when the controller sends; the default channels' Secrets in the release namespace
+# have their own Role with resourceNames (templates/notifications.yaml).
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get"]
@@ -112,4 +115,38 @@ hold the same table (deploy-tests ChartRbacTest) and fail on any difference.
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- end }}
+
+{{/*
+The names of the Secrets the default notification channels name (in the release namespace),
+sorted and without repeats, as a JSON array: what the controller may get there and nothing more.
+The same references as backup-api's NotificationSecrets (the chart test compares the two).
+*/}}
+{{- define "dbbackup.notificationSecretNames" -}}
+{{- $names := list }}
+{{- range .Values.notifications.defaultChannels }}
+{{- with .email }}
+{{- with .usernameSecretRef }}{{ $names = append $names .name }}{{ end }}
+{{- with .passwordSecretRef }}{{ $names = append $names .name }}{{ end }}
+{{- end }}
+{{- with .slack }}{{ with .webhookUrlSecretRef }}{{ $names = append $names .name }}{{ end }}{{ end }}
+{{- with .pagerDuty }}{{ with .routingKeySecretRef }}{{ $names = append $names .name }}{{ end }}{{ end }}
+{{- with .webhook }}
+{{- with .urlSecretRef }}{{ $names = append $names .name }}{{ end }}
+{{- with .signingKeySecretRef }}{{ $names = append $names .name }}{{ end }}
+{{- end }}
+{{- end }}
+{{- $names | uniq | sortAlpha | toJson }}
+{{- end }}
+
+{{/* The default channels as the controller reads them: a JSON array; fails on a repeated name. */}}
+{{- define "dbbackup.notificationDefaults" -}}
+{{- $seen := dict }}
+{{- range $i, $c := .Values.notifications.defaultChannels }}
+{{- if hasKey $seen $c.name }}
+{{- fail (printf "notifications.defaultChannels[%d].name: %q is already the name of notifications.defaultChannels[%v]; names must be unique" $i $c.name (get $seen $c.name)) }}
+{{- end }}
+{{- $_ := set $seen $c.name (toString $i) }}
+{{- end }}
+{{- toPrettyJson .Values.notifications.defaultChannels }}
 {{- end }}

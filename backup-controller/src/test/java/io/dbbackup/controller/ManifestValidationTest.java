@@ -70,7 +70,11 @@ class ManifestValidationTest {
   @Test
   void thereAreTheThreeExamples() throws IOException {
     assertThat(examples().map(p -> p.getFileName().toString()))
-        .contains("databasebackup-volume.yaml", "databasebackup-s3.yaml", "databaserestore.yaml");
+        .contains(
+            "databasebackup-volume.yaml",
+            "databasebackup-s3.yaml",
+            "databasebackup-notifications.yaml",
+            "databaserestore.yaml");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -76,6 +76,22 @@ final class Chart {
     }
   }
 
+  /** The rendered objects for a values file ({@code -f}); throws as {@link #template(Map)}. */
+  static Rendered render(Path valuesFile) {
+    return new Rendered(parse(templateWithValuesFile(valuesFile)));
+  }
+
+  /** {@code helm template -f valuesFile} output. */
+  static String templateWithValuesFile(Path valuesFile) {
+    return helm()
+        .template()
+        .withName(RELEASE)
+        .withNamespace(NAMESPACE)
+        .withKubeVersion(KUBE_VERSION)
+        .withValuesFile(valuesFile)
+        .call();
+  }
+
   /** {@code helm template} output; throws IllegalStateException with Helm's message on refusal. */
   static String template(Map<String, ?> values) {
     return template(helm(), values);

@@ -30,7 +30,18 @@ class ChartPodSecurityTest {
                 "metrics.prometheusRule.enabled",
                 true,
                 "podLabels.team",
-                "dba")));
+                "dba")),
+        Arguments.of(
+            "default notification channels, dashboard",
+            Chart.values(
+                "notifications.defaultChannels[0].name",
+                "ops",
+                "notifications.defaultChannels[0].slack.webhookUrlSecretRef.name",
+                "slack",
+                "notifications.defaultChannels[0].slack.webhookUrlSecretRef.key",
+                "url",
+                "grafanaDashboard.enabled",
+                true)));
   }
 
   @ParameterizedTest(name = "{0}")

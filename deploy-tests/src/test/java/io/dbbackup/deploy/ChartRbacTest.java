@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
  *       patch: JOSDK's patchStatus (editStatus on the reconciled copy, no GET, SSA off). The
  *       DatabaseBackup a restore names is read with the databasebackups get above.
  *   <li>pods list: a finished restore's pod, by its label, for the termination message.
- *   <li>secrets get: SpecCheck reads each referenced Secret by name.
+ *   <li>secrets get: SpecCheck reads each referenced Secret by name; the notification sender reads
+ *       the Secrets a DatabaseBackup's channels name with the same GET. The chart's default
+ *       channels' Secrets have their own Role with resourceNames (ChartNotificationsTest).
  *   <li>events create: BackupEvents (core/v1), and the runner's Role grants it (RunEvents).
  *   <li>leases get, create, update (release namespace, with leader election): JOSDK's
  *       LeaderElectionManager checks exactly these. Its SelfSubjectRulesReview is allowed to every

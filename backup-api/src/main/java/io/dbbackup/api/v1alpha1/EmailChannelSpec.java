@@ -6,20 +6,25 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.List;
 
 /** E-mail over SMTP. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EmailChannelSpec {
+  public static final int MIN_PORT = 1;
+  public static final int MAX_PORT = 65535;
+
   @Required
+  @Size(min = 1)
   @JsonPropertyDescription("SMTP server host name.")
   private String host;
 
   @Default("587")
-  @Min(1)
-  @Max(65535)
-  @JsonPropertyDescription("SMTP server port.")
+  @Min(MIN_PORT)
+  @Max(MAX_PORT)
+  @JsonPropertyDescription("SMTP server port: 587 for starttls, 465 for tls, 25 for none.")
   private int port = 587;
 
   @Default("starttls")
@@ -33,11 +38,13 @@ public class EmailChannelSpec {
   private SecretKeyRef passwordSecretRef;
 
   @Required
-  @JsonPropertyDescription("Sender address.")
+  @Size(min = 1)
+  @JsonPropertyDescription("Sender address, e.g. backups@example.com (no display name).")
   private String from;
 
   @Required
-  @JsonPropertyDescription("Recipient addresses (at least one).")
+  @Size(min = 1)
+  @JsonPropertyDescription("Recipient addresses (at least one), e.g. dba@example.com.")
   private List<String> to = new ArrayList<>();
 
   public String getHost() {

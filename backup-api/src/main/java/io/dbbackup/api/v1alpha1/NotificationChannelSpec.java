@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -12,8 +14,15 @@ import java.util.Set;
 
 /** One place notifications go: exactly one of email, slack, pagerDuty, webhook. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "(has(self.email) ? 1 : 0) + (has(self.slack) ? 1 : 0) + (has(self.pagerDuty) ? 1 : 0)"
+            + " + (has(self.webhook) ? 1 : 0) == 1",
+    message = "channel: set exactly one of email, slack, pagerDuty or webhook")
 public class NotificationChannelSpec {
+
   @Required
+  @Size(max = 63) // a bound the API server's CEL cost estimate needs for the uniqueness rule
   @Pattern("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
   @JsonPropertyDescription("Unique in the list; named in Events and metrics.")
   private String name;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,13 +14,22 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NotificationsSpec {
   public static final int DEFAULT_REPEAT_MINUTES = 1440;
+  public static final int MIN_REPEAT_MINUTES = 1;
+  public static final int MAX_REPEAT_MINUTES = 525600;
 
-  @JsonPropertyDescription("Where notifications go.")
+  /** At most this many channels: bounds the cost of the uniqueness rule (n² name comparisons). */
+  public static final int MAX_CHANNELS = 32;
+
+  @Size(max = MAX_CHANNELS)
+  @ValidationRule(
+      value = "self.all(c, self.exists_one(d, d.name == c.name))",
+      message = "notifications.channels: each channel needs a name of its own")
+  @JsonPropertyDescription("Where notifications go (at most 32 channels, names unique).")
   private List<NotificationChannelSpec> channels = new ArrayList<>();
 
   @Default("1440")
-  @Min(1)
-  @Max(525600)
+  @Min(MIN_REPEAT_MINUTES)
+  @Max(MAX_REPEAT_MINUTES)
   @JsonPropertyDescription("A condition that persists is sent again at most this often (minutes).")
   private int repeatMinutes = DEFAULT_REPEAT_MINUTES;
 

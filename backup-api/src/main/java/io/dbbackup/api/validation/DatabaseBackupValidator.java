@@ -82,6 +82,7 @@ public final class DatabaseBackupValidator {
     storage(spec.getStorage());
     encryption(spec.getEncryption());
     history(spec.getHistory());
+    violations.addAll(NotificationsValidator.validate(spec.getNotifications()));
   }
 
   private void schedule(DatabaseBackupSpec spec) {
