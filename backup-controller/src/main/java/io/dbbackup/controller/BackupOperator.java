@@ -1,7 +1,12 @@
 package io.dbbackup.controller;
 
 import io.dbbackup.controller.metrics.BackupMetrics;
+import io.dbbackup.controller.metrics.NotificationCounter;
 import io.dbbackup.controller.metrics.RunCounter;
+import io.dbbackup.controller.notify.NotificationService;
+import io.dbbackup.notify.DefaultNotifier;
+import io.dbbackup.notify.Notifier;
+import io.dbbackup.notify.NotifierSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -22,12 +27,29 @@ public final class BackupOperator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackupOperator.class);
   private final String identity;
+  private final Notifier notifier;
   private volatile boolean stopping;
 
+  private final NotificationService notifications;
+
+  /** With the standard notifier: e-mail, Slack, PagerDuty and webhook senders. */
   public BackupOperator(KubernetesClient client, ControllerConfig config, Clock clock) {
+    this(client, config, clock, new DefaultNotifier(NotifierSettings.defaults()));
+  }
+
+  /**
+   * @param notifier delivers notifications; closed with the operator
+   */
+  public BackupOperator(
+      KubernetesClient client, ControllerConfig config, Clock clock, Notifier notifier) {
     identity = newIdentity();
-    BackupMetrics metrics = new BackupMetrics(runs, clock);
+    NotificationCounter notificationCounter = new NotificationCounter();
+    BackupMetrics metrics = new BackupMetrics(runs, clock, notificationCounter);
     registry.register(metrics);
+    this.notifier = notifier;
+    notifications =
+        new NotificationService(
+            client, notifier, config.notifications(), clock, notificationCounter);
     operator =
         new Operator(
             o -> {
@@ -49,14 +71,14 @@ public final class BackupOperator implements AutoCloseable {
               }
             });
     operator.register(
-        new DatabaseBackupReconciler(config, clock, runs, metrics),
+        new DatabaseBackupReconciler(config, clock, runs, metrics, notifications),
         c -> {
           if (!config.watchNamespaces().isEmpty()) {
             c.settingNamespaces(config.watchNamespaces());
           }
         });
     operator.register(
-        new DatabaseRestoreReconciler(config, clock),
+        new DatabaseRestoreReconciler(config, clock, notifications),
         c -> {
           if (!config.watchNamespaces().isEmpty()) {
             c.settingNamespaces(config.watchNamespaces());
@@ -80,6 +102,7 @@ public final class BackupOperator implements AutoCloseable {
   /** Starts the informers and, once leader (or at once without leader election), reconciling. */
   public void start() {
     operator.start();
+    notifications.start();
   }
 
   public Operator operator() {
@@ -118,5 +141,7 @@ public final class BackupOperator implements AutoCloseable {
   public void close() {
     stopping = true;
     operator.stop();
+    notifications.close();
+    notifier.close();
   }
 }

@@ -18,7 +18,14 @@ public final class ControllerMain {
   private ControllerMain() {}
 
   public static void main(String[] args) throws Exception {
-    ControllerConfig config = ControllerConfig.fromEnvironment(System.getenv());
+    ControllerConfig config;
+    try {
+      config = ControllerConfig.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      LOG.error("invalid settings: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
     KubernetesClient client = new KubernetesClientBuilder().build();
     BackupOperator operator = new BackupOperator(client, config, Clock.systemUTC());
     HttpEndpoints http =
@@ -37,12 +44,14 @@ public final class ControllerMain {
                 },
                 "shutdown"));
     LOG.info(
-        "starting master={} namespaces={} leaderElection={} runnerImage={} httpPort={}",
+        "starting master={} namespaces={} leaderElection={} runnerImage={} httpPort={}"
+            + " defaultNotificationChannels={}",
         client.getMasterUrl(),
         config.watchNamespaces().isEmpty() ? "all" : config.watchNamespaces(),
         config.leaderElection(),
         config.runnerImage(),
-        http.port());
+        http.port(),
+        config.notifications().defaultChannels().stream().map(c -> c.getName()).toList());
     operator.start();
     stopped.await();
   }

@@ -16,6 +16,7 @@ import io.dbbackup.controller.jobs.OnDemandRun;
 import io.dbbackup.controller.jobs.UnreportedJobFailures;
 import io.dbbackup.controller.metrics.BackupMetrics;
 import io.dbbackup.controller.metrics.RunCounter;
+import io.dbbackup.controller.notify.NotificationService;
 import io.dbbackup.controller.status.ControllerStatus;
 import io.dbbackup.controller.status.ScheduleTimes;
 import io.dbbackup.controller.validation.SpecCheck;
@@ -64,9 +65,15 @@ public class DatabaseBackupReconciler implements Reconciler<DatabaseBackup> {
   private final RunCounter runs;
   private final BackupMetrics metrics;
   private final List<HashedDependent<?>> dependents;
+  private final NotificationService notifications;
 
   public DatabaseBackupReconciler(
-      ControllerConfig config, Clock clock, RunCounter runs, BackupMetrics metrics) {
+      ControllerConfig config,
+      Clock clock,
+      RunCounter runs,
+      BackupMetrics metrics,
+      NotificationService notifications) {
+    this.notifications = notifications;
     this.config = config;
     this.clock = clock;
     this.runs = runs;
@@ -85,6 +92,7 @@ public class DatabaseBackupReconciler implements Reconciler<DatabaseBackup> {
   public List<EventSource<?, DatabaseBackup>> prepareEventSources(
       EventSourceContext<DatabaseBackup> context) {
     metrics.readFrom(() -> context.getPrimaryCache().list().toList());
+    notifications.readFrom(() -> context.getPrimaryCache().list().toList());
     List<EventSource<?, DatabaseBackup>> sources =
         new ArrayList<>(
             EventSourceUtils.dependentEventSources(
@@ -105,6 +113,8 @@ public class DatabaseBackupReconciler implements Reconciler<DatabaseBackup> {
       DatabaseBackup backup, Context<DatabaseBackup> context) {
     Instant now = clock.instant();
     runs.observe(backup);
+    // Derived and sent on the notification threads; also for a refused spec (the runs go on).
+    notifications.changed(backup);
     var client = context.getClient();
     var events = new BackupEvents(client, clock);
     var patcher = new StatusPatcher(client);

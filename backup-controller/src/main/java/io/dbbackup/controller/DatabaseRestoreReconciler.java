@@ -7,6 +7,7 @@ import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus.Phase;
 import io.dbbackup.controller.dependent.RestoreJob;
+import io.dbbackup.controller.notify.NotificationService;
 import io.dbbackup.controller.restore.RestoreOutcome;
 import io.dbbackup.controller.validation.SpecCheck;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -61,10 +62,13 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
 
   private final ControllerConfig config;
   private final Clock clock;
+  private final NotificationService notifications;
 
-  public DatabaseRestoreReconciler(ControllerConfig config, Clock clock) {
+  public DatabaseRestoreReconciler(
+      ControllerConfig config, Clock clock, NotificationService notifications) {
     this.config = config;
     this.clock = clock;
+    this.notifications = notifications;
   }
 
   @Override
@@ -91,6 +95,8 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
       DatabaseRestore restore, Context<DatabaseRestore> context) {
     DatabaseRestoreStatus status = restore.getStatus();
     if (status != null && terminal(status.getPhase())) {
+      // Seen again (e.g. after a restart): notified unless its backup's status says it was.
+      notifications.restoreFinished(restore);
       return UpdateControl.noUpdate();
     }
     Instant now = clock.instant();
@@ -232,8 +238,17 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
           restore.getMetadata().getName(),
           outcome.message());
       events.normal(restore, "RestoreSucceeded", outcome.message());
-      return patch(
-          restore, Phase.Succeeded, Conditions.TRUE, REASON_RESTORED, outcome.message(), now, null);
+      var done =
+          patch(
+              restore,
+              Phase.Succeeded,
+              Conditions.TRUE,
+              REASON_RESTORED,
+              outcome.message(),
+              now,
+              null);
+      notifications.restoreFinished(restore);
+      return done;
     }
     LOG.warn(
         "restore failed restore={} reason={} message=\"{}\"",
@@ -241,8 +256,17 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
         outcome.reason(),
         outcome.message());
     events.warning(restore, "RestoreFailed", outcome.message());
-    return patch(
-        restore, Phase.Failed, Conditions.FALSE, outcome.reason(), outcome.message(), now, null);
+    var done =
+        patch(
+            restore,
+            Phase.Failed,
+            Conditions.FALSE,
+            outcome.reason(),
+            outcome.message(),
+            now,
+            null);
+    notifications.restoreFinished(restore);
+    return done;
   }
 
   /** The restore's pod, the newest if there are several (there is one: backoffLimit 0). */

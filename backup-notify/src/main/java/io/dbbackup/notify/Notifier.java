@@ -10,7 +10,7 @@ import java.util.List;
  * event; a PagerDuty channel turns BackupRecovered into a {@code resolve} of the resource's open
  * incidents and every other event into a {@code trigger} with a dedup_key per resource and event.
  *
- * <p>Skeleton: the implementation is being written (issue 11).
+ * <p>{@link DefaultNotifier} is the implementation.
  */
 public interface Notifier extends AutoCloseable {
   List<ChannelResult> deliver(

@@ -113,7 +113,7 @@ class StatusReportIT {
   }
 
   @Test
-  void aGoodRunWritesTheRunnersPartOfTheStatusAndKeepsTheControllers() {
+  void aGoodRunWritesTheRunnersPartOfTheStatusAndKeepsTheControllers() throws Exception {
     BackupFixture fixture = new BackupFixture(dir, pgExtension.cluster());
     applyResource(fixture);
 
@@ -131,6 +131,9 @@ class StatusReportIT {
     assertThat(last.getLocation()).isEqualTo(fixture.folders().getFirst().toString());
     assertThat(status.getRecentBackups()).extracting(r -> r.getId()).containsExactly(last.getId());
     assertThat(status.getLastSuccessfulBackup().getId()).isEqualTo(last.getId());
+    // How full the volume is, as df says (other writers on the machine may move it by a point).
+    assertThat(last.getVolumeUsedPercent())
+        .isCloseTo(dfPercent(fixture.folders().getFirst()), org.assertj.core.data.Offset.offset(1));
     Condition succeeded =
         Conditions.find(
                 status.getConditions(), DatabaseBackupStatus.CONDITION_LAST_BACKUP_SUCCEEDED)
@@ -152,6 +155,14 @@ class StatusReportIT {
               assertThat(e.getInvolvedObject().getKind()).isEqualTo("DatabaseBackup");
               assertThat(e.getInvolvedObject().getUid()).isEqualTo(fetch().getMetadata().getUid());
             });
+  }
+
+  static int dfPercent(Path path) throws Exception {
+    Process df = new ProcessBuilder("df", "--output=pcent", path.toString()).start();
+    String out = new String(df.getInputStream().readAllBytes()).trim();
+    assertThat(df.waitFor()).isZero();
+    String last = out.substring(out.lastIndexOf('\n') + 1).trim();
+    return Integer.parseInt(last.replace("%", ""));
   }
 
   List<io.fabric8.kubernetes.api.model.Event> events() {

@@ -9,9 +9,9 @@ import java.util.Set;
  * own fields and condition types, so neither overwrites the other with a stale value.
  */
 public enum StatusPart {
-  /** The controller: readiness of the resource and the schedule as the cluster sees it. */
+  /** The controller: readiness, the schedule as the cluster sees it, and what it has notified. */
   CONTROLLER(
-      List.of("observedGeneration", "nextScheduleTime", "lastScheduleTime"),
+      List.of("observedGeneration", "nextScheduleTime", "lastScheduleTime", "notifications"),
       Set.of(DatabaseBackupStatus.CONDITION_READY)),
 
   /** The runner (and the controller on the runner's behalf when a Job died without reporting). */

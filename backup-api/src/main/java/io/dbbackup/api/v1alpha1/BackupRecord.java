@@ -39,6 +39,10 @@ public class BackupRecord {
   @JsonPropertyDescription("The Job that ran this backup, when it ran in the cluster.")
   private String jobName;
 
+  @JsonPropertyDescription(
+      "Volume storage: how full the volume was after the run, in percent (as df reports it).")
+  private Integer volumeUsedPercent;
+
   public String getId() {
     return id;
   }
@@ -149,5 +153,13 @@ public class BackupRecord {
 
   public void setJobName(String jobName) {
     this.jobName = jobName;
+  }
+
+  public Integer getVolumeUsedPercent() {
+    return volumeUsedPercent;
+  }
+
+  public void setVolumeUsedPercent(Integer volumeUsedPercent) {
+    this.volumeUsedPercent = volumeUsedPercent;
   }
 }

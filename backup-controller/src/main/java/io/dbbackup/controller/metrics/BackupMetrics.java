@@ -29,11 +29,22 @@ import java.util.stream.Stream;
 public final class BackupMetrics implements MultiCollector {
   private final RunCounter runs;
   private final Clock clock;
+  private final NotificationCounter notifications;
   private volatile Supplier<? extends Collection<DatabaseBackup>> backups = List::of;
 
   public BackupMetrics(RunCounter runs, Clock clock) {
+    this(runs, clock, new NotificationCounter());
+  }
+
+  public BackupMetrics(RunCounter runs, Clock clock, NotificationCounter notifications) {
     this.runs = runs;
     this.clock = clock;
+    this.notifications = notifications;
+  }
+
+  /** The notification deliveries counted so far. */
+  public NotificationCounter notifications() {
+    return notifications;
   }
 
   /** Where the resources come from: the controller's primary cache once it has started. */
@@ -102,7 +113,8 @@ public final class BackupMetrics implements MultiCollector {
             "Seconds between scheduled runs at this time: the longer of the current gap and the"
                 + " one before it.",
             b -> expectedInterval(b, now)),
-        runsTotal.build());
+        runsTotal.build(),
+        notifications.snapshot());
   }
 
   private static GaugeSnapshot gauge(

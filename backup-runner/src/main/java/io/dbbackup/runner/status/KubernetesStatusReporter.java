@@ -10,6 +10,7 @@ import io.dbbackup.runner.history.RunRecord;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -31,10 +32,26 @@ public final class KubernetesStatusReporter implements RunListener {
   private final Clock clock;
   private final KubernetesClient client;
   private final String pod = System.getenv("DBBACKUP_POD_NAME");
+  private final Path volume;
   private HistoryHealth health;
 
   public KubernetesStatusReporter(
       KubernetesClient client, String namespace, String name, String jobName, Clock clock) {
+    this(client, namespace, name, jobName, clock, null);
+  }
+
+  /**
+   * @param volume volume storage's path: a finished run's record then carries how full the volume
+   *     is ({@code volumeUsedPercent}); null for S3
+   */
+  public KubernetesStatusReporter(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      String jobName,
+      Clock clock,
+      Path volume) {
+    this.volume = volume;
     this.client = client;
     this.patcher = new StatusPatcher(client);
     this.namespace = namespace;
@@ -52,6 +69,9 @@ public final class KubernetesStatusReporter implements RunListener {
   public void recorded(RunRecord record) {
     HistoryHealth h = health;
     var status = StatusRecords.of(record, jobName);
+    if (volume != null && status.getPhase() != null && status.getPhase().isTerminal()) {
+      VolumeUsage.percent(volume).ifPresent(status::setVolumeUsedPercent);
+    }
     try {
       DatabaseBackup resource =
           patcher.patch(

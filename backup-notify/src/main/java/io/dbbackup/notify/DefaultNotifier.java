@@ -1,0 +1,265 @@
+package io.dbbackup.notify;
+
+import io.dbbackup.api.v1alpha1.NotificationChannelSpec;
+import io.dbbackup.api.v1alpha1.SecretKeyRef;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Notifier}: every channel on its own thread of a bounded pool, each attempt with a time
+ * limit, retryable failures tried again with exponential backoff until the channel's time limit.
+ * Errors are redacted of every secret value the channel read before they are logged or returned.
+ */
+public final class DefaultNotifier implements Notifier {
+  private static final Logger LOG = LoggerFactory.getLogger(DefaultNotifier.class);
+  private static final Duration GRACE = Duration.ofSeconds(2);
+  private static final List<String> KINDS = List.of("email", "slack", "pagerDuty", "webhook");
+
+  private final NotifierSettings settings;
+  private final HttpClient http;
+  private final ExecutorService executor;
+  private final List<ChannelSender> senders;
+
+  public DefaultNotifier(NotifierSettings settings) {
+    this.settings = settings;
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(settings.callTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.executor = Executors.newFixedThreadPool(settings.parallelism(), threads());
+    this.senders =
+        List.of(
+            new EmailSender(settings.smtpSocketFactory()),
+            new SlackSender(http),
+            new PagerDutySender(http, settings.pagerDutyEventsUrl()),
+            new WebhookSender(http));
+  }
+
+  @Override
+  public List<ChannelResult> deliver(
+      Notification notification, List<NotificationChannelSpec> channels, SecretSource secrets) {
+    long deadline = System.nanoTime() + settings.channelTimeLimit().toNanos();
+    List<NotificationChannelSpec> list = channels == null ? List.of() : channels;
+    List<Future<ChannelResult>> futures = new ArrayList<>();
+    for (NotificationChannelSpec channel : list) {
+      try {
+        futures.add(executor.submit(() -> deliverOne(notification, channel, secrets, deadline)));
+      } catch (RejectedExecutionException e) {
+        futures.add(null);
+      }
+    }
+    List<ChannelResult> results = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      results.add(await(futures.get(i), name(list.get(i)), deadline));
+    }
+    return results;
+  }
+
+  private ChannelResult await(Future<ChannelResult> future, String name, long deadline) {
+    if (future == null) {
+      return new ChannelResult(name, false, 0, "the notifier is closed");
+    }
+    long wait = deadline - System.nanoTime() + GRACE.toNanos();
+    try {
+      return future.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      return failed(name, 0, "gave up after " + JsonPost.seconds(settings.channelTimeLimit()));
+    } catch (ExecutionException e) {
+      return failed(name, 0, "unexpected " + e.getCause().getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      future.cancel(true);
+      return failed(name, 0, "interrupted");
+    }
+  }
+
+  private ChannelResult deliverOne(
+      Notification n, NotificationChannelSpec channel, SecretSource secrets, long deadline) {
+    String name = name(channel);
+    ChannelSender sender;
+    try {
+      sender = senderFor(channel);
+    } catch (NotificationException e) {
+      return failed(name, 0, e.getMessage());
+    }
+    Redactor redactor = new Redactor(secrets);
+    int attempts = 0;
+    String error;
+    while (true) {
+      attempts++;
+      long remaining = deadline - System.nanoTime();
+      Duration timeout = min(settings.callTimeout(), Duration.ofNanos(Math.max(remaining, 1)));
+      try {
+        sender.send(n, channel, redactor, timeout);
+        LOG.atInfo()
+            .addKeyValue("event", "notification_sent")
+            .addKeyValue("channel", name)
+            .addKeyValue("kind", sender.kind())
+            .addKeyValue("notification", n.event())
+            .addKeyValue("attempts", attempts)
+            .log("notification delivered");
+        return new ChannelResult(name, true, attempts, null);
+      } catch (NotificationException e) {
+        error = redactor.redact(e.getMessage());
+        if (!e.retryable()) {
+          break;
+        }
+      } catch (RuntimeException e) {
+        error = "unexpected " + e.getClass().getSimpleName();
+        break;
+      }
+      LOG.atWarn()
+          .addKeyValue("event", "notification_attempt_failed")
+          .addKeyValue("channel", name)
+          .addKeyValue("kind", sender.kind())
+          .addKeyValue("attempt", attempts)
+          .addKeyValue("error", error)
+          .log("notification attempt failed");
+      if (attempts >= settings.maxAttempts()) {
+        break;
+      }
+      Duration backoff = backoff(attempts);
+      if (System.nanoTime() + backoff.toNanos() >= deadline) {
+        error += "; time limit " + JsonPost.seconds(settings.channelTimeLimit()) + " reached";
+        break;
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        error += "; interrupted";
+        break;
+      }
+    }
+    return failed(
+        name,
+        attempts,
+        sender.kind() + ": " + error + " (" + attempts + " attempt" + (attempts == 1 ? ")" : "s)"));
+  }
+
+  private ChannelResult failed(String name, int attempts, String error) {
+    LOG.atWarn()
+        .addKeyValue("event", "notification_failed")
+        .addKeyValue("channel", name)
+        .addKeyValue("attempts", attempts)
+        .addKeyValue("error", error)
+        .log("notification not delivered");
+    return new ChannelResult(name, false, attempts, error);
+  }
+
+  /** The sender for the one kind the channel sets. */
+  private ChannelSender senderFor(NotificationChannelSpec c) throws NotificationException {
+    List<String> kinds = KINDS.stream().filter(k -> configured(c, k)).toList();
+    if (kinds.size() != 1) {
+      throw new NotificationException(
+          "channel "
+              + name(c)
+              + ": exactly one of email, slack, pagerDuty, webhook must be set (found "
+              + kinds.size()
+              + ")",
+          false);
+    }
+    for (ChannelSender s : senders) {
+      if (s.kind().equals(kinds.get(0))) {
+        return s;
+      }
+    }
+    throw new NotificationException(
+        "channel " + name(c) + ": " + kinds.get(0) + " is not supported", false);
+  }
+
+  private static boolean configured(NotificationChannelSpec c, String kind) {
+    return switch (kind) {
+      case "email" -> c.getEmail() != null;
+      case "slack" -> c.getSlack() != null;
+      case "pagerDuty" -> c.getPagerDuty() != null;
+      case "webhook" -> c.getWebhook() != null;
+      default -> false;
+    };
+  }
+
+  Duration backoff(int failedAttempts) {
+    Duration d = settings.initialBackoff();
+    for (int i = 1; i < failedAttempts && d.compareTo(settings.maxBackoff()) < 0; i++) {
+      d = d.multipliedBy(2);
+    }
+    return min(d, settings.maxBackoff());
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static String name(NotificationChannelSpec c) {
+    return c == null || c.getName() == null ? "(unnamed)" : c.getName();
+  }
+
+  private static ThreadFactory threads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "notify-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    http.close();
+  }
+
+  /** A SecretSource that remembers what it handed out, to blank it from any error text. */
+  private static final class Redactor implements SecretSource {
+    private final SecretSource delegate;
+    private final Set<String> values = ConcurrentHashMap.newKeySet();
+
+    Redactor(SecretSource delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public String read(SecretKeyRef ref) throws NotificationException {
+      if (delegate == null) {
+        throw new NotificationException("no secrets available to read " + ref.getName(), false);
+      }
+      String v = delegate.read(ref);
+      if (v != null) {
+        String s = v.strip();
+        if (s.length() >= 3) {
+          values.add(v);
+          values.add(s);
+        }
+      }
+      return v;
+    }
+
+    String redact(String text) {
+      if (text == null) {
+        return "unknown error";
+      }
+      String out = text;
+      for (String v : values) {
+        out = out.replace(v, "[redacted]");
+      }
+      return out;
+    }
+  }
+}
