@@ -171,6 +171,9 @@ public final class BackupRun {
                 store, retentionPolicy(), now(), id, config.namespace(), config.name(), recorder);
 
         record = record.finished(RunStatus.SUCCEEDED, now());
+        if (!retention.warnings().isEmpty()) {
+          record = record.toBuilder().warning(warningLine(retention.warnings())).build();
+        }
         recorder.record(record);
         summary(record, retention);
         return new Outcome(
@@ -209,6 +212,22 @@ public final class BackupRun {
       MDC.remove("phase");
     }
   }
+
+  /**
+   * The warnings of a run that succeeded, as its history row and the status show them; long lists
+   * (many unreadable folders) are cut, the log has them all.
+   */
+  static String warningLine(List<String> warnings) {
+    String line = "warning: " + String.join("; ", warnings);
+    return line.length() > MAX_WARNING_CHARS
+        ? line.substring(0, MAX_WARNING_CHARS)
+            + "... ("
+            + warnings.size()
+            + " warnings; see the log)"
+        : line;
+  }
+
+  private static final int MAX_WARNING_CHARS = 2000;
 
   /** The policy spec.retention describes; abandoned folders are those older than the timeout. */
   RetentionPolicy retentionPolicy() {
