@@ -87,6 +87,9 @@ public final class RestoreRun {
     try {
       Compressor compressor = Compressor.of(manifest.compression());
       Decryptor decryptor = decryptorFor(manifest);
+      ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
+      // Before the backup is read and before the target is changed in any way.
+      checkTargetVersion(target, manifest);
       LOG.atInfo().addKeyValue("event", "restore_verify").log("verifying the backup first");
       // The databases come from the dump itself, read while it is verified: an overwrite drops
       // only what the dump recreates, never what a manifest (which anyone who can write the store
@@ -105,7 +108,6 @@ public final class RestoreRun {
       RecordedChecksum.crossCheck(backup, manifest.id(), verified.sha256());
 
       Set<String> selection = selection(manifest, sections.seen());
-      ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
       prepareTarget(target, held, selection);
       int benign = stream(target, manifest, compressor, decryptor, selection, verified.sha256());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -165,6 +167,67 @@ public final class RestoreRun {
               + ")");
     }
     return new LinkedHashSet<>(wanted);
+  }
+
+  /**
+   * pg_dumpall's script loads into a server of its own major or a newer one: a target of an older
+   * major than the backup's source server, or than the pg_dumpall that wrote it (which writes
+   * options an older server does not know, such as LOCALE_PROVIDER), is refused with exit 2.
+   */
+  private void checkTargetVersion(ConnectionSettings target, Manifest manifest) {
+    DatabaseProbe probe = new DatabaseProbe(target, 3, Duration.ofSeconds(5), settings.sleeper());
+    String version;
+    int major;
+    try (Connection c = probe.connect("postgres");
+        Statement s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT current_setting('server_version'),"
+                    + " current_setting('server_version_num')::int")) {
+      rs.next();
+      version = rs.getString(1);
+      major = rs.getInt(2) / 10000;
+    } catch (SQLException e) {
+      throw unreachable("reading the restore target's version", e);
+    }
+    int sourceMajor = PgTools.majorVersion(String.valueOf(manifest.serverVersion()));
+    if (sourceMajor > major) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.target: the target "
+              + target
+              + " runs PostgreSQL "
+              + version
+              + ", an older major than PostgreSQL "
+              + manifest.serverVersion()
+              + ", the server backup "
+              + manifest.id()
+              + " was taken from; a dump loads only into its own major or a newer one: restore"
+              + " into a PostgreSQL "
+              + sourceMajor
+              + " or newer server");
+    }
+    int dumpMajor =
+        manifest.pgDumpVersion() == null ? -1 : PgTools.majorVersion(manifest.pgDumpVersion());
+    if (dumpMajor > major) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.target: the target "
+              + target
+              + " runs PostgreSQL "
+              + version
+              + "; backup "
+              + manifest.id()
+              + " of a PostgreSQL "
+              + manifest.serverVersion()
+              + " server was written by "
+              + manifest.pgDumpVersion()
+              + ", whose script uses options a PostgreSQL "
+              + major
+              + " server does not know (such as LOCALE_PROVIDER): restore into a PostgreSQL "
+              + dumpMajor
+              + " or newer server");
+    }
   }
 
   /** {@code held}: the databases the dump has sections for. */
