@@ -55,7 +55,7 @@ public final class BackupRun {
   private final RunSettings settings;
   private final PgTools tools;
   private volatile Deadline deadline;
-  private volatile RunSupervisor supervisor;
+  private volatile RunSupervisor<Outcome> supervisor;
   private volatile RunRecord startRecord;
 
   public BackupRun(BackupConfig config, BackupStore store, RunSettings settings, PgTools tools) {
@@ -68,7 +68,7 @@ public final class BackupRun {
   public Outcome execute() {
     try (Deadline d = new Deadline(timeout())) {
       deadline = d;
-      supervisor = new RunSupervisor(d, RunSupervisor.GRACE);
+      supervisor = RunSupervisor.forBackup(d, RunSupervisor.GRACE);
       return supervisor.run(this::runPhases, this::abandoned);
     }
   }
