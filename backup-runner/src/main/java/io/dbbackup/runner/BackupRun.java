@@ -55,7 +55,7 @@ public final class BackupRun {
   private final RunSettings settings;
   private final PgTools tools;
   private volatile Deadline deadline;
-  private volatile RunSupervisor supervisor;
+  private volatile RunSupervisor<Outcome> supervisor;
   private volatile RunRecord startRecord;
 
   public BackupRun(BackupConfig config, BackupStore store, RunSettings settings, PgTools tools) {
@@ -68,7 +68,7 @@ public final class BackupRun {
   public Outcome execute() {
     try (Deadline d = new Deadline(timeout())) {
       deadline = d;
-      supervisor = new RunSupervisor(d, RunSupervisor.GRACE);
+      supervisor = RunSupervisor.forBackup(d, RunSupervisor.GRACE);
       return supervisor.run(this::runPhases, this::abandoned);
     }
   }
@@ -171,6 +171,9 @@ public final class BackupRun {
                 store, retentionPolicy(), now(), id, config.namespace(), config.name(), recorder);
 
         record = record.finished(RunStatus.SUCCEEDED, now());
+        if (!retention.warnings().isEmpty()) {
+          record = record.toBuilder().warning(warningLine(retention.warnings())).build();
+        }
         recorder.record(record);
         summary(record, retention);
         return new Outcome(
@@ -209,6 +212,22 @@ public final class BackupRun {
       MDC.remove("phase");
     }
   }
+
+  /**
+   * The warnings of a run that succeeded, as its history row and the status show them; long lists
+   * (many unreadable folders) are cut, the log has them all.
+   */
+  static String warningLine(List<String> warnings) {
+    String line = "warning: " + String.join("; ", warnings);
+    return line.length() > MAX_WARNING_CHARS
+        ? line.substring(0, MAX_WARNING_CHARS)
+            + "... ("
+            + warnings.size()
+            + " warnings; see the log)"
+        : line;
+  }
+
+  private static final int MAX_WARNING_CHARS = 2000;
 
   /** The policy spec.retention describes; abandoned folders are those older than the timeout. */
   RetentionPolicy retentionPolicy() {

@@ -25,7 +25,14 @@ public final class Deadline implements AutoCloseable {
 
   public Deadline(Duration timeout) {
     this.timeout = timeout;
-    timer.schedule(() -> stop(timeoutReason()), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (timeout != null) {
+      timer.schedule(() -> stop(timeoutReason()), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** A deadline with no timeout (a restore): only {@link #stop} (a SIGTERM) ends it. */
+  public static Deadline untimed() {
+    return new Deadline(null);
   }
 
   /** Runs {@code action} when the deadline passes (at once if it has). */
@@ -86,6 +93,9 @@ public final class Deadline implements AutoCloseable {
   }
 
   private RunnerException timeoutReason() {
+    if (timeout == null) {
+      return new RunnerException(ExitCode.FAILED, "stopped in phase " + phase);
+    }
     return new RunnerException(
         ExitCode.TIMEOUT,
         "the run exceeded spec.timeoutMinutes ("

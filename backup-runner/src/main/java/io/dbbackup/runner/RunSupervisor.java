@@ -11,17 +11,25 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs a backup on a worker thread and bounds how long it may take once its {@link Deadline} has
- * passed (or a SIGTERM stopped it): the worker is interrupted; after half the grace period the
- * registered blocking resources are aborted (the JDBC connection); after the grace period the run
- * is given up for the fallback outcome, so the process exits in bounded time even if a call never
- * returns. The JVM's shutdown hook stops the active run the same way.
+ * Runs a backup (or a restore) on a worker thread and bounds how long it may take once its {@link
+ * Deadline} has passed (or a SIGTERM stopped it): the worker is interrupted; after half the grace
+ * period the registered blocking resources are aborted (the JDBC connection); after the grace
+ * period the run is given up for the fallback outcome, so the process exits in bounded time even if
+ * a call never returns. The JVM's shutdown hook stops the active run the same way; a command with
+ * nothing to clean up ({@link #plainCommand}: verify, list) is ended with one log line.
+ *
+ * @param <T> the run's outcome
  */
-final class RunSupervisor {
+public final class RunSupervisor<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunSupervisor.class);
+
   /** How long a stopped run may take to clean up and record before it is given up. */
-  static final Duration GRACE = Duration.ofSeconds(20);
+  public static final Duration GRACE = Duration.ofSeconds(20);
 
   /** How long the shutdown hook waits for the run's outcome (within Kubernetes' 30 s). */
   static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(25);
@@ -30,20 +38,51 @@ final class RunSupervisor {
       "terminated by SIGTERM (pod deletion, node drain or the Job's activeDeadlineSeconds): the"
           + " dump was stopped and this run's files removed";
 
-  private static final AtomicReference<RunSupervisor> ACTIVE = new AtomicReference<>();
+  private static final AtomicReference<RunSupervisor<?>> ACTIVE = new AtomicReference<>();
+  private static final AtomicReference<String> PLAIN = new AtomicReference<>();
 
   private final Deadline deadline;
   private final Duration grace;
+  private final String sigtermMessage;
+  private final ToIntFunction<T> exitCodeOf;
   private final List<Runnable> onStuck = new CopyOnWriteArrayList<>();
-  private final CompletableFuture<BackupRun.Outcome> result = new CompletableFuture<>();
+  private final CompletableFuture<T> result = new CompletableFuture<>();
   private final AtomicBoolean reported = new AtomicBoolean();
   private final Object interruptLock = new Object();
   private volatile Thread worker;
   private boolean cleaning;
 
-  RunSupervisor(Deadline deadline, Duration grace) {
+  /**
+   * @param sigtermMessage the reason a SIGTERM stops the run with ({@link ExitCode#FAILED})
+   * @param exitCodeOf the process exit code of an outcome, for the shutdown hook
+   */
+  public RunSupervisor(
+      Deadline deadline, Duration grace, String sigtermMessage, ToIntFunction<T> exitCodeOf) {
     this.deadline = deadline;
     this.grace = grace;
+    this.sigtermMessage = sigtermMessage;
+    this.exitCodeOf = exitCodeOf;
+  }
+
+  /** A backup run's supervisor. */
+  static RunSupervisor<BackupRun.Outcome> forBackup(Deadline deadline, Duration grace) {
+    return new RunSupervisor<>(deadline, grace, SIGTERM_MESSAGE, o -> o.exitCode().code());
+  }
+
+  /**
+   * Marks {@code command} (verify, list) as running until the registration is closed: a SIGTERM
+   * meanwhile ends the JVM at once with exit 1 and one {@code event=terminated} line, as such a
+   * command changes nothing that needs cleaning up.
+   */
+  public static Registration plainCommand(String command) {
+    PLAIN.set(command);
+    return () -> PLAIN.compareAndSet(command, null);
+  }
+
+  /** Ends a {@link #plainCommand} registration. */
+  public interface Registration extends AutoCloseable {
+    @Override
+    void close();
   }
 
   /** Installs the JVM shutdown hook that stops the active run on SIGTERM (main only). */
@@ -57,27 +96,43 @@ final class RunSupervisor {
    * the run's exit code (1: terminated). Without an active run the JVM exits as it would.
    */
   static void shutdown() {
-    RunSupervisor s = ACTIVE.get();
+    RunSupervisor<?> s = ACTIVE.get();
     if (s == null) {
+      String plain = PLAIN.get();
+      if (plain == null) {
+        return;
+      }
+      LOG.atError()
+          .addKeyValue("event", "terminated")
+          .addKeyValue("command", plain)
+          .addKeyValue("exit_code", ExitCode.FAILED.code())
+          .log(
+              plain + " terminated by SIGTERM; it changes nothing, so nothing is left to clean up");
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(ExitCode.FAILED.code());
       return;
     }
     Thread.ofPlatform()
         .daemon()
         .name("sigterm-stop")
-        .start(() -> s.deadline.stop(new RunnerException(ExitCode.FAILED, SIGTERM_MESSAGE)));
-    int code = ExitCode.FAILED.code();
-    try {
-      code = s.result.get(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS).exitCode().code();
-    } catch (InterruptedException | ExecutionException | TimeoutException e) {
-      // exit 1 all the same
-    }
+        .start(() -> s.deadline.stop(new RunnerException(ExitCode.FAILED, s.sigtermMessage)));
+    int code = s.awaitExitCode(SHUTDOWN_WAIT);
     System.out.flush();
     System.err.flush();
     Runtime.getRuntime().halt(code);
   }
 
+  private int awaitExitCode(Duration wait) {
+    try {
+      return exitCodeOf.applyAsInt(result.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
+      return ExitCode.FAILED.code(); // exit 1 all the same
+    }
+  }
+
   /** Runs {@code action} when the stopped run has not ended after half the grace period. */
-  void onStuck(Runnable action) {
+  public void onStuck(Runnable action) {
     onStuck.add(action);
   }
 
@@ -85,7 +140,7 @@ final class RunSupervisor {
    * The run is cleaning up: no further interrupts, and the pending one is cleared so that cleanup
    * (removing files, aborting the upload, recording) is not cut short.
    */
-  void cleaning() {
+  public void cleaning() {
     synchronized (interruptLock) {
       cleaning = true;
       Thread.interrupted();
@@ -93,7 +148,7 @@ final class RunSupervisor {
   }
 
   /** True for the first caller only: the run's end is logged once. */
-  boolean claimReport() {
+  public boolean claimReport() {
     return reported.compareAndSet(false, true);
   }
 
@@ -101,14 +156,14 @@ final class RunSupervisor {
    * Runs {@code body} on the worker; returns its outcome, or {@code abandoned}'s when a stopped run
    * does not end within the grace period.
    */
-  BackupRun.Outcome run(Supplier<BackupRun.Outcome> body, Supplier<BackupRun.Outcome> abandoned) {
-    FutureTask<BackupRun.Outcome> task = new FutureTask<>(body::get);
+  public T run(Supplier<T> body, Supplier<T> abandoned) {
+    FutureTask<T> task = new FutureTask<>(body::get);
     worker = Thread.ofPlatform().name("backup-run").daemon().unstarted(task);
     deadline.onExpiry(this::interruptWorker);
     ACTIVE.set(this);
     try {
       worker.start();
-      BackupRun.Outcome outcome = await(task, abandoned);
+      T outcome = await(task, abandoned);
       result.complete(outcome);
       return outcome;
     } catch (RuntimeException | Error e) {
@@ -119,8 +174,7 @@ final class RunSupervisor {
     }
   }
 
-  private BackupRun.Outcome await(
-      FutureTask<BackupRun.Outcome> task, Supplier<BackupRun.Outcome> abandoned) {
+  private T await(FutureTask<T> task, Supplier<T> abandoned) {
     boolean stuckActionsRun = false;
     boolean interrupted = false;
     try {

@@ -88,6 +88,31 @@ class AuditChainIT {
   }
 
   @Test
+  void theSqlCheckInTheArchitectureDocFindsChangedColumnsAsAuditVerifyDoes() throws Exception {
+    String doc = Files.readString(Path.of("../docs/architecture.md"));
+    String section = doc.substring(doc.indexOf("### The audit chain"));
+    int open = section.indexOf("```sql\n") + "```sql\n".length();
+    String check = section.substring(open, section.indexOf("```", open));
+    PostgresCluster pg = pgExtension.cluster();
+    BackupFixture fixture = new BackupFixture(dir, pg);
+    assertThat(fixture.backup().exitCode()).isZero();
+    assertThat(fixture.backup().exitCode()).isZero();
+    assertThat(pg.psql("postgres", "SELECT count(*) FROM dbbackup.backup_audit")).isEqualTo("2");
+    assertThat(pg.psql("postgres", check)).as("the intact chain").isEmpty();
+
+    String seq = pg.psql("postgres", "SELECT max(seq) FROM dbbackup.backup_audit").strip();
+    forced(
+        pg,
+        "UPDATE dbbackup.backup_audit SET sha256 = repeat('a', 64), location = '/elsewhere'"
+            + " WHERE seq = "
+            + seq);
+    assertThat(pg.psql("postgres", check))
+        .isEqualTo(seq + "|the columns differ from the hashed payload");
+    assertThat(fixture.run(BackupFixture.testSettings(), "audit", "verify").exitCode())
+        .isEqualTo(7);
+  }
+
+  @Test
   void deletingTheNewestRowsIsDetectedThroughTheManifestsChainHead() throws Exception {
     PostgresCluster pg = pgExtension.cluster();
     BackupFixture fixture = new BackupFixture(dir, pg);

@@ -213,13 +213,18 @@ class RunStopIT {
     }
 
     static Child backup(Path config, Path secretsDir) throws IOException {
+      return start(
+          List.of("backup", "-f", config.toString(), "--secrets-dir", secretsDir.toString()));
+    }
+
+    /** The runner's main with {@code args}, as the pod runs it. */
+    static Child start(List<String> args) throws IOException {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));
       cmd.add(RunnerMain.class.getName());
-      cmd.addAll(
-          List.of("backup", "-f", config.toString(), "--secrets-dir", secretsDir.toString()));
+      cmd.addAll(args);
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       p.getOutputStream().close();
       List<String> lines = new CopyOnWriteArrayList<>();

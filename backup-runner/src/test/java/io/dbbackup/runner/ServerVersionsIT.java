@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -110,7 +111,77 @@ class ServerVersionsIT {
     }
   }
 
+  @Test
+  void refusesARestoreIntoAnOlderMajorThanTheSourceBeforeTheTargetIsTouched() throws Exception {
+    Path older = binDir("14.18.0");
+    try (PostgresCluster source = PostgresCluster.start();
+        PostgresCluster target = PostgresCluster.start(older)) {
+      String sourceVersion = source.psql("postgres", "SHOW server_version");
+      String targetVersion = target.psql("postgres", "SHOW server_version");
+      assumeTrue(major(target) < major(source), "the system server is PostgreSQL " + sourceVersion);
+      SampleData.load(source);
+      BackupFixture fixture = new BackupFixture(dir, source);
+      assertThat(fixture.backup().exitCode()).isZero();
+      // The target holds a database the backup holds too: an overwrite would drop it first.
+      target.execute("postgres", "CREATE DATABASE shop");
+      target.execute("shop", "CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)");
+      Map<String, String> before = contents(target, target.password());
+
+      BackupFixture.Result refused =
+          fixture.run(
+              BackupFixture.testSettings(),
+              "restore",
+              "--restore",
+              restoreYaml(target, true).toString());
+
+      assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+      assertThat(refused.err())
+          .contains("spec.target: the target postgres@" + target.host() + ":" + target.port())
+          .contains("runs PostgreSQL " + targetVersion)
+          .contains("older major than PostgreSQL " + sourceVersion)
+          .contains("restore into a PostgreSQL " + major(source) + " or newer server");
+      assertThat(contents(target, target.password())).isEqualTo(before);
+      assertThat(target.psql("shop", "SELECT id FROM kept")).isEqualTo("42");
+    }
+  }
+
+  @Test
+  void refusesARestoreIntoAServerOlderThanThePgDumpallThatWroteTheBackup() throws Exception {
+    Path older = binDir("14.18.0");
+    try (PostgresCluster source = PostgresCluster.start(older);
+        PostgresCluster target = PostgresCluster.start(older)) {
+      assumeTrue(major(target) < clientMajor(), "the client is PostgreSQL " + clientMajor());
+      SampleData.load(source);
+      BackupFixture fixture = new BackupFixture(dir, source);
+      assertThat(fixture.backup().exitCode()).isZero();
+      Map<String, String> before = contents(target, target.password());
+
+      BackupFixture.Result refused =
+          fixture.run(
+              BackupFixture.testSettings(),
+              "restore",
+              "--restore",
+              restoreYaml(target, false).toString());
+
+      assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+      assertThat(refused.err())
+          .contains("spec.target: the target postgres@" + target.host() + ":" + target.port())
+          .contains("was written by pg_dumpall (PostgreSQL) " + clientMajor() + ".")
+          .contains("LOCALE_PROVIDER")
+          .contains("restore into a PostgreSQL " + clientMajor() + " or newer server");
+      assertThat(contents(target, target.password())).isEqualTo(before);
+    }
+  }
+
+  static int major(PostgresCluster pg) {
+    return Integer.parseInt(pg.psql("postgres", "SHOW server_version_num")) / 10000;
+  }
+
   Path restoreYaml(PostgresCluster target) throws Exception {
+    return restoreYaml(target, false);
+  }
+
+  Path restoreYaml(PostgresCluster target, boolean overwrite) throws Exception {
     Path secret = dir.resolve("secrets/target-pg/password");
     Files.createDirectories(secret.getParent());
     Files.writeString(secret, target.password());
@@ -124,13 +195,14 @@ class ServerVersionsIT {
         spec:
           backupRef: {name: orders-db}
           backupId: latest
+          overwrite: %s
           target:
             host: %s
             port: %d
             user: postgres
             passwordSecretRef: {name: target-pg, key: password}
         """
-            .formatted(target.host(), target.port()));
+            .formatted(overwrite, target.host(), target.port()));
     return file;
   }
 

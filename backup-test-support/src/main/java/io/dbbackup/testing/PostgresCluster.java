@@ -222,6 +222,16 @@ public final class PostgresCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code pg_ctl stop -m immediate}: the postmaster ends every backend at once, without a
+   * checkpoint (the next start runs crash recovery); open connections break mid-statement.
+   */
+  public void stopImmediately() {
+    if (isRunning()) {
+      runAsOwner(pgCtl("stop", "-m", "immediate", "-w", "-t", "60"));
+    }
+  }
+
   /** SIGKILL to the postmaster and every backend, as a crash or an OOM kill would. */
   public void kill() {
     Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of);

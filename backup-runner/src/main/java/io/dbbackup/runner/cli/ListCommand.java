@@ -1,5 +1,6 @@
 package io.dbbackup.runner.cli;
 
+import io.dbbackup.runner.RunSupervisor;
 import io.dbbackup.runner.Sizes;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.store.BackupStore;
@@ -31,7 +32,8 @@ public final class ListCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BackupConfig config = options.load();
     PrintWriter out = spec.commandLine().getOut();
-    try (BackupStore store = Stores.open(config)) {
+    try (RunSupervisor.Registration sigterm = RunSupervisor.plainCommand("list");
+        BackupStore store = Stores.open(config)) {
       Catalog catalog = Catalog.read(store);
       if (json) {
         out.println(

@@ -2,7 +2,10 @@ package io.dbbackup.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
+import io.dbbackup.runner.Deadline;
+import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunSettings;
+import io.dbbackup.runner.RunSupervisor;
 import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.RunnerMain;
 import io.dbbackup.runner.config.BackupConfig;
@@ -35,6 +38,10 @@ public final class RestoreCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreCommand.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static final String SIGTERM_MESSAGE =
+      "terminated by SIGTERM (pod deletion, node drain or the Job's activeDeadlineSeconds): psql"
+          + " was stopped and the restore is not complete; the target may hold part of the backup";
+
   @Mixin ConfigOptions options;
 
   @Option(
@@ -62,24 +69,61 @@ public final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    try (Deadline deadline = Deadline.untimed()) {
+      RunSupervisor<Integer> supervisor =
+          new RunSupervisor<>(deadline, RunSupervisor.GRACE, SIGTERM_MESSAGE, Integer::intValue);
+      return supervisor.run(
+          () -> restore(deadline, supervisor), () -> abandoned(deadline, supervisor));
+    }
+  }
+
+  /** The restore on the supervisor's worker; a stopped one is reported here, once. */
+  private Integer restore(Deadline deadline, RunSupervisor<Integer> supervisor) {
     RestoreRun.Result result;
     try {
       BackupConfig config = options.load();
       DatabaseRestore restore = ConfigLoader.loadRestore(restoreFile);
       try (BackupStore store = Stores.open(config)) {
         result =
-            new RestoreRun(config, restore.getSpec(), store, settings, PgTools.locate()).execute();
+            new RestoreRun(config, restore.getSpec(), store, settings, PgTools.locate(), deadline)
+                .execute();
       }
     } catch (Exception | OutOfMemoryError e) {
+      if (deadline.expired()) {
+        // Whatever failed after the stop is the stop's doing.
+        supervisor.cleaning();
+        return terminated(deadline.timedOut().getMessage(), supervisor);
+      }
       RunnerException failure = RunnerMain.classify(e);
       writeResult(failure.exitCode().code(), null, failure.getMessage());
-      throw e;
+      throw failure;
     }
     String message = RestoreRun.describe(result);
     writeResult(0, result.backupId(), message);
     spec.commandLine().getOut().println(message);
     spec.commandLine().getOut().flush();
     return 0;
+  }
+
+  /** A stopped restore that did not end within the grace period. */
+  private Integer abandoned(Deadline deadline, RunSupervisor<Integer> supervisor) {
+    return terminated(
+        deadline.timedOut().getMessage()
+            + "; the restore did not end within "
+            + RunSupervisor.GRACE.toSeconds()
+            + " s and was abandoned",
+        supervisor);
+  }
+
+  private Integer terminated(String message, RunSupervisor<Integer> supervisor) {
+    int code = ExitCode.FAILED.code();
+    if (supervisor.claimReport()) {
+      LOG.atError().addKeyValue("event", "terminated").addKeyValue("exit_code", code).log(message);
+      writeResult(code, null, message);
+      spec.commandLine().getErr().println("backup-runner: " + message);
+      spec.commandLine().getErr().flush();
+    }
+    return code;
   }
 
   /** The outcome for whoever started the restore; never fails the restore itself. */

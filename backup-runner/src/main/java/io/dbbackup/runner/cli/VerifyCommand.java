@@ -1,6 +1,7 @@
 package io.dbbackup.runner.cli;
 
 import io.dbbackup.runner.ExitCode;
+import io.dbbackup.runner.RunSupervisor;
 import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.Decryptor;
@@ -39,7 +40,8 @@ public final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BackupConfig config = options.load();
-    try (BackupStore store = Stores.open(config)) {
+    try (RunSupervisor.Registration sigterm = RunSupervisor.plainCommand("verify");
+        BackupStore store = Stores.open(config)) {
       Catalog catalog = Catalog.read(store);
       Manifest m =
           catalog

@@ -158,6 +158,16 @@ public record RunRecord(
       return this;
     }
 
+    /**
+     * What a run that succeeded could not do (retention skipped on a store it could not read in
+     * full): kept in error_message with no error_code, and shown as the status' lastBackup.message.
+     */
+    public Builder warning(String message) {
+      errorCode = null;
+      errorMessage = message;
+      return this;
+    }
+
     public Builder runnerHost(String v) {
       runnerHost = v;
       return this;

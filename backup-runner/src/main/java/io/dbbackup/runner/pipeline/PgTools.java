@@ -130,6 +130,27 @@ public final class PgTools {
     return startResolved(cmd, env, ProcessBuilder.Redirect.PIPE, ProcessBuilder.Redirect.PIPE);
   }
 
+  /**
+   * As {@link #start(List, Map, ProcessBuilder.Redirect, ProcessBuilder.Redirect)}, in a session of
+   * its own (setsid, when found, which execs in place: the program keeps the process ID, which is
+   * its group's), so that {@link ProcessGroup} ends it with any child it started. Its stdin is the
+   * runner's to write (psql reading a restore): when the runner dies, psql reads the end.
+   */
+  public Process startInOwnSession(
+      List<String> args,
+      Map<String, String> env,
+      ProcessBuilder.Redirect stdin,
+      ProcessBuilder.Redirect stdout)
+      throws IOException {
+    String setsid = findOnPath("setsid");
+    if (setsid == null) {
+      return start(args, env, stdin, stdout);
+    }
+    List<String> cmd = new ArrayList<>(List.of(setsid, program(args.getFirst())));
+    cmd.addAll(args.subList(1, args.size()));
+    return startResolved(cmd, env, stdin, stdout);
+  }
+
   private static String findOnPath(String name) {
     String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     for (String dir : (path + ":/usr/bin:/bin").split(":")) {

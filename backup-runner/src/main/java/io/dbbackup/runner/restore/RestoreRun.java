@@ -2,6 +2,7 @@ package io.dbbackup.runner.restore;
 
 import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
 import io.dbbackup.api.v1alpha1.DatabaseSpec;
+import io.dbbackup.runner.Deadline;
 import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.RunnerException;
@@ -16,6 +17,7 @@ import io.dbbackup.runner.history.RecordedChecksum;
 import io.dbbackup.runner.pipeline.CompressAndEncrypt;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.pipeline.ProcessGroup;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
@@ -57,6 +59,7 @@ public final class RestoreRun {
   private final BackupStore store;
   private final RunSettings settings;
   private final PgTools tools;
+  private final Deadline deadline;
 
   public RestoreRun(
       BackupConfig backup,
@@ -64,11 +67,26 @@ public final class RestoreRun {
       BackupStore store,
       RunSettings settings,
       PgTools tools) {
+    this(backup, spec, store, settings, tools, Deadline.untimed());
+  }
+
+  /**
+   * @param deadline when it passes (a SIGTERM), the verification stops and psql's process group is
+   *     ended; the restore then fails, never reported as done
+   */
+  public RestoreRun(
+      BackupConfig backup,
+      DatabaseRestoreSpec spec,
+      BackupStore store,
+      RunSettings settings,
+      PgTools tools,
+      Deadline deadline) {
     this.backup = backup;
     this.spec = spec;
     this.store = store;
     this.settings = settings;
     this.tools = tools;
+    this.deadline = deadline;
   }
 
   public Result execute() {
@@ -87,6 +105,9 @@ public final class RestoreRun {
     try {
       Compressor compressor = Compressor.of(manifest.compression());
       Decryptor decryptor = decryptorFor(manifest);
+      ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
+      // Before the backup is read and before the target is changed in any way.
+      checkTargetVersion(target, manifest);
       LOG.atInfo().addKeyValue("event", "restore_verify").log("verifying the backup first");
       // The databases come from the dump itself, read while it is verified: an overwrite drops
       // only what the dump recreates, never what a manifest (which anyone who can write the store
@@ -94,7 +115,7 @@ public final class RestoreRun {
       DatabaseSelection sections = new DatabaseSelection(OutputStream.nullOutputStream(), Set.of());
       BackupVerifier.Result verified =
           new BackupVerifier(store, settings.progressInterval())
-              .verify(manifest, decryptor, () -> false, sections);
+              .verify(manifest, decryptor, deadline::expired, sections);
       closeQuietly(sections);
       if (!verified.full()) {
         throw new RunnerException(
@@ -105,8 +126,9 @@ public final class RestoreRun {
       RecordedChecksum.crossCheck(backup, manifest.id(), verified.sha256());
 
       Set<String> selection = selection(manifest, sections.seen());
-      ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
+      deadline.check();
       prepareTarget(target, held, selection);
+      deadline.check();
       int benign = stream(target, manifest, compressor, decryptor, selection, verified.sha256());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       LOG.atInfo()
@@ -165,6 +187,67 @@ public final class RestoreRun {
               + ")");
     }
     return new LinkedHashSet<>(wanted);
+  }
+
+  /**
+   * pg_dumpall's script loads into a server of its own major or a newer one: a target of an older
+   * major than the backup's source server, or than the pg_dumpall that wrote it (which writes
+   * options an older server does not know, such as LOCALE_PROVIDER), is refused with exit 2.
+   */
+  private void checkTargetVersion(ConnectionSettings target, Manifest manifest) {
+    DatabaseProbe probe = new DatabaseProbe(target, 3, Duration.ofSeconds(5), settings.sleeper());
+    String version;
+    int major;
+    try (Connection c = probe.connect("postgres");
+        Statement s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT current_setting('server_version'),"
+                    + " current_setting('server_version_num')::int")) {
+      rs.next();
+      version = rs.getString(1);
+      major = rs.getInt(2) / 10000;
+    } catch (SQLException e) {
+      throw unreachable("reading the restore target's version", e);
+    }
+    int sourceMajor = PgTools.majorVersion(String.valueOf(manifest.serverVersion()));
+    if (sourceMajor > major) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.target: the target "
+              + target
+              + " runs PostgreSQL "
+              + version
+              + ", an older major than PostgreSQL "
+              + manifest.serverVersion()
+              + ", the server backup "
+              + manifest.id()
+              + " was taken from; a dump loads only into its own major or a newer one: restore"
+              + " into a PostgreSQL "
+              + sourceMajor
+              + " or newer server");
+    }
+    int dumpMajor =
+        manifest.pgDumpVersion() == null ? -1 : PgTools.majorVersion(manifest.pgDumpVersion());
+    if (dumpMajor > major) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.target: the target "
+              + target
+              + " runs PostgreSQL "
+              + version
+              + "; backup "
+              + manifest.id()
+              + " of a PostgreSQL "
+              + manifest.serverVersion()
+              + " server was written by "
+              + manifest.pgDumpVersion()
+              + ", whose script uses options a PostgreSQL "
+              + major
+              + " server does not know (such as LOCALE_PROVIDER): restore into a PostgreSQL "
+              + dumpMajor
+              + " or newer server");
+    }
   }
 
   /** {@code held}: the databases the dump has sections for. */
@@ -287,7 +370,7 @@ public final class RestoreRun {
     Process psql;
     try {
       psql =
-          tools.start(
+          tools.startInOwnSession(
               List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=0", "-d", "template1"),
               target.libpqEnvironment(),
               ProcessBuilder.Redirect.PIPE,
@@ -295,6 +378,9 @@ public final class RestoreRun {
     } catch (IOException e) {
       throw new RunnerException(ExitCode.FAILED, "cannot start psql: " + e.getMessage(), e);
     }
+    Process started = psql;
+    // A stop (SIGTERM) ends psql and whatever it started; the copy into it then fails.
+    deadline.onExpiry(() -> endPsql(started));
     PsqlErrors errors = new PsqlErrors(psql.getErrorStream());
     LOG.atInfo()
         .addKeyValue("event", "restore_start")
@@ -367,6 +453,22 @@ public final class RestoreRun {
       Thread.currentThread().interrupt();
       throw new RunnerException(ExitCode.FAILED, "interrupted during the restore");
     }
+  }
+
+  /** Ends psql's process group (its own session), or psql alone where it has none. */
+  private static void endPsql(Process psql) {
+    if (!psql.isAlive()) {
+      return;
+    }
+    long pid = psql.pid();
+    if (ProcessGroup.groupOf(pid).orElse(-1) == pid) {
+      new ProcessGroup(pid).end(2_000);
+    }
+    psql.destroyForcibly();
+    LOG.atWarn()
+        .addKeyValue("event", "restore_stopped")
+        .addKeyValue("pid", pid)
+        .log("psql stopped; the target holds part of the backup at most");
   }
 
   private static MessageDigest sha256() {

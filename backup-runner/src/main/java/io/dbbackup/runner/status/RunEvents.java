@@ -48,7 +48,8 @@ final class RunEvents {
                     + run.getSize()
                     + (Boolean.TRUE.equals(run.getVerified()) ? ", verified" : "")
                     + ", "
-                    + run.getLocation();
+                    + run.getLocation()
+                    + (run.getMessage() == null ? "" : " (" + run.getMessage() + ")");
     String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
     var meta = resource.getMetadata();
     return new EventBuilder()
