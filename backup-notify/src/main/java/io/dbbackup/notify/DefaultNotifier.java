@@ -66,12 +66,13 @@ public final class DefaultNotifier implements Notifier {
     }
     List<ChannelResult> results = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      results.add(await(futures.get(i), name(list.get(i)), deadline));
+      results.add(await(futures.get(i), notification, name(list.get(i)), deadline));
     }
     return results;
   }
 
-  private ChannelResult await(Future<ChannelResult> future, String name, long deadline) {
+  private ChannelResult await(
+      Future<ChannelResult> future, Notification n, String name, long deadline) {
     if (future == null) {
       return new ChannelResult(name, false, 0, "the notifier is closed");
     }
@@ -80,13 +81,13 @@ public final class DefaultNotifier implements Notifier {
       return future.get(Math.max(wait, 0), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      return failed(name, 0, "gave up after " + JsonPost.seconds(settings.channelTimeLimit()));
+      return failed(n, name, 0, "gave up after " + JsonPost.seconds(settings.channelTimeLimit()));
     } catch (ExecutionException e) {
-      return failed(name, 0, "unexpected " + e.getCause().getClass().getSimpleName());
+      return failed(n, name, 0, "unexpected " + e.getCause().getClass().getSimpleName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       future.cancel(true);
-      return failed(name, 0, "interrupted");
+      return failed(n, name, 0, "interrupted");
     }
   }
 
@@ -97,7 +98,7 @@ public final class DefaultNotifier implements Notifier {
     try {
       sender = senderFor(channel);
     } catch (NotificationException e) {
-      return failed(name, 0, e.getMessage());
+      return failed(n, name, 0, e.getMessage());
     }
     Redactor redactor = new Redactor(secrets);
     int attempts = 0;
@@ -129,6 +130,7 @@ public final class DefaultNotifier implements Notifier {
           .addKeyValue("event", "notification_attempt_failed")
           .addKeyValue("channel", name)
           .addKeyValue("kind", sender.kind())
+          .addKeyValue("notification", n.event())
           .addKeyValue("attempt", attempts)
           .addKeyValue("error", error)
           .log("notification attempt failed");
@@ -149,15 +151,17 @@ public final class DefaultNotifier implements Notifier {
       }
     }
     return failed(
+        n,
         name,
         attempts,
         sender.kind() + ": " + error + " (" + attempts + " attempt" + (attempts == 1 ? ")" : "s)"));
   }
 
-  private ChannelResult failed(String name, int attempts, String error) {
+  private static ChannelResult failed(Notification n, String name, int attempts, String error) {
     LOG.atWarn()
         .addKeyValue("event", "notification_failed")
         .addKeyValue("channel", name)
+        .addKeyValue("notification", n == null ? null : n.event())
         .addKeyValue("attempts", attempts)
         .addKeyValue("error", error)
         .log("notification not delivered");
@@ -223,7 +227,8 @@ public final class DefaultNotifier implements Notifier {
   @Override
   public void close() {
     executor.shutdownNow();
-    http.close();
+    // Not close(): that waits for requests in flight, and a dead peer's may never end.
+    http.shutdownNow();
   }
 
   /** A SecretSource that remembers what it handed out, to blank it from any error text. */

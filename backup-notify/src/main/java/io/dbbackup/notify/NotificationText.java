@@ -100,8 +100,12 @@ final class NotificationText {
     b.append(headline(n)).append("\n\n");
     Map<String, String> facts = facts(n);
     int width = facts.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+    String indent = " ".repeat(width);
     facts.forEach(
-        (k, v) -> b.append(String.format("%-" + width + "s%s%n", k + ":", v).replace("\r", "")));
+        (k, v) ->
+            b.append(String.format("%-" + width + "s", k + ":"))
+                .append(v.strip().replaceAll("\\r?\\n", "\n" + indent))
+                .append('\n'));
     List<String> commands = commands(n);
     if (!commands.isEmpty()) {
       b.append("\nFirst steps:\n");

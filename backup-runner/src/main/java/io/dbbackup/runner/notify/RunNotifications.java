@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The notifications one finished run can know of itself (DESIGN "Notifications"): BackupFailed,
@@ -127,7 +129,7 @@ final class RunNotifications {
 
   private static java.util.Optional<Notification> capacity(BackupConfig config, Facts f) {
     if (f.exitCode() == ExitCode.NOT_ENOUGH_SPACE) {
-      return java.util.Optional.of(
+      return Optional.of(
           notification(
               config,
               f,
@@ -138,7 +140,7 @@ final class RunNotifications {
     }
     VolumeUsage v = f.volume();
     if (v != null && v.totalBytes() > 0 && v.usedPercent() >= CAPACITY_PERCENT) {
-      return java.util.Optional.of(
+      return Optional.of(
           notification(
               config,
               f,
@@ -151,7 +153,7 @@ final class RunNotifications {
                   Sizes.human(v.usableBytes())),
               volumeDetails(v)));
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   private static Map<String, Object> volumeDetails(VolumeUsage v) {
@@ -170,7 +172,7 @@ final class RunNotifications {
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("timeoutMinutes", limit == null ? null : limit.toSeconds() / 60.0);
     if (f.exitCode() == ExitCode.TIMEOUT) {
-      return java.util.Optional.of(
+      return Optional.of(
           notification(
               config,
               f,
@@ -181,13 +183,13 @@ final class RunNotifications {
     }
     RunRecord r = f.record();
     if (limit == null || r == null || r.durationMs() == null || limit.isZero()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     double share = (double) r.durationMs() / limit.toMillis();
     if (share <= OVERTIME_SHARE) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(
+    return Optional.of(
         notification(
             config,
             f,
@@ -225,7 +227,7 @@ final class RunNotifications {
       details.put("runnerHost", r.runnerHost());
     }
     details.putAll(extra);
-    details.values().removeIf(java.util.Objects::isNull);
+    details.values().removeIf(Objects::isNull);
     String id = r == null ? null : r.backupId();
     var meta = config.resource().getMetadata();
     return new Notification(

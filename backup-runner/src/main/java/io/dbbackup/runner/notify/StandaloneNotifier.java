@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +29,10 @@ public final class StandaloneNotifier {
 
   private final BackupConfig config;
   private final RunSettings settings;
-  private final Supplier<Notifier> notifiers;
 
   public StandaloneNotifier(BackupConfig config, RunSettings settings) {
-    this(config, settings, () -> new DefaultNotifier(NotifierSettings.defaults()));
-  }
-
-  StandaloneNotifier(BackupConfig config, RunSettings settings, Supplier<Notifier> notifiers) {
     this.config = config;
     this.settings = settings;
-    this.notifiers = notifiers;
     if (channels().isEmpty()) {
       LOG.atWarn()
           .addKeyValue("event", "notify_no_channels")
@@ -89,7 +82,7 @@ public final class StandaloneNotifier {
       return;
     }
     MountedSecrets secrets = new MountedSecrets(config.secrets());
-    try (Notifier notifier = notifiers.get()) {
+    try (Notifier notifier = new DefaultNotifier(NotifierSettings.defaults())) {
       for (Notification n : RunNotifications.derive(config, facts)) {
         List<NotificationChannelSpec> subscribed =
             all.stream().filter(c -> c.effectiveEvents().contains(n.event())).toList();
