@@ -105,7 +105,8 @@ public final class RestoreRun {
       RecordedChecksum.crossCheck(backup, manifest.id(), verified.sha256());
 
       Set<String> selection = selection(manifest, sections.seen());
-      ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
+      ConnectionSettings target =
+          ConnectionSettings.from(targetAsDatabase(), backup.secrets(), "spec.target");
       prepareTarget(target, held, selection);
       int benign = stream(target, manifest, compressor, decryptor, selection, verified.sha256());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
