@@ -30,6 +30,14 @@ final class SpaceCheck {
   static void check(BackupStore store, ServerInfo server, CompressionAlgorithm algorithm) {
     try {
       store.checkWritable();
+    } catch (java.nio.file.NotDirectoryException e) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.storage.volume.path: "
+              + e.getFile()
+              + " is not a directory (the backups go into a directory there; point the path at"
+              + " one, or remove the file)",
+          e);
     } catch (IOException e) {
       throw StorageErrors.classify("the backup target is not writable", e);
     }

@@ -1,7 +1,9 @@
 package io.dbbackup.runner.cli;
 
 import io.dbbackup.runner.BackupRun;
+import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunSettings;
+import io.dbbackup.runner.RunnerMain;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.status.KubernetesStatusReporter;
@@ -9,10 +11,13 @@ import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Stores;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code backup}: one verified, retained, recorded pg_dumpall backup. */
 @Command(
@@ -28,6 +33,8 @@ public final class BackupCommand implements Callable<Integer> {
           "Write each run into the DatabaseBackup's status in the cluster (in-cluster config or"
               + " the current kubeconfig); the job name comes from DBBACKUP_JOB_NAME.")
   boolean reportStatus;
+
+  @Spec CommandSpec spec;
 
   private final RunSettings settings;
 
@@ -54,7 +61,25 @@ public final class BackupCommand implements Callable<Integer> {
                             System.getenv("DBBACKUP_JOB_NAME"),
                             settings.clock())));
       }
-      return new BackupRun(config, store, run, PgTools.locate()).execute().exitCode().code();
+      BackupRun.Outcome outcome = new BackupRun(config, store, run, PgTools.locate()).execute();
+      ExitCode code = outcome.exitCode();
+      if (code != ExitCode.OK) {
+        // One line for people on stderr; the log (stdout) has the details.
+        PrintWriter err = spec.commandLine().getErr();
+        String message = outcome.message() == null ? "see the log" : outcome.message();
+        err.println(
+            code == ExitCode.OUTSIDE_WINDOW
+                ? "backup-runner: backup skipped: "
+                    + message
+                    + " (exit "
+                    + code.code()
+                    + ", "
+                    + code.contract().meaning()
+                    + ")"
+                : code.failureLine("backup", RunnerMain.oneLine(message)));
+        err.flush();
+      }
+      return code.code();
     } finally {
       if (client != null) {
         client.close();
