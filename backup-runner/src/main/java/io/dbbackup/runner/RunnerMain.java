@@ -111,12 +111,28 @@ public final class RunnerMain {
     return new RunnerException(ExitCode.FAILED, "unexpected error: " + t, t);
   }
 
-  /** The version from the jar's manifest. */
+  /** The project version, written into version.properties by the build. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = RunnerMain.class.getPackage().getImplementationVersion();
-      return new String[] {"backup-runner " + (v == null ? "dev" : v)};
+      return new String[] {"backup-runner " + projectVersion()};
     }
+  }
+
+  static String projectVersion() {
+    try (var in = RunnerMain.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        var p = new java.util.Properties();
+        p.load(in);
+        String v = p.getProperty("version");
+        if (v != null && !v.isBlank() && !v.startsWith("${")) {
+          return v;
+        }
+      }
+    } catch (java.io.IOException e) {
+      // fall through to the manifest
+    }
+    String v = RunnerMain.class.getPackage().getImplementationVersion();
+    return v == null ? "unknown (not built by Maven)" : v;
   }
 }
