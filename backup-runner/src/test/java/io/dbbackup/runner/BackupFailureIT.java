@@ -109,7 +109,8 @@ class BackupFailureIT {
   void tooLittleSpaceExits4BeforeDumping() throws Exception {
     assumeTrue(isRoot(), "needs root to mount a small tmpfs as the backup target");
     PostgresCluster pg = pgExtension.cluster();
-    BackupFixture fixture = new BackupFixture(dir, pg);
+    // An empty cluster's backup fits in 2 MiB; the expected size says 10 MiB: 20 MiB required.
+    BackupFixture fixture = new BackupFixture(dir, pg).spec("expectedSizeMiB: 10");
     Path target = fixture.target();
     Files.createDirectories(target);
     mountTmpfs(target, "2m");
@@ -142,7 +143,8 @@ class BackupFailureIT {
   void aDiskThatFillsMidDumpExits4AndLeavesNoPartialFile() throws Exception {
     assumeTrue(isRoot(), "needs root to mount a small tmpfs as the backup target");
     PostgresCluster pg = pgExtension.cluster();
-    BackupFixture fixture = new BackupFixture(dir, pg);
+    // An empty cluster's backup fits in 2 MiB; the expected size says 10 MiB: 20 MiB required.
+    BackupFixture fixture = new BackupFixture(dir, pg).spec("expectedSizeMiB: 10");
     Path target = fixture.target();
     Files.createDirectories(target);
     mountTmpfs(target, "12m");
