@@ -87,9 +87,11 @@ public final class RunnerMain {
     return cmd;
   }
 
-  /** A message on one line: line breaks become "; ". */
+  /** A message on one line: a list after a colon is joined with "; ". */
   public static String oneLine(String message) {
-    return message == null ? "no message" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+    return message == null
+        ? "no message"
+        : message.strip().replaceAll(":\\s*\\R\\s*", ": ").replaceAll("\\s*\\R\\s*", "; ");
   }
 
   static int exitCode(Throwable t) {
