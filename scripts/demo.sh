@@ -78,4 +78,6 @@ ls -l "$dir"
 ( cd "$dir" && sha256sum -c dump.sql.gz.sha256 )
 echo
 echo "Restore it with stock tools (into any PostgreSQL):"
-echo "  gunzip -c $dir/dump.sql.gz | psql -h <host> -U postgres -d postgres"
+echo "  cd $dir && export PGPASSWORD='<target superuser password>'"
+echo '  gunzip -c dump.sql.gz | sed -E '\''1,/^\\connect /s/^(ALTER ROLE "?postgres"? WITH .*) PASSWORD \x27[^\x27]*\x27;$/\1;/'\'' | psql -X -h <target> -U postgres -d postgres'
+echo "  (the sed keeps the target's postgres password; see README, Restore)"

@@ -134,7 +134,7 @@ public final class BackupRun {
         recorder.record(record);
 
         phase("space");
-        SpaceCheck.check(store, server, compressor.algorithm());
+        SpaceCheck.check(store, server, compressor.algorithm(), spec.getExpectedSizeMiB());
         deadline.check();
 
         phase("dump");

@@ -138,7 +138,10 @@ final class RunSession implements AutoCloseable {
    * checks the audit chain against the heads recorded in the store, writes rows kept while the
    * database was unwritable, closes abandoned RUNNING rows, and saves the settings. Call with the
    * lock held. History problems become warnings on {@code recorder}: the result is then null and
-   * the run's records go to the spool.
+   * the run's records go to the spool; a privilege the role lacks fails the run.
+   *
+   * @throws RunnerException {@link ExitCode#PERMISSION_DENIED} naming spec.history and the
+   *     privilege
    */
   History openHistory(BackupStore store, String currentId, Instant now, RunRecorder recorder) {
     var spec = config.spec().getHistory();
@@ -174,21 +177,56 @@ final class RunSession implements AutoCloseable {
       }
       return history;
     } catch (HistoryUnavailableException e) {
-      String hint =
-          e.getCause() instanceof SQLException sql && "42501".equals(sql.getSQLState())
-              ? " (grant the role CREATE on database "
-                  + spec.getDatabase()
-                  + " and write access to schema "
-                  + spec.getSchema()
-                  + ", or set spec.history.enabled: false)"
-              : "";
+      SQLException denied = permissionDenied(e);
+      if (denied != null) {
+        // Not something a later run fixes by itself: a privilege the role lacks. Before the dump.
+        throw new RunnerException(
+            ExitCode.PERMISSION_DENIED,
+            "spec.history: role \""
+                + connection.user()
+                + "\" cannot create or write the history tables (schema "
+                + spec.getSchema()
+                + " in database "
+                + spec.getDatabase()
+                + "): it lacks "
+                + missingPrivilege(denied, spec.getDatabase(), spec.getSchema())
+                + " (grant it, or set spec.history.database to a database the role owns, or"
+                + " spec.history.enabled: false)",
+            e);
+      }
       recorder.warn(
           HistoryHealth.HISTORY_UNAVAILABLE,
-          e.getMessage()
-              + hint
-              + "; the run's records are kept in the store and written by a later run");
+          e.getMessage() + "; the run's records are kept in the store and written by a later run");
       return null;
     }
+  }
+
+  private static SQLException permissionDenied(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SQLException sql && "42501".equals(sql.getSQLState())) {
+        return sql;
+      }
+    }
+    return null;
+  }
+
+  /** The privilege a "permission denied for ..." names, as a GRANT would say it. */
+  static String missingPrivilege(SQLException denied, String database, String schema) {
+    String m = String.valueOf(denied.getMessage());
+    if (m.contains("permission denied for database")) {
+      return "CREATE on database " + database + " (GRANT CREATE ON DATABASE " + database + ")";
+    }
+    if (m.contains("permission denied for schema")) {
+      return "USAGE and CREATE on schema "
+          + schema
+          + " (GRANT USAGE, CREATE ON SCHEMA "
+          + schema
+          + ", or let the backup role own it)";
+    }
+    if (m.contains("must be owner of")) {
+      return "ownership of the history objects (" + m.strip() + ")";
+    }
+    return "a privilege: " + m.strip();
   }
 
   /** At the start of each run: a broken or restarted chain is a warning, never a failure. */

@@ -1,5 +1,6 @@
 package io.dbbackup.runner;
 
+import io.dbbackup.api.status.RunnerExit;
 import io.dbbackup.runner.cli.AuditCommand;
 import io.dbbackup.runner.cli.BackupCommand;
 import io.dbbackup.runner.cli.ListCommand;
@@ -22,12 +23,7 @@ import picocli.CommandLine.Command;
     versionProvider = RunnerMain.Version.class,
     description =
         "Trustworthy PostgreSQL backups: backup | verify | list | prune | restore | audit",
-    footerHeading = "%nExit codes:%n",
-    footer = {
-      "  0 ok, 1 other error, 2 invalid config, 3 database unreachable, 4 not enough space,",
-      "  5 dump failed, 6 storage failed, 7 verification failed, 8 another run holds the lock,",
-      "  9 outside the window (skipped), 10 permission denied, 11 timeout"
-    })
+    footerHeading = "%nExit codes:%n")
 public final class RunnerMain {
   private static final Logger LOG = LoggerFactory.getLogger(RunnerMain.class);
 
@@ -58,6 +54,8 @@ public final class RunnerMain {
     if (err != null) {
       cmd.setErr(err);
     }
+    // One code a line, from the contract, so no phrase is wrapped.
+    cmd.getCommandSpec().usageMessage().footer(RunnerExit.helpLines());
     cmd.setExitCodeExceptionMapper(RunnerMain::exitCode);
     cmd.setParameterExceptionHandler(
         (ex, args) -> {
@@ -77,11 +75,23 @@ public final class RunnerMain {
             event = event.setCause(ex);
           }
           event.log(known.getMessage());
-          commandLine.getErr().println("backup-runner: " + known.getMessage());
+          commandLine
+              .getErr()
+              .println(
+                  known
+                      .exitCode()
+                      .failureLine(commandLine.getCommandName(), oneLine(known.getMessage())));
           commandLine.getErr().flush();
           return known.exitCode().code();
         });
     return cmd;
+  }
+
+  /** A message on one line: a list after a colon is joined with "; ". */
+  public static String oneLine(String message) {
+    return message == null
+        ? "no message"
+        : message.strip().replaceAll(":\\s*\\R\\s*", ": ").replaceAll("\\s*\\R\\s*", "; ");
   }
 
   static int exitCode(Throwable t) {
@@ -103,12 +113,28 @@ public final class RunnerMain {
     return new RunnerException(ExitCode.FAILED, "unexpected error: " + t, t);
   }
 
-  /** The version from the jar's manifest. */
+  /** The project version, written into version.properties by the build. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = RunnerMain.class.getPackage().getImplementationVersion();
-      return new String[] {"backup-runner " + (v == null ? "dev" : v)};
+      return new String[] {"backup-runner " + projectVersion()};
     }
+  }
+
+  static String projectVersion() {
+    try (var in = RunnerMain.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        var p = new java.util.Properties();
+        p.load(in);
+        String v = p.getProperty("version");
+        if (v != null && !v.isBlank() && !v.startsWith("${")) {
+          return v;
+        }
+      }
+    } catch (java.io.IOException e) {
+      // fall through to the manifest
+    }
+    String v = RunnerMain.class.getPackage().getImplementationVersion();
+    return v == null ? "unknown (not built by Maven)" : v;
   }
 }

@@ -9,12 +9,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * BATCH-101: free space must be at least twice the space needed. Needed is the last good backup's
- * stored size, else an estimate from pg_database_size and the seed's ~70% compression.
+ * BATCH-101: free space must be at least twice the space needed. Needed is spec.expectedSizeMiB
+ * when set, else the last good backup's stored size, else an estimate from the user databases'
+ * pg_database_size (less an empty database's catalogs) and the seed's ~70% compression.
  *
  * <p>The last backup's size comes from storage, so it is a claim, not a fact: a figure above {@link
  * #plausibleStoredBytes} (4x the cluster's pg_database_size plus 1 GiB: even an uncompressed dump
@@ -28,8 +30,24 @@ final class SpaceCheck {
   private SpaceCheck() {}
 
   static void check(BackupStore store, ServerInfo server, CompressionAlgorithm algorithm) {
+    check(store, server, algorithm, null);
+  }
+
+  /**
+   * @param expectedSizeMiB spec.expectedSizeMiB: when set, the estimate (the user's figure wins)
+   */
+  static void check(
+      BackupStore store, ServerInfo server, CompressionAlgorithm algorithm, Long expectedSizeMiB) {
     try {
       store.checkWritable();
+    } catch (java.nio.file.NotDirectoryException e) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.storage.volume.path: "
+              + e.getFile()
+              + " is not a directory (the backups go into a directory there; point the path at"
+              + " one, or remove the file)",
+          e);
     } catch (IOException e) {
       throw StorageErrors.classify("the backup target is not writable", e);
     }
@@ -39,9 +57,13 @@ final class SpaceCheck {
       usable = store.usableSpace();
       // An object store has no free space to compare with, so no need to read every manifest.
       estimate =
-          usable.isEmpty()
-              ? fromDatabaseSize(server, algorithm)
-              : fromLastBackup(Catalog.read(store).latest(), server, algorithm);
+          expectedSizeMiB != null
+              ? new Estimate(
+                  saturatingMultiply(expectedSizeMiB, 1L << 20),
+                  "spec.expectedSizeMiB: " + expectedSizeMiB)
+              : usable.isEmpty()
+                  ? fromDatabaseSize(server, algorithm)
+                  : fromLastBackup(Catalog.read(store).latest(), server, algorithm);
     } catch (IOException e) {
       throw StorageErrors.classify("checking the backup target", e);
     }
@@ -73,7 +95,8 @@ final class SpaceCheck {
               + Sizes.human(estimate.bytes())
               + " from the "
               + estimate.basis()
-              + ")");
+              + "); free space there, or set spec.expectedSizeMiB to the size one backup"
+              + " will have)");
     }
   }
 
@@ -125,10 +148,41 @@ final class SpaceCheck {
     }
   }
 
+  /** Databases every cluster has, which hold no user data worth counting. */
+  static final java.util.Set<String> SYSTEM_DATABASES = java.util.Set.of("postgres", "template1");
+
+  /** Roles, settings and schema of a dump, beyond the data: a generous floor. */
+  static final long GLOBALS_BYTES = 1L << 20;
+
+  /**
+   * The user databases' data, compressed as the seed expects: each one's pg_database_size less what
+   * an empty database (template1) occupies, so catalogs of a small cluster do not count 17x.
+   */
   static Estimate fromDatabaseSize(ServerInfo server, CompressionAlgorithm algorithm) {
     double fraction = algorithm == CompressionAlgorithm.NONE ? 1.0 : COMPRESSED_FRACTION;
-    return new Estimate(
-        (long) (server.totalDatabaseBytes() * fraction), "pg_database_size x " + fraction);
+    long empty =
+        server.databases().stream()
+            .filter(d -> d.name().equals("template1"))
+            .mapToLong(Manifest.DatabaseInfo::sizeBytes)
+            .findFirst()
+            .orElse(0);
+    var user =
+        server.databases().stream().filter(d -> !SYSTEM_DATABASES.contains(d.name())).toList();
+    long data =
+        user.stream().mapToLong(d -> Math.max(0, d.sizeBytes() - empty)).reduce(0, Long::sum);
+    long bytes = (long) Math.min(Long.MAX_VALUE - GLOBALS_BYTES, data * fraction) + GLOBALS_BYTES;
+    String basis =
+        "pg_database_size x "
+            + fraction
+            + " of the user databases ("
+            + (user.isEmpty()
+                ? "none"
+                : user.stream().map(Manifest.DatabaseInfo::name).collect(Collectors.joining(", ")))
+            + (empty > 0 ? ", less " + Sizes.human(empty) + " an empty database occupies" : "")
+            + ") plus "
+            + Sizes.human(GLOBALS_BYTES)
+            + " for roles and schema";
+    return new Estimate(bytes, basis);
   }
 
   /**

@@ -90,7 +90,16 @@ class BackupFailureIT {
     try {
       BackupFixture.Result result = fixture.backup();
       assertThat(result.exitCode()).isEqualTo(ExitCode.PERMISSION_DENIED.code());
-      assertThat(result.err()).isEmpty();
+      // One line for people on stderr (the log has the details).
+      assertThat(result.err().lines().toList())
+          .singleElement()
+          .satisfies(
+              l ->
+                  assertThat(l)
+                      .startsWith(
+                          "backup-runner: backup failed: the backup target is not writable:"
+                              + " permission denied")
+                      .contains("(exit 10, permission denied;"));
       assertThat(
               pg.psql(
                   "postgres",
@@ -109,7 +118,8 @@ class BackupFailureIT {
   void tooLittleSpaceExits4BeforeDumping() throws Exception {
     assumeTrue(isRoot(), "needs root to mount a small tmpfs as the backup target");
     PostgresCluster pg = pgExtension.cluster();
-    BackupFixture fixture = new BackupFixture(dir, pg);
+    // An empty cluster's backup fits in 2 MiB; the expected size says 10 MiB: 20 MiB required.
+    BackupFixture fixture = new BackupFixture(dir, pg).spec("expectedSizeMiB: 10");
     Path target = fixture.target();
     Files.createDirectories(target);
     mountTmpfs(target, "2m");

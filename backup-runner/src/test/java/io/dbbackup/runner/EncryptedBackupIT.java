@@ -182,9 +182,11 @@ class EncryptedBackupIT {
       BackupFixture.Result wrong =
           f.run(
               BackupFixture.testSettings(), "restore", "--restore", restore(target, "mallory.asc"));
-      assertThat(wrong.exitCode()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
+      // A key problem, not a bad backup: exit 2 naming spec.decryption.
+      assertThat(wrong.exitCode()).as(wrong.err()).isEqualTo(ExitCode.INVALID_CONFIG.code());
       assertThat(wrong.err())
-          .contains("OpenPGP no_matching_key")
+          .contains("spec.decryption: the key given does not open backup")
+          .contains("wrong key")
           .containsIgnoringCase(alice.encryptionKeyId())
           .doesNotContain("SHA-256");
 

@@ -34,14 +34,14 @@ class SpaceCheckTest {
   @Test
   void aVolumeNeedsTwiceTheEstimate() {
     List<String> calls = new ArrayList<>();
-    // No earlier backup: 30% of 1 GB estimated, 600 MB required.
-    SpaceCheck.check(
-        store(OptionalLong.of(600_000_000L), calls), SERVER, CompressionAlgorithm.GZIP);
+    // No earlier backup: 30% of 1 GB and the globals' floor estimated, twice that required.
+    long required = 600_000_000L + 2 * SpaceCheck.GLOBALS_BYTES;
+    SpaceCheck.check(store(OptionalLong.of(required), calls), SERVER, CompressionAlgorithm.GZIP);
     assertThat(calls).contains("listIds");
     assertThatThrownBy(
             () ->
                 SpaceCheck.check(
-                    store(OptionalLong.of(599_999_999L), new ArrayList<>()),
+                    store(OptionalLong.of(required - 1), new ArrayList<>()),
                     SERVER,
                     CompressionAlgorithm.GZIP))
         .isInstanceOf(RunnerException.class)
@@ -77,7 +77,9 @@ class SpaceCheckTest {
     BackupStore store = store(OptionalLong.empty(), new ArrayList<>(), asked);
     SpaceCheck.check(store, SERVER, CompressionAlgorithm.ZSTD);
     SpaceCheck.check(store, SERVER, CompressionAlgorithm.NONE);
-    assertThat(asked).containsExactly(300_000_000L, 1_000_000_000L);
+    assertThat(asked)
+        .containsExactly(
+            300_000_000L + SpaceCheck.GLOBALS_BYTES, 1_000_000_000L + SpaceCheck.GLOBALS_BYTES);
   }
 
   @Test
@@ -110,8 +112,10 @@ class SpaceCheckTest {
       Manifest m = manifest(id, claimed);
       SpaceCheck.Estimate e =
           SpaceCheck.fromLastBackup(Optional.of(m), SERVER, CompressionAlgorithm.GZIP);
-      // 30% of the 1 GB the server holds, not the claim.
-      assertThat(e.bytes()).as("claimed %d", claimed).isEqualTo(300_000_000L);
+      // 30% of the 1 GB the server holds (and the globals' floor), not the claim.
+      assertThat(e.bytes())
+          .as("claimed %d", claimed)
+          .isEqualTo(300_000_000L + SpaceCheck.GLOBALS_BYTES);
       assertThat(e.basis()).contains("implausible and ignored");
     }
     assertThat(

@@ -6,9 +6,11 @@ import io.dbbackup.api.v1alpha1.BackupRef;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The runner's part of the status ({@link StatusPart#RUNNER}): records one run. Pure; pair it with
@@ -19,18 +21,11 @@ import java.util.Objects;
  * }</pre>
  */
 public final class RunnerStatus {
-  /** Condition reasons for failed runs, by runner exit code (DESIGN.md, "Runner CLI"). */
+  /** Condition reasons for failed runs, by runner exit code ({@link RunnerExit}). */
   private static final Map<Integer, String> FAILURE_REASONS =
-      Map.of(
-          2, "InvalidConfig",
-          3, "DatabaseUnreachable",
-          4, "NotEnoughDiskSpace",
-          5, "DumpFailed",
-          6, "StorageFailed",
-          7, "VerificationFailed",
-          8, "AnotherRunHoldsLock",
-          10, "PermissionDenied",
-          11, "Timeout");
+      Arrays.stream(RunnerExit.values())
+          .filter(e -> e.reason() != null)
+          .collect(Collectors.toUnmodifiableMap(RunnerExit::code, RunnerExit::reason));
 
   public static final String REASON_SUCCEEDED = "BackupSucceeded";
   public static final String REASON_FAILED = "BackupFailed";

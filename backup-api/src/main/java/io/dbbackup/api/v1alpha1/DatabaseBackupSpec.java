@@ -47,6 +47,13 @@ public class DatabaseBackupSpec {
   @JsonPropertyDescription("Compression algorithm and level.")
   private CompressionSpec compression = new CompressionSpec();
 
+  @Min(1)
+  @JsonPropertyDescription(
+      "The stored size of one backup in MiB, for the free-space check before each run (twice it"
+          + " must be free). Unset: the last good backup's size, before the first one an estimate"
+          + " from the user databases' pg_database_size.")
+  private Long expectedSizeMiB;
+
   @Default("true")
   @JsonPropertyDescription("Verify each backup after writing it, by reading it back from storage.")
   private boolean verify = true;
@@ -149,6 +156,14 @@ public class DatabaseBackupSpec {
 
   public void setCompression(CompressionSpec compression) {
     this.compression = compression;
+  }
+
+  public Long getExpectedSizeMiB() {
+    return expectedSizeMiB;
+  }
+
+  public void setExpectedSizeMiB(Long expectedSizeMiB) {
+    this.expectedSizeMiB = expectedSizeMiB;
   }
 
   public boolean isVerify() {

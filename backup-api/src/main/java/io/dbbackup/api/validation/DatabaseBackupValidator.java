@@ -63,6 +63,9 @@ public final class DatabaseBackupValidator {
       return;
     }
     schedule(spec);
+    if (spec.getExpectedSizeMiB() != null && spec.getExpectedSizeMiB() < 1) {
+      add("spec.expectedSizeMiB", "must be at least 1 (MiB), got " + spec.getExpectedSizeMiB());
+    }
     if (spec.getType() == BackupType.INCREMENTAL) {
       add("spec.type", "incremental is not supported for logical (pg_dumpall) backups; use full");
     }

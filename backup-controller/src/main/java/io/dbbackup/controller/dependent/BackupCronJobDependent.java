@@ -1,5 +1,6 @@
 package io.dbbackup.controller.dependent;
 
+import io.dbbackup.api.status.RunnerExit;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.controller.BackupNames;
@@ -18,10 +19,10 @@ public class BackupCronJobDependent extends HashedDependent<CronJob> {
   static final int HISTORY_LIMIT = 3;
 
   /**
-   * Runner exit codes that no retry can fix: invalid config (2), another run holds the lock (8),
-   * outside the window (9), permission denied (10). The Job fails at once instead of retrying.
+   * Runner exit codes that no retry can fix (RunnerExit's non-retryable ones: invalid config,
+   * another run holds the lock, outside the window, permission denied). The Job fails at once.
    */
-  static final int[] NO_RETRY_EXIT_CODES = {2, 8, 9, 10};
+  static final int[] NO_RETRY_EXIT_CODES = RunnerExit.noRetryCodes();
 
   private final String defaultImage;
 

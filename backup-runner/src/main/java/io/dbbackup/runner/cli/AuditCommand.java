@@ -90,7 +90,16 @@ public final class AuditCommand {
         out.println("audit chain intact");
       }
       out.flush();
-      return report.intact() ? 0 : ExitCode.VERIFICATION_FAILED.code();
+      if (!report.intact()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                ExitCode.VERIFICATION_FAILED.failureLine(
+                    "audit verify", "the audit chain is not intact (see above)"));
+        spec.commandLine().getErr().flush();
+        return ExitCode.VERIFICATION_FAILED.code();
+      }
+      return 0;
     }
   }
 

@@ -1,8 +1,10 @@
 package io.dbbackup.runner.cli;
 
 import io.dbbackup.runner.BackupRun;
+import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.RunnerMain;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.notify.StandaloneNotifier;
 import io.dbbackup.runner.pipeline.PgTools;
@@ -11,11 +13,14 @@ import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Stores;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code backup}: one verified, retained, recorded pg_dumpall backup. */
 @Command(
@@ -39,6 +44,8 @@ public final class BackupCommand implements Callable<Integer> {
               + " server); in the cluster the controller sends them and the CronJob does not pass"
               + " this.")
   boolean notify;
+
+  @Spec CommandSpec spec;
 
   private final RunSettings settings;
 
@@ -73,7 +80,24 @@ public final class BackupCommand implements Callable<Integer> {
       if (notifier != null) {
         notifier.afterRun(outcome);
       }
-      return outcome.exitCode().code();
+      ExitCode code = outcome.exitCode();
+      if (code != ExitCode.OK) {
+        // One line for people on stderr; the log (stdout) has the details.
+        PrintWriter err = spec.commandLine().getErr();
+        String message = outcome.message() == null ? "see the log" : outcome.message();
+        err.println(
+            code == ExitCode.OUTSIDE_WINDOW
+                ? "backup-runner: backup skipped: "
+                    + message
+                    + " (exit "
+                    + code.code()
+                    + ", "
+                    + code.contract().meaning()
+                    + ")"
+                : code.failureLine("backup", RunnerMain.oneLine(message)));
+        err.flush();
+      }
+      return code.code();
     } catch (RunnerException e) {
       if (notifier != null) {
         notifier.failedToStart(e.exitCode(), e.getMessage());

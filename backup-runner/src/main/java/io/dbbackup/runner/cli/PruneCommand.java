@@ -55,6 +55,9 @@ public final class PruneCommand implements Callable<Integer> {
         // Not a clean prune: the store could not be read completely, so nothing was deleted.
         PrintWriter err = spec.commandLine().getErr();
         outcome.warnings().forEach(w -> err.println("backup-runner: " + w));
+        err.println(
+            ExitCode.STORAGE_FAILED.failureLine(
+                "prune", "the store could not be read completely, so nothing was deleted"));
         err.flush();
         return ExitCode.STORAGE_FAILED.code();
       }

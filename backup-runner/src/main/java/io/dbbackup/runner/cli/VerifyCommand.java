@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         "Read a stored backup back: checksum file, SHA-256 and size, full decompression,"
             + " completion trailer, and the SHA-256 recorded in history when it is reachable."
             + " Exit 7 when anything does not match, or when the backup's manifest cannot be"
-            + " trusted.",
+            + " trusted; exit 2 when there is no such backup.",
     mixinStandardHelpOptions = true)
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
@@ -49,7 +49,7 @@ public final class VerifyCommand implements Callable<Integer> {
               .orElseThrow(
                   () ->
                       new RunnerException(
-                          ExitCode.VERIFICATION_FAILED,
+                          ExitCode.INVALID_CONFIG,
                           "no good backup "
                               + id
                               + " in "

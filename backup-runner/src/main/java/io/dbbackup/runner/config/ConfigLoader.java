@@ -30,6 +30,8 @@ public final class ConfigLoader {
           .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true)
           .configure(DeserializationFeature.ACCEPT_FLOAT_AS_INT, false);
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+
   private ConfigLoader() {}
 
   /**
@@ -72,14 +74,70 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * The file's one document: a second one (after a {@code ---} line) would otherwise be ignored
+   * without a word, so it is refused.
+   */
+  private static com.fasterxml.jackson.databind.JsonNode singleDocument(
+      Path file, String yaml, String expectedKind) throws JsonProcessingException {
+    try (com.fasterxml.jackson.core.JsonParser parser = YAML.createParser(yaml)) {
+      com.fasterxml.jackson.databind.JsonNode first = parser.readValueAsTree();
+      int documents = first == null ? 0 : 1;
+      while (parser.nextToken() != null) {
+        com.fasterxml.jackson.databind.JsonNode next = parser.readValueAsTree();
+        if (next != null && !next.isNull() && !next.isMissingNode()) {
+          documents++;
+        }
+      }
+      if (documents > 1) {
+        throw invalid(
+            file
+                + ": holds "
+                + documents
+                + " YAML documents (separated by ---); the runner reads one "
+                + expectedKind
+                + " a file: put each resource in a file of its own");
+      }
+      return first;
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * compress: false wins over compression.algorithm: say so rather than compress nothing quietly.
+   */
+  private static void warnIgnoredCompression(
+      Path file, com.fasterxml.jackson.databind.JsonNode tree) {
+    com.fasterxml.jackson.databind.JsonNode spec = tree.path("spec");
+    com.fasterxml.jackson.databind.JsonNode algorithm = spec.path("compression").path("algorithm");
+    if (spec.path("compress").isBoolean()
+        && !spec.path("compress").asBoolean()
+        && algorithm.isTextual()
+        && !"none".equals(algorithm.asText())) {
+      LOG.atWarn()
+          .addKeyValue("event", "config_warning")
+          .addKeyValue("field", "spec.compression.algorithm")
+          .log(
+              file
+                  + ": spec.compression.algorithm: "
+                  + algorithm.asText()
+                  + " is ignored because spec.compress is false: the dump is stored uncompressed"
+                  + " (remove one of the two)");
+    }
+  }
+
   static <T> T parse(Path file, String yaml, String expectedKind, Class<T> type) {
     T resource;
     try {
       // kind and apiVersion are checked on the raw document: CustomResource keeps its own.
-      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(yaml);
+      com.fasterxml.jackson.databind.JsonNode tree = singleDocument(file, yaml, expectedKind);
       if (tree == null || !tree.isObject()) {
         throw invalid(file + ": expected a " + expectedKind + " resource (a YAML mapping)");
       }
+      warnIgnoredCompression(file, tree);
       String kind = tree.path("kind").asText(null);
       if (!expectedKind.equals(kind)) {
         throw invalid(file + ": kind: expected " + expectedKind + ", got " + quote(kind));

@@ -2,6 +2,8 @@ package io.dbbackup.runner.db;
 
 import io.dbbackup.api.v1alpha1.DatabaseSpec;
 import io.dbbackup.api.v1alpha1.SslMode;
+import io.dbbackup.runner.ExitCode;
+import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.Secret;
 import io.dbbackup.runner.config.SecretFiles;
 import java.util.LinkedHashMap;
@@ -10,23 +12,55 @@ import java.util.Properties;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** How to reach the server, for JDBC and for libpq child processes. */
+/**
+ * How to reach the server, for JDBC and for libpq child processes. {@code field} is where the
+ * resource sets them ({@code spec.database}, or {@code spec.target} for a restore), for messages.
+ */
 public record ConnectionSettings(
-    String host, int port, String user, Secret password, SslMode sslMode) {
+    String host, int port, String user, Secret password, SslMode sslMode, String field) {
   static final String APPLICATION_NAME = "dbbackup-runner";
   static final int CONNECT_TIMEOUT_SECONDS = 30;
 
+  public ConnectionSettings(String host, int port, String user, Secret password, SslMode sslMode) {
+    this(host, port, user, password, sslMode, "spec.database");
+  }
+
   public static ConnectionSettings from(DatabaseSpec db, SecretFiles secrets) {
-    Secret password =
-        db.getPasswordSecretRef() == null
-            ? null
-            : secrets.read("spec.database.passwordSecretRef", db.getPasswordSecretRef());
+    return from(db, secrets, "spec.database");
+  }
+
+  /**
+   * The settings of {@code db}, set at {@code field} of the resource.
+   *
+   * @throws io.dbbackup.runner.RunnerException {@link ExitCode#INVALID_CONFIG} when the password
+   *     file is missing or empty
+   */
+  public static ConnectionSettings from(DatabaseSpec db, SecretFiles secrets, String field) {
+    Secret password = null;
+    if (db.getPasswordSecretRef() != null) {
+      String ref = field + ".passwordSecretRef";
+      password = secrets.read(ref, db.getPasswordSecretRef());
+      if (password.value().isEmpty()) {
+        throw new RunnerException(
+            ExitCode.INVALID_CONFIG,
+            ref
+                + ": password file "
+                + secrets
+                    .dir()
+                    .resolve(db.getPasswordSecretRef().getName())
+                    .resolve(db.getPasswordSecretRef().getKey())
+                + " is empty (put the password of "
+                + field
+                + ".user there, or drop passwordSecretRef when the server trusts the user)");
+      }
+    }
     return new ConnectionSettings(
         db.getHost(),
         db.getPort(),
         db.getUser(),
         password,
-        db.getSslMode() == null ? SslMode.PREFER : db.getSslMode());
+        db.getSslMode() == null ? SslMode.PREFER : db.getSslMode(),
+        field);
   }
 
   public String jdbcUrl(String database) {

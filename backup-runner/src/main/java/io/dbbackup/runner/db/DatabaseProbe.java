@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * BATCH-101's precondition "the database is running": connect, retrying with exponential backoff
- * (the seed: 3 attempts, 10 minutes, doubling). Errors that waiting cannot fix (a wrong password, a
- * missing database) fail at once.
+ * (the seed: 3 attempts, 10 minutes, doubling) while the error is one waiting can heal (refused, no
+ * answer, starting up or shutting down, too many connections). Errors that waiting cannot fix (an
+ * unknown host, a wrong password, a missing database) fail at once, with their cause in words
+ * ({@link ConnectionErrors}).
  */
 public final class DatabaseProbe {
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseProbe.class);
@@ -54,21 +56,9 @@ public final class DatabaseProbe {
             .log("database is reachable");
         return c;
       } catch (SQLException e) {
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.startsWith("28")) {
-          throw new RunnerException(
-              ExitCode.DATABASE_UNREACHABLE,
-              "authentication failed for "
-                  + settings
-                  + " (check spec.database.user and spec.database.passwordSecretRef): "
-                  + e.getMessage(),
-              e);
-        }
-        if (state.equals("3D000")) {
-          throw new RunnerException(
-              ExitCode.INVALID_CONFIG,
-              "spec.history.database: database \"" + database + "\" does not exist on " + settings,
-              e);
+        ConnectionErrors.Failure failure = ConnectionErrors.classify(e, settings, database);
+        if (!failure.retryable()) {
+          throw new RunnerException(failure.exitCode(), failure.cause(), e);
         }
         if (attempt >= attempts) {
           throw new RunnerException(
@@ -78,7 +68,7 @@ public final class DatabaseProbe {
                   + " unreachable after "
                   + attempts
                   + " attempt(s): "
-                  + e.getMessage(),
+                  + failure.cause(),
               e);
         }
         LOG.atWarn()
@@ -86,7 +76,7 @@ public final class DatabaseProbe {
             .addKeyValue("attempt", attempt)
             .addKeyValue("attempts", attempts)
             .addKeyValue("retry_in_s", wait.toSeconds())
-            .addKeyValue("error", e.getMessage())
+            .addKeyValue("error", failure.cause())
             .log("database unreachable, retrying");
         try {
           sleeper.sleep(wait);

@@ -11,6 +11,7 @@ import io.dbbackup.runner.StorageErrors;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.OpenPgpConfig;
+import io.dbbackup.runner.crypto.OpenPgpException;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
 import io.dbbackup.runner.history.RecordedChecksum;
@@ -105,9 +106,11 @@ public final class RestoreRun {
     try {
       Compressor compressor = Compressor.of(manifest.compression());
       Decryptor decryptor = decryptorFor(manifest);
-      ConnectionSettings target = ConnectionSettings.from(targetAsDatabase(), backup.secrets());
+      ConnectionSettings target =
+          ConnectionSettings.from(targetAsDatabase(), backup.secrets(), "spec.target");
       // Before the backup is read and before the target is changed in any way.
       checkTargetVersion(target, manifest);
+      requireKeyOpens(manifest, decryptor);
       LOG.atInfo().addKeyValue("event", "restore_verify").log("verifying the backup first");
       // The databases come from the dump itself, read while it is verified: an overwrite drops
       // only what the dump recreates, never what a manifest (which anyone who can write the store
@@ -339,6 +342,34 @@ public final class RestoreRun {
   private static RunnerException unreachable(String what, SQLException e) {
     return new RunnerException(
         ExitCode.DATABASE_UNREACHABLE, what + " failed: " + e.getMessage(), e);
+  }
+
+  /**
+   * A key or passphrase that does not open the backup is a problem of spec.decryption (exit 2), not
+   * of the backup: found by opening the file's key packets, before anything is verified.
+   */
+  private void requireKeyOpens(Manifest manifest, Decryptor decryptor) {
+    if (decryptor == null) {
+      return;
+    }
+    try (InputStream in = decryptor.decrypt(store.open(manifest.backupId(), manifest.file()))) {
+      // Opening decrypts the session key; the data is read and checked by the verification.
+    } catch (OpenPgpException e) {
+      if (e.reason() == OpenPgpException.Reason.NO_MATCHING_KEY
+          || e.reason() == OpenPgpException.Reason.WRONG_PASSPHRASE) {
+        throw new RunnerException(
+            ExitCode.INVALID_CONFIG,
+            "spec.decryption: the key given does not open backup "
+                + manifest.id()
+                + ": "
+                + e.getMessage()
+                + " (give the private key or passphrase it was encrypted with)",
+            e);
+      }
+      // Damage is for the verification to report.
+    } catch (IOException e) {
+      // Reading is for the verification to report, with its own failure class.
+    }
   }
 
   private Decryptor decryptorFor(Manifest manifest) {

@@ -72,6 +72,15 @@ public final class VolumeStore implements BackupStore {
 
   @Override
   public void checkWritable() throws IOException {
+    // A file where the path (or one of its parents) should be a directory: say so.
+    for (Path p = root; p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw new java.nio.file.NotDirectoryException(p.toString());
+        }
+        break;
+      }
+    }
     createDirectories(root);
     Path probe = root.resolve(".write-test" + PARTIAL);
     Files.deleteIfExists(probe);
