@@ -34,6 +34,21 @@ public final class DumpPipeline {
       OutputStream sink,
       TransferProgress progress)
       throws IOException {
+    return pump(source, compressor, encryptor, sink, progress, null);
+  }
+
+  /**
+   * As {@link #pump(InputStream, Compressor, Encryptor, OutputStream, TransferProgress)}, also
+   * counting the dump's content into {@code content} in the same pass when not null.
+   */
+  public static Result pump(
+      InputStream source,
+      Compressor compressor,
+      Encryptor encryptor,
+      OutputStream sink,
+      TransferProgress progress,
+      DumpContent content)
+      throws IOException {
     HashingOutputStream stored =
         new HashingOutputStream(new StorageSideStream(sink), progress.storedBytes());
     OutputStream compressed = CompressAndEncrypt.open(stored, compressor, encryptor);
@@ -45,6 +60,9 @@ public final class DumpPipeline {
       while ((n = source.read(buffer)) >= 0) {
         if (n > 0) {
           trailer.update(buffer, 0, n);
+          if (content != null) {
+            content.update(buffer, 0, n);
+          }
           plain.write(buffer, 0, n);
         }
       }
