@@ -9,12 +9,14 @@ import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.DataPath;
+import io.dbbackup.runner.pipeline.DumpContent;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.retention.RetentionPolicy;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.verify.BackupVerifier;
+import io.dbbackup.runner.verify.restore.RestoreVerification;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,14 +140,30 @@ public final class BackupRun {
         deadline.check();
 
         phase("dump");
+        DumpContent content = restoreVerification() ? new DumpContent() : null;
         DumpStep.Output dump =
             new DumpStep(store, tools, settings)
                 .run(
-                    id, file, compressor, path.encryptor(), session.connection(), server, deadline);
+                    id,
+                    file,
+                    compressor,
+                    path.encryptor(),
+                    session.connection(),
+                    server,
+                    deadline,
+                    content);
         deadline.check();
 
-        Manifest.Verification verification = verify(id, path, dump, deadline);
-        writeManifest(id, start, server, dump, path, verification, recorder.head());
+        Manifest.Verification verification = verify(id, path, dump, content, deadline);
+        writeManifest(
+            id,
+            start,
+            server,
+            dump,
+            path,
+            verification,
+            recorder.head(),
+            content == null ? null : content.summary());
         record =
             record.toBuilder()
                 .output(
@@ -154,6 +172,15 @@ public final class BackupRun {
                     dump.result().storedSha256(),
                     verification.verified())
                 .build();
+        if (verification.restore() != null && !verification.verified()) {
+          // Kept (the manifest is written) but unverified: never a good backup, and the run fails.
+          throw new RunnerException(
+              ExitCode.VERIFICATION_FAILED,
+              "backup "
+                  + id
+                  + " failed verification by restore and is kept, marked verified: false: "
+                  + verification.restore().error());
+        }
         recorder.audit(
             new AuditEntry(
                 now(),
@@ -222,13 +249,32 @@ public final class BackupRun {
         : Duration.ofMinutes(config.spec().getTimeoutMinutes());
   }
 
+  /** spec.verification.mode: restore (with verify on). */
+  private boolean restoreVerification() {
+    var v = config.spec().getVerification();
+    return config.spec().isVerify()
+        && v != null
+        && v.getMode() == io.dbbackup.api.v1alpha1.VerificationSpec.Mode.RESTORE;
+  }
+
   private Manifest.Verification verify(
-      BackupId id, DataPath path, DumpStep.Output dump, Deadline deadline) {
+      BackupId id, DataPath path, DumpStep.Output dump, DumpContent content, Deadline deadline) {
     if (!config.spec().isVerify()) {
       return new Manifest.Verification(false, "none", null, "verification is switched off");
     }
     phase("verify");
-    var r = dump.result();
+    if (content != null) {
+      return RestoreVerification.verify(
+          store,
+          tools,
+          settings.progressInterval(),
+          id,
+          path,
+          expected(dump, path),
+          content.summary(),
+          deadline,
+          settings.clock());
+    }
     BackupVerifier.Result result =
         new BackupVerifier(store, settings.progressInterval())
             .verify(
@@ -236,13 +282,7 @@ public final class BackupRun {
                 path.compressor(),
                 path.verifyDecryptor(),
                 path.encrypted(),
-                new BackupVerifier.Expected(
-                    dump.file(),
-                    r.storedSha256(),
-                    r.storedBytes(),
-                    r.plainSha256(),
-                    r.dumpBytes(),
-                    path.recipientKeyIds()),
+                expected(dump, path),
                 deadline::expired);
     String what =
         result.full()
@@ -256,6 +296,17 @@ public final class BackupRun {
         true, result.full() ? "checksum" : "checksum+openpgp-structure", now(), what);
   }
 
+  private static BackupVerifier.Expected expected(DumpStep.Output dump, DataPath path) {
+    var r = dump.result();
+    return new BackupVerifier.Expected(
+        dump.file(),
+        r.storedSha256(),
+        r.storedBytes(),
+        r.plainSha256(),
+        r.dumpBytes(),
+        path.recipientKeyIds());
+  }
+
   private void writeManifest(
       BackupId id,
       Instant start,
@@ -263,7 +314,8 @@ public final class BackupRun {
       DumpStep.Output dump,
       DataPath path,
       Manifest.Verification verification,
-      io.dbbackup.runner.history.ChainHead auditHead) {
+      io.dbbackup.runner.history.ChainHead auditHead,
+      DumpContent.Summary content) {
     var r = dump.result();
     Manifest manifest =
         new Manifest(
@@ -284,7 +336,8 @@ public final class BackupRun {
             path.manifestCompression(),
             path.manifestEncryption(),
             verification,
-            auditHead == null ? null : auditHead.toString());
+            auditHead == null ? null : auditHead.toString(),
+            content);
     try (var w = store.create(id, Manifest.FILE_NAME)) {
       w.stream().write(io.dbbackup.runner.store.ManifestCodec.encode(manifest));
       w.commit();
