@@ -171,6 +171,7 @@ public final class BackupRun {
                     dump.result().storedBytes(),
                     dump.result().storedSha256(),
                     verification.verified())
+                .verification(historyVerification(verification))
                 .build();
         if (verification.restore() != null && !verification.verified()) {
           // Kept (the manifest is written) but unverified: never a good backup, and the run fails.
@@ -294,6 +295,18 @@ public final class BackupRun {
     LOG.atInfo().addKeyValue("event", "verified").addKeyValue("full", result.full()).log(what);
     return new Manifest.Verification(
         true, result.full() ? "checksum" : "checksum+openpgp-structure", now(), what);
+  }
+
+  /** The verification as history and status record it (mode checksum, restore or none). */
+  private static RunRecord.Verification historyVerification(Manifest.Verification v) {
+    String mode = v.mode().startsWith("checksum") ? "checksum" : v.mode();
+    Manifest.Restore r = v.restore();
+    if (r == null) {
+      return new RunRecord.Verification(
+          mode, null, "none".equals(mode) ? null : "passed", null, null, null, null);
+    }
+    return new RunRecord.Verification(
+        mode, r.source(), r.result(), r.databases(), r.tables(), r.rows(), r.durationSeconds());
   }
 
   private static BackupVerifier.Expected expected(DumpStep.Output dump, DataPath path) {
@@ -449,6 +462,8 @@ public final class BackupRun {
         .addKeyValue("reduction", String.format(Locale.ROOT, "%.1f%%", ratio * 100))
         .addKeyValue("duration_s", String.format(Locale.ROOT, "%.1f", r.durationMs() / 1000.0))
         .addKeyValue("verified", r.verified())
+        .addKeyValue("verification", r.verification() == null ? null : r.verification().mode())
+        .addKeyValue("verification_rows", r.verification() == null ? null : r.verification().rows())
         .addKeyValue("sha256", r.sha256())
         .addKeyValue("location", r.location())
         .addKeyValue("deleted", retention.deleted().size())

@@ -222,6 +222,18 @@ class RestoreVerificationIT {
     assertThat(second.verificationFailed()).isTrue();
     assertThat(second.verification().restore().error()).contains(missing);
 
+    // The history rows say how each was verified, with the dump's counts.
+    assertThat(
+            pg.psql(
+                "postgres",
+                "SELECT status || ' ' || verification_mode || ' ' || verification_source || ' '"
+                    + " || verification_result || ' ' || coalesce(verified::text, '-') || ' '"
+                    + " || (verification_tables > 0) || ' ' || coalesce(error_code, 0)"
+                    + " FROM dbbackup.backup_history ORDER BY started_at, backup_id"))
+        .isEqualTo(
+            "SUCCEEDED restore storage passed true true 0\n"
+                + "FAILED restore storage failed false true 7");
+
     VolumeStore store = new VolumeStore(fixture.target(), "shop", "orders-db");
     Catalog catalog = Catalog.read(store);
     assertThat(catalog.latest()).map(Manifest::id).contains(first.id());
