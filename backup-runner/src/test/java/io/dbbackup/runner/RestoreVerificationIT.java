@@ -251,6 +251,70 @@ class RestoreVerificationIT {
         .contains("FAILED");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"passphrase", "public-key-with-verify-key"})
+  void anEncryptedBackupIsDecryptedFromStorageRestoredAndVerified(String mode) throws Exception {
+    assumeTrue(StockToolsOnPath.has("gpg"), "needs gpg to make the keys");
+    pg.execute("postgres", "CREATE DATABASE shop");
+    pg.execute(
+        "shop", "CREATE TABLE orders (id int); INSERT INTO orders SELECT generate_series(1, 321)");
+    if (mode.equals("passphrase")) {
+      fixture.spec("encryption: {passphraseSecretRef: {name: backup-pass, key: passphrase}}");
+      secret("backup-pass", "passphrase", "correct horse battery staple\n");
+    } else {
+      try (io.dbbackup.runner.support.Gpg gpg =
+          new io.dbbackup.runner.support.Gpg(dir.resolve("gnupg"))) {
+        io.dbbackup.runner.support.Gpg.Key alice =
+            gpg.generate("alice@backup.test", "future-default");
+        secret("backup-pubkeys", "alice.asc", gpg.exportPublic(alice.fingerprint()));
+        secret("verify-key", "key.asc", gpg.exportSecret(alice.fingerprint(), ""));
+      }
+      fixture.spec(
+          "encryption: {publicKeysSecretRef: {name: backup-pubkeys},"
+              + " verifyPrivateKeySecretRef: {name: verify-key, key: key.asc}}");
+    }
+    BackupFixture.Result result = fixture.backup();
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    Manifest m = manifest(fixture.folders().getFirst());
+    assertThat(m.encrypted()).isTrue();
+    assertThat(m.verification().restore().result()).isEqualTo("passed");
+    assertThat(m.verification().restore().source()).isEqualTo("storage");
+    assertThat(m.content().databases())
+        .filteredOn(d -> d.name().equals("shop"))
+        .singleElement()
+        .extracting(d -> d.rows())
+        .isEqualTo(321L);
+  }
+
+  @Test
+  void aBackupEncryptedToPublicKeysOnlyIsRefusedNamingTheVerifyKeyField() throws Exception {
+    fixture.spec("encryption: {publicKeysSecretRef: {name: backup-pubkeys}}");
+    BackupFixture.Result result = fixture.backup();
+    assertThat(result.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+    assertThat(result.err())
+        .contains("spec.verification.mode")
+        .contains("spec.encryption.verifyPrivateKeySecretRef");
+    assertThat(fixture.allFiles()).isEmpty();
+  }
+
+  private void secret(String secret, String key, String value) throws IOException {
+    Path file = fixture.secretsDir().resolve(secret).resolve(key);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, value);
+  }
+
+  /** Whether a program is on the PATH. */
+  static final class StockToolsOnPath {
+    static boolean has(String program) {
+      for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+        if (Files.isExecutable(Path.of(d, program))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   @Test
   void countsThatDifferFromTheDumpAreCaughtEvenWithTheChecksumsForged() throws Exception {
     // Without history: the SHA-256 recorded there would give the forgery away before the counts.
