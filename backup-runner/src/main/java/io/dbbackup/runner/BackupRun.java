@@ -17,6 +17,7 @@ import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.verify.BackupVerifier;
 import io.dbbackup.runner.verify.restore.RestoreVerification;
+import io.dbbackup.runner.verify.restore.ScratchCluster;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,7 +137,11 @@ public final class BackupRun {
         recorder.record(record);
 
         phase("space");
-        SpaceCheck.check(store, server, compressor.algorithm());
+        SpaceCheck.check(
+            store,
+            server,
+            compressor.algorithm(),
+            restoreVerification() ? ScratchCluster.root() : null);
         deadline.check();
 
         phase("dump");
