@@ -50,6 +50,11 @@ public final class ScratchCluster implements AutoCloseable {
 
   static final int PORT = 5432;
 
+  /** The scratch emptyDir's mount path in the runner pod (the controller's RunnerPodTemplate). */
+  public static final String POD_SCRATCH_DIR = "/var/lib/dbbackup-scratch";
+
+  private static final Path POD_SCRATCH = Path.of(POD_SCRATCH_DIR);
+
   /** A Unix socket path must fit sockaddr_un (107 bytes on Linux). */
   private static final int MAX_SOCKET_PATH = 107;
 
@@ -73,16 +78,23 @@ public final class ScratchCluster implements AutoCloseable {
   }
 
   /**
-   * Where scratch clusters go: {@code DBBACKUP_SCRATCH_DIR} (the pod's scratch emptyDir), else the
-   * system property {@code dbbackup.scratch.dir}, else the JVM's temporary directory.
+   * Where scratch clusters go: {@code DBBACKUP_SCRATCH_DIR}, else the system property {@code
+   * dbbackup.scratch.dir}, else {@value #POD_SCRATCH_DIR} when it exists (the emptyDir the
+   * controller mounts in the runner pod), else the JVM's temporary directory.
    */
   public static Path root() {
     String env = System.getenv("DBBACKUP_SCRATCH_DIR");
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }
-    return Path.of(
-        System.getProperty("dbbackup.scratch.dir", System.getProperty("java.io.tmpdir")));
+    String property = System.getProperty("dbbackup.scratch.dir");
+    if (property != null) {
+      return Path.of(property);
+    }
+    // The emptyDir the controller mounts for it in the runner pod.
+    return Files.isDirectory(POD_SCRATCH)
+        ? POD_SCRATCH
+        : Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   /**
