@@ -16,6 +16,7 @@ import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.verify.BackupVerifier;
+import io.dbbackup.runner.verify.restore.RestoreCheck;
 import io.dbbackup.runner.verify.restore.RestoreVerification;
 import io.dbbackup.runner.verify.restore.ScratchCluster;
 import java.io.IOException;
@@ -60,6 +61,7 @@ public final class BackupRun {
   private volatile Deadline deadline;
   private volatile RunSupervisor supervisor;
   private volatile RunRecord startRecord;
+  private volatile RestoreCheck streamCheck;
 
   public BackupRun(BackupConfig config, BackupStore store, RunSettings settings, PgTools tools) {
     this.config = config;
@@ -146,6 +148,10 @@ public final class BackupRun {
 
         phase("dump");
         DumpContent content = restoreVerification() ? new DumpContent() : null;
+        if (content != null && path.encrypted() && path.verifyDecryptor() == null) {
+          // Public keys only: restored while dumping (source stream), as a second consumer.
+          streamCheck = RestoreVerification.startStream(tools, deadline);
+        }
         DumpStep.Output dump =
             new DumpStep(store, tools, settings)
                 .run(
@@ -156,7 +162,8 @@ public final class BackupRun {
                     session.connection(),
                     server,
                     deadline,
-                    content);
+                    content,
+                    streamCheck == null ? null : streamCheck.input());
         deadline.check();
 
         Manifest.Verification verification = verify(id, path, dump, content, deadline);
@@ -233,6 +240,9 @@ public final class BackupRun {
             OutOfMemory.failure(e), record, recorder, id, session != null && session.locked());
       }
     } finally {
+      if (streamCheck != null) {
+        streamCheck.close();
+      }
       recorder.finish(store, now());
       if (session != null) {
         session.close();
@@ -269,6 +279,18 @@ public final class BackupRun {
       return new Manifest.Verification(false, "none", null, "verification is switched off");
     }
     phase("verify");
+    if (content != null && streamCheck != null) {
+      return RestoreVerification.verifyStream(
+          store,
+          settings.progressInterval(),
+          id,
+          path,
+          expected(dump, path),
+          content.summary(),
+          streamCheck,
+          deadline,
+          settings.clock());
+    }
     if (content != null) {
       return RestoreVerification.verify(
           store,

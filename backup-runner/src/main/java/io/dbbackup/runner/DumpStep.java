@@ -65,6 +65,20 @@ final class DumpStep {
       ServerInfo server,
       Deadline deadline,
       DumpContent content) {
+    return run(id, file, compressor, encryptor, connection, server, deadline, content, null);
+  }
+
+  /** As above, also passing the plain dump to {@code plainTee} (when not null) in the pass. */
+  Output run(
+      BackupId id,
+      String file,
+      Compressor compressor,
+      Encryptor encryptor,
+      ConnectionSettings connection,
+      ServerInfo server,
+      Deadline deadline,
+      DumpContent content,
+      java.io.OutputStream plainTee) {
     String pgDumpVersion = tools.version("pg_dumpall");
     LOG.atInfo()
         .addKeyValue("event", "dump_start")
@@ -92,7 +106,8 @@ final class DumpStep {
                 encryptor,
                 writer.stream(),
                 progress,
-                content);
+                content,
+                plainTee);
       } catch (StorageWriteException e) {
         dump.kill();
         throw StorageErrors.classify("writing " + store.location(id) + "/" + file, e.getCause());

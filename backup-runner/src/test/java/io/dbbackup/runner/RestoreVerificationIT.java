@@ -286,44 +286,52 @@ class RestoreVerificationIT {
         .isEqualTo(321L);
   }
 
-  @Test
-  void aBackupEncryptedToPublicKeysOnlyIsRefusedNamingTheVerifyKeyField() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aBackupEncryptedToPublicKeysOnlyIsRestoredWhileItIsDumped(boolean breaks) throws Exception {
+    assumeTrue(StockToolsOnPath.has("gpg"), "needs gpg to make the key");
+    try (io.dbbackup.runner.support.Gpg gpg =
+        new io.dbbackup.runner.support.Gpg(dir.resolve("gnupg"))) {
+      io.dbbackup.runner.support.Gpg.Key alice =
+          gpg.generate("alice@backup.test", "future-default");
+      secret("backup-pubkeys", "alice.asc", gpg.exportPublic(alice.fingerprint()));
+    }
     fixture.spec("encryption: {publicKeysSecretRef: {name: backup-pubkeys}}");
+    pg.execute("postgres", "CREATE DATABASE shop");
+    pg.execute(
+        "shop", "CREATE TABLE orders (id int); INSERT INTO orders SELECT generate_series(1, 777)");
+    if (breaks) {
+      pg.execute(
+          "shop",
+          """
+          CREATE TABLE z_limits (max_qty int);
+          INSERT INTO z_limits VALUES (10);
+          CREATE FUNCTION qty_ok(q int) RETURNS boolean LANGUAGE sql
+            AS 'SELECT q <= (SELECT max(max_qty) FROM z_limits)';
+          CREATE TABLE a_items (id int, qty int CHECK (qty_ok(qty)));
+          INSERT INTO a_items VALUES (1, 5);
+          """);
+    }
     BackupFixture.Result result = fixture.backup();
-    assertThat(result.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
-    assertThat(result.err())
-        .contains("spec.verification.mode")
-        .contains("spec.encryption.verifyPrivateKeySecretRef");
-    assertThat(fixture.allFiles()).isEmpty();
-  }
-
-  @Test
-  void tooLittleScratchSpaceForTheRestoreFailsBeforeDumpingWithBothFigures() throws Exception {
-    Path small = Files.createTempDirectory(scratchRoot, "small-");
-    boolean mounted =
-        new ProcessBuilder(
-                    "mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", small.toString())
-                .inheritIO()
-                .start()
-                .waitFor()
-            == 0;
-    assumeTrue(mounted, "needs to mount a small tmpfs (root with CAP_SYS_ADMIN)");
-    try {
-      System.setProperty("dbbackup.scratch.dir", small.toString());
-      BackupFixture.Result result;
-      try (LogCapture logs = LogCapture.open()) {
-        result = fixture.backup();
-        assertThat(result.exitCode()).as(logs.text()).isEqualTo(ExitCode.NOT_ENOUGH_SPACE.code());
-        assertThat(logs.events("dump_start")).as("nothing dumped").isEmpty();
-        assertThat(logs.text())
-            .contains("not enough scratch space in " + small + " for verification by restore")
-            .containsPattern("[0-9.]+ ?[KMG]i?B free, [0-9.]+ ?[KMG]i?B required");
-      }
-      assertThat(fixture.folders()).as("no backup folder").isEmpty();
-    } finally {
-      System.setProperty("dbbackup.scratch.dir", scratchRoot.toString());
-      new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
-      Files.deleteIfExists(small);
+    Manifest m = manifest(fixture.folders().getFirst());
+    assertThat(m.encrypted()).isTrue();
+    Manifest.Restore r = m.verification().restore();
+    assertThat(r.source()).isEqualTo("stream");
+    if (breaks) {
+      assertThat(result.exitCode()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
+      assertThat(r.result()).isEqualTo("failed");
+      assertThat(r.error()).contains("z_limits");
+      assertThat(m.verified()).isFalse();
+    } else {
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(r.result()).isEqualTo("passed");
+      assertThat(m.verified()).isTrue();
+      assertThat(m.verification().message()).contains("OpenPGP structure complete");
+      assertThat(m.content().databases())
+          .filteredOn(d -> d.name().equals("shop"))
+          .singleElement()
+          .extracting(d -> d.rows())
+          .isEqualTo(777L);
     }
   }
 

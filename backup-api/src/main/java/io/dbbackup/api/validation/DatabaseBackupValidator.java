@@ -70,18 +70,8 @@ public final class DatabaseBackupValidator {
     compression(spec);
     if (spec.getVerification() != null
         && spec.getVerification().getMode() == VerificationSpec.Mode.RESTORE) {
-      EncryptionSpec e = spec.getEncryption();
       if (!spec.isVerify()) {
         add("spec.verification.mode", "restore needs spec.verify: true");
-      } else if (e != null
-          && e.getPublicKeysSecretRef() != null
-          && e.getVerifyPrivateKeySecretRef() == null) {
-        // Restoring the plain stream while dumping (source: stream) is not built yet.
-        add(
-            "spec.verification.mode",
-            "restore of a backup encrypted to public keys needs"
-                + " spec.encryption.verifyPrivateKeySecretRef (a recipient's private key, so the"
-                + " stored backup can be decrypted and restored); or use checksum");
       }
     }
     if (spec.getTimeoutMinutes() < 1) {

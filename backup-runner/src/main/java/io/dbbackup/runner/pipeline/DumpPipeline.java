@@ -49,6 +49,23 @@ public final class DumpPipeline {
       TransferProgress progress,
       DumpContent content)
       throws IOException {
+    return pump(source, compressor, encryptor, sink, progress, content, null);
+  }
+
+  /**
+   * As above, also passing the plain dump to {@code plainTee} when not null (verification by
+   * restore with source stream: the scratch cluster's psql). {@code plainTee} must not throw: its
+   * failures are its own to report.
+   */
+  public static Result pump(
+      InputStream source,
+      Compressor compressor,
+      Encryptor encryptor,
+      OutputStream sink,
+      TransferProgress progress,
+      DumpContent content,
+      OutputStream plainTee)
+      throws IOException {
     HashingOutputStream stored =
         new HashingOutputStream(new StorageSideStream(sink), progress.storedBytes());
     OutputStream compressed = CompressAndEncrypt.open(stored, compressor, encryptor);
@@ -62,6 +79,9 @@ public final class DumpPipeline {
           trailer.update(buffer, 0, n);
           if (content != null) {
             content.update(buffer, 0, n);
+          }
+          if (plainTee != null) {
+            plainTee.write(buffer, 0, n);
           }
           plain.write(buffer, 0, n);
         }

@@ -107,6 +107,11 @@ public final class RestoreCheck implements AutoCloseable {
 
   /** A bootstrap superuser name the dump does not create (it would collide with ON_ERROR_STOP). */
   static String superuserNotIn(List<String> roles) {
+    if (roles == null) {
+      // Not known yet (source stream): a name no dump holds by chance.
+      return "dbbackup_verify_"
+          + java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(4));
+    }
     String name = "dbbackup_verify";
     for (int i = 2; roles.contains(name); i++) {
       name = "dbbackup_verify_" + i;

@@ -71,6 +71,48 @@ public final class RestoreVerification {
   }
 
   /**
+   * Source {@code stream}, for a backup encrypted to public keys only (the runner cannot decrypt
+   * what it stored): the scratch cluster is started before the dump, and the plain dump is restored
+   * as it is written ({@link RestoreCheck#input()} as the dump pass's second consumer). The caller
+   * closes the check in every case.
+   */
+  public static RestoreCheck startStream(PgTools tools, Deadline deadline) {
+    RestoreCheck check =
+        RestoreCheck.start(tools, ScratchCluster.root(), null, "stream", START_TIMEOUT);
+    deadline.onExpiry(check::close);
+    return check;
+  }
+
+  /**
+   * After a dump restored as it was written: the stored object is checked by checksum and OpenPGP
+   * structure (it cannot be decrypted here), then the restore is ended and compared.
+   */
+  public static Manifest.Verification verifyStream(
+      BackupStore store,
+      Duration progressInterval,
+      BackupId id,
+      DataPath path,
+      BackupVerifier.Expected expected,
+      DumpContent.Summary content,
+      RestoreCheck check,
+      Deadline deadline,
+      Clock clock) {
+    BackupVerifier.Result read =
+        new BackupVerifier(store, progressInterval)
+            .verify(
+                id,
+                path.compressor(),
+                path.verifyDecryptor(),
+                path.encrypted(),
+                expected,
+                deadline::expired);
+    deadline.check();
+    RestoreCheck.Report report = check.finish(content);
+    deadline.check();
+    return verification(report, read, clock);
+  }
+
+  /**
    * On demand ({@code verify --restore}): a stored backup against its manifest's counted content
    * (or, for a manifest without one, what the stored dump itself holds, so only that it restores).
    */
@@ -132,8 +174,12 @@ public final class RestoreVerification {
     String message =
         report.passed()
             ? "read back: SHA-256 and size match, "
-                + (read.full() ? "decompressed fully, completion trailer present; " : "")
-                + "restored into a scratch cluster: "
+                + (read.full()
+                    ? "decompressed fully, completion trailer present; "
+                    : "OpenPGP structure complete and encrypted to every recipient; ")
+                + (report.source().equals("stream")
+                    ? "the plain stream restored while dumping into a scratch cluster: "
+                    : "restored into a scratch cluster: ")
                 + report.databases()
                 + " databases, "
                 + report.roles()
