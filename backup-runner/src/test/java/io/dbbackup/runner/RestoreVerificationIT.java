@@ -482,6 +482,72 @@ class RestoreVerificationIT {
                 + " AND n.nspname !~ '^pg_toast'"));
   }
 
+  @Test
+  void aSigkilledRunnerLeavesNoScratchServerAndTheNextRunRemovesItsFolder() throws Exception {
+    pg.execute("postgres", "CREATE DATABASE shop");
+    pg.execute(
+        "shop",
+        """
+        CREATE FUNCTION slow_ok(v int) RETURNS boolean LANGUAGE sql
+          AS $$ SELECT current_setting('test.fast', true) = 'on' OR (SELECT true FROM pg_sleep(3600)) $$;
+        SET test.fast = 'on';
+        CREATE TABLE t (v int CHECK (slow_ok(v)));
+        INSERT INTO t VALUES (1);
+        """);
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Ddbbackup.scratch.dir=" + scratchRoot,
+            "-cp",
+            System.getProperty("java.class.path"),
+            RunnerMain.class.getName(),
+            "backup",
+            "-f",
+            fixture.writeConfig().toString(),
+            "--secrets-dir",
+            fixture.secretsDir().toString());
+    Process child =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile())
+            .start();
+    try {
+      child.getOutputStream().close();
+      // The restore hangs in the sleeping CHECK: the scratch server is up.
+      long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (scratchServersNow().isEmpty() && System.nanoTime() < until && child.isAlive()) {
+        Thread.sleep(100);
+      }
+      assertThat(scratchServersNow())
+          .as("a scratch server runs: %s", Files.readString(dir.resolve("child.log")))
+          .isNotEmpty();
+      child.destroyForcibly(); // SIGKILL: no chance to clean up
+      assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    // With the runner gone its watcher stops the server; only the folder is left.
+    assertThat(scratchServers()).as("scratch servers after SIGKILL").isEmpty();
+    assertThat(scratchFolders()).hasSize(1);
+
+    pg.execute("shop", "DROP TABLE t; DROP FUNCTION slow_ok(int)");
+    BackupFixture.Result next = fixture.backup();
+    assertThat(next.exitCode()).as(next.err()).isZero();
+    // nothingLeftBehind(): the next run swept the killed one's folder.
+  }
+
+  private static List<ProcessHandle> scratchServersNow() {
+    return ProcessHandle.allProcesses()
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(c -> c.contains(scratchRoot.resolve(ScratchCluster.PREFIX).toString()))
+                    .orElse(false))
+        .toList();
+  }
+
   private static Manifest manifest(Path folder) throws IOException {
     try (InputStream in = Files.newInputStream(folder.resolve(Manifest.FILE_NAME))) {
       return ManifestCodec.decode(in);
