@@ -335,6 +335,36 @@ class RestoreVerificationIT {
     }
   }
 
+  @Test
+  void tooLittleScratchSpaceForTheRestoreFailsBeforeDumpingWithBothFigures() throws Exception {
+    Path small = Files.createTempDirectory(scratchRoot, "small-");
+    boolean mounted =
+        new ProcessBuilder(
+                    "mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", small.toString())
+                .inheritIO()
+                .start()
+                .waitFor()
+            == 0;
+    assumeTrue(mounted, "needs to mount a small tmpfs (root with CAP_SYS_ADMIN)");
+    try {
+      System.setProperty("dbbackup.scratch.dir", small.toString());
+      BackupFixture.Result result;
+      try (LogCapture logs = LogCapture.open()) {
+        result = fixture.backup();
+        assertThat(result.exitCode()).as(logs.text()).isEqualTo(ExitCode.NOT_ENOUGH_SPACE.code());
+        assertThat(logs.events("dump_start")).as("nothing dumped").isEmpty();
+        assertThat(logs.text())
+            .contains("not enough scratch space in " + small + " for verification by restore")
+            .containsPattern("[0-9.]+ ?[KMG]i?B free, [0-9.]+ ?[KMG]i?B required");
+      }
+      assertThat(fixture.folders()).as("no backup folder").isEmpty();
+    } finally {
+      System.setProperty("dbbackup.scratch.dir", scratchRoot.toString());
+      new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+      Files.deleteIfExists(small);
+    }
+  }
+
   private void secret(String secret, String key, String value) throws IOException {
     Path file = fixture.secretsDir().resolve(secret).resolve(key);
     Files.createDirectories(file.getParent());

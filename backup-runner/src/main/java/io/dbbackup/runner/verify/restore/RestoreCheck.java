@@ -135,11 +135,9 @@ public final class RestoreCheck implements AutoCloseable {
     input.end();
     int status;
     try {
-      if (!psql.waitFor(10, TimeUnit.MINUTES)) {
-        psql.destroyForcibly();
-        throw new RunnerException(ExitCode.TIMEOUT, "psql did not end the restore in 10 minutes");
-      }
-      status = psql.exitValue();
+      // psql may still build the last database's indexes: the run's deadline bounds the wait
+      // (close() on expiry ends psql and the server).
+      status = psql.waitFor();
       stderr.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
