@@ -160,6 +160,45 @@ class RestoreVerificationIT {
         .contains(rows + " rows as in the dump");
   }
 
+  @Test
+  void aClusterWithATablespaceRestoresItIntoTheScratchFolder() throws Exception {
+    Path ts = Files.createTempDirectory("dbbackup-ts-");
+    try {
+      if ("root".equals(System.getProperty("user.name"))) {
+        // The source server runs as postgres (PostgresCluster) and must own its tablespace.
+        assertThat(
+                new ProcessBuilder("chown", "postgres:postgres", ts.toString()).start().waitFor())
+            .isZero();
+      }
+      pg.execute("postgres", "CREATE TABLESPACE fast LOCATION '" + ts + "'");
+      pg.execute("postgres", "CREATE DATABASE shop");
+      pg.execute(
+          "shop",
+          "CREATE TABLE hot (id int) TABLESPACE fast;"
+              + " INSERT INTO hot SELECT generate_series(1, 42)");
+      BackupFixture.Result result = fixture.backup();
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      Manifest m = manifest(fixture.folders().getFirst());
+      assertThat(m.verification().restore().result()).isEqualTo("passed");
+      assertThat(m.content().databases())
+          .filteredOn(d -> d.name().equals("shop"))
+          .singleElement()
+          .extracting(d -> d.rows())
+          .isEqualTo(42L);
+      // The source's tablespace folder holds only what the source wrote there.
+      try (Stream<Path> s = Files.list(ts)) {
+        assertThat(s.map(p -> p.getFileName().toString())).allMatch(n -> n.startsWith("PG_"));
+      }
+    } finally {
+      pg.execute("shop", "DROP TABLE IF EXISTS hot");
+      pg.execute("postgres", "DROP DATABASE IF EXISTS shop");
+      pg.execute("postgres", "DROP TABLESPACE IF EXISTS fast");
+      try (Stream<Path> s = Files.walk(ts)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"check-constraint-function", "index-on-impure-immutable-function"})
   void aDumpThatCompletesButDoesNotRestoreIsKeptUnverifiedAndExits7(String source)

@@ -78,7 +78,10 @@ public final class RestoreCheck implements AutoCloseable {
           ExitCode.VERIFICATION_FAILED, "cannot start psql for the restore: " + e.getMessage(), e);
     }
     stderr = new StderrReader(psql.getErrorStream());
-    input = new Input(new BufferedOutputStream(psql.getOutputStream(), BUFFER));
+    input =
+        new Input(
+            new ScratchGlobals(
+                new BufferedOutputStream(psql.getOutputStream(), BUFFER), cluster::tablespaceDir));
   }
 
   /**

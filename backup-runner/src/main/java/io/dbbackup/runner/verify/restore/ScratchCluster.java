@@ -182,6 +182,25 @@ public final class ScratchCluster implements AutoCloseable {
     return args;
   }
 
+  /**
+   * A new empty folder for the {@code n}-th tablespace of a restored dump, owned by the server's OS
+   * user: the source's tablespace paths do not exist here.
+   */
+  public Path tablespaceDir(int n) {
+    Path d = dir.resolve("tablespaces").resolve(Integer.toString(n));
+    try {
+      Files.createDirectories(
+          d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      if (osUser != null) {
+        chown(d.getParent(), osUser);
+        chown(d, osUser);
+      }
+      return d;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Whether the server process is running. */
   public synchronized boolean running() {
     return server != null && server.isAlive();
