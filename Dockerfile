@@ -15,8 +15,8 @@ ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-25
 ARG JRE_IMAGE=eclipse-temurin:25.0.3_9-jre-noble
 # The runner's base: the official PostgreSQL image of the newest major version, for its client
 # (pg_dumpall N dumps servers of version N and older, so one image backs up every supported server)
-# and its server binaries (initdb, postgres) that verification by restore will start in /tmp
-# (verification.mode: restore; not implemented by the runner yet).
+# and its server binaries (initdb, postgres, the client's major) that verification by restore
+# (verification.mode: restore) starts in the pod's scratch emptyDir (/var/lib/dbbackup-scratch).
 # Bump it with each PostgreSQL major release.
 ARG PG_IMAGE=postgres:18.6-trixie
 

@@ -76,13 +76,36 @@ class DatabaseBackupValidatorTest {
           encryption: {passphraseSecretRef: {name: p, key: k}, verifyPrivateKeySecretRef: {name: v, key: k}} | spec.encryption.verifyPrivateKeySecretRef | goes with publicKeysSecretRef
           encryption: {publicKeysSecretRef: {name: keys}, verifyPrivateKeySecretRef: {name: v}} | spec.encryption.verifyPrivateKeySecretRef.key | must be a key of the Secret
           history: {schema: "Drop Table"}      | spec.history.schema   | must be a lower-case SQL identifier
-          verification: {mode: restore}        | spec.verification.mode | restore is not supported
           """)
   void refusesBadSpecsNamingTheField(String line, String field, String message) {
     DatabaseBackup backup = parse(BASE + "  " + line + "\n");
     List<Violation> violations = DatabaseBackupValidator.validate(backup);
     assertThat(violations).extracting(Violation::field).containsExactly(field);
     assertThat(violations.getFirst().message()).contains(message);
+  }
+
+  @Test
+  void restoreVerificationIsAcceptedForEveryEncryptionButNotWithVerifyOff() {
+    String restore = BASE + "  verification: {mode: restore}\n";
+    assertThat(DatabaseBackupValidator.validate(parse(restore))).isEmpty();
+    assertThat(
+            DatabaseBackupValidator.validate(
+                parse(restore + "  encryption: {passphraseSecretRef: {name: p, key: k}}\n")))
+        .isEmpty();
+    assertThat(
+            DatabaseBackupValidator.validate(
+                parse(
+                    restore
+                        + "  encryption: {publicKeysSecretRef: {name: keys},"
+                        + " verifyPrivateKeySecretRef: {name: v, key: k}}\n")))
+        .isEmpty();
+    // Public keys only: restored while dumping (source stream).
+    assertThat(
+            DatabaseBackupValidator.validate(
+                parse(restore + "  encryption: {publicKeysSecretRef: {name: keys}}\n")))
+        .isEmpty();
+    List<Violation> off = DatabaseBackupValidator.validate(parse(restore + "  verify: false\n"));
+    assertThat(off.getFirst().message()).contains("restore needs spec.verify: true");
   }
 
   @Test

@@ -23,7 +23,8 @@ class GeneratedCrdsAreCommittedTest {
             .map(l -> l.substring("      name: ".length()).replace("\"", ""))
             .toList();
     assertThat(names)
-        .containsExactly("Schedule", "Last Success", "Last Result", "Size", "Next", "Age");
+        .containsExactly(
+            "Schedule", "Last Success", "Last Result", "Size", "Verified", "Next", "Age");
     assertThat(crd)
         .contains(
             "jsonPath: \".status.nextScheduleTime\"\n      name: \"Next\"\n      priority: 0\n      type: \"string\"");

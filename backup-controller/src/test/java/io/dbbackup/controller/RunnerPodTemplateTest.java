@@ -76,6 +76,51 @@ class RunnerPodTemplateTest {
         .doesNotContain("pg-backup", "s3-creds", "password");
   }
 
+  @Test
+  void verificationByRestoreGetsAScratchEmptyDirSizedFromTheLastBackupOrTheSpec() {
+    var backup = Fixtures.volumeBackup("shop", "db");
+    var checksum = RunnerPodTemplate.build(backup, "img").getSpec();
+    assertThat(checksum.getVolumes()).extracting("name").doesNotContain("verify-scratch");
+
+    backup
+        .getSpec()
+        .getVerification()
+        .setMode(io.dbbackup.api.v1alpha1.VerificationSpec.Mode.RESTORE);
+    var first = RunnerPodTemplate.build(backup, "img").getSpec();
+    var volume =
+        first.getVolumes().stream().filter(v -> v.getName().equals("verify-scratch")).findFirst();
+    assertThat(volume).isPresent();
+    assertThat(volume.get().getEmptyDir().getSizeLimit()).as("no backup yet: no limit").isNull();
+    assertThat(first.getContainers().getFirst().getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getName()).isEqualTo("verify-scratch");
+              assertThat(m.getMountPath()).isEqualTo("/var/lib/dbbackup-scratch");
+            });
+
+    // 1 GiB stored: 5 GiB + 256 MiB needed, 8Gi the next power of two.
+    var status = new io.dbbackup.api.v1alpha1.DatabaseBackupStatus();
+    var last = new io.dbbackup.api.v1alpha1.BackupRecord();
+    last.setStoredBytes(1L << 30);
+    status.setLastBackup(last);
+    backup.setStatus(status);
+    assertThat(RunnerPodTemplate.scratchSizeLimit(backup))
+        .isEqualTo(new io.fabric8.kubernetes.api.model.Quantity("8Gi"));
+
+    var runner = new io.dbbackup.api.v1alpha1.RunnerSpec();
+    runner.setScratchSizeLimit(new io.fabric8.kubernetes.api.model.Quantity("20Gi"));
+    backup.getSpec().setRunner(runner);
+    var set = RunnerPodTemplate.build(backup, "img").getSpec();
+    assertThat(
+            set.getVolumes().stream()
+                .filter(v -> v.getName().equals("verify-scratch"))
+                .findFirst()
+                .orElseThrow()
+                .getEmptyDir()
+                .getSizeLimit())
+        .isEqualTo(new io.fabric8.kubernetes.api.model.Quantity("20Gi"));
+  }
+
   /** Exposes the CronJob a spec yields. */
   static final class TestableCronJob extends BackupCronJobDependent {
     TestableCronJob() {

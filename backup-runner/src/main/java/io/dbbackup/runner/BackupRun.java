@@ -9,12 +9,16 @@ import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.DataPath;
+import io.dbbackup.runner.pipeline.DumpContent;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.retention.RetentionPolicy;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.verify.BackupVerifier;
+import io.dbbackup.runner.verify.restore.RestoreCheck;
+import io.dbbackup.runner.verify.restore.RestoreVerification;
+import io.dbbackup.runner.verify.restore.ScratchCluster;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +61,7 @@ public final class BackupRun {
   private volatile Deadline deadline;
   private volatile RunSupervisor<Outcome> supervisor;
   private volatile RunRecord startRecord;
+  private volatile RestoreCheck streamCheck;
 
   public BackupRun(BackupConfig config, BackupStore store, RunSettings settings, PgTools tools) {
     this.config = config;
@@ -134,18 +139,44 @@ public final class BackupRun {
         recorder.record(record);
 
         phase("space");
-        SpaceCheck.check(store, server, compressor.algorithm(), spec.getExpectedSizeMiB());
+        SpaceCheck.check(
+            store,
+            server,
+            compressor.algorithm(),
+            spec.getExpectedSizeMiB(),
+            restoreVerification() ? ScratchCluster.root() : null);
         deadline.check();
 
         phase("dump");
+        DumpContent content = restoreVerification() ? new DumpContent() : null;
+        if (content != null && path.encrypted() && path.verifyDecryptor() == null) {
+          // Public keys only: restored while dumping (source stream), as a second consumer.
+          streamCheck = RestoreVerification.startStream(tools, deadline);
+        }
         DumpStep.Output dump =
             new DumpStep(store, tools, settings)
                 .run(
-                    id, file, compressor, path.encryptor(), session.connection(), server, deadline);
+                    id,
+                    file,
+                    compressor,
+                    path.encryptor(),
+                    session.connection(),
+                    server,
+                    deadline,
+                    content,
+                    streamCheck == null ? null : streamCheck.input());
         deadline.check();
 
-        Manifest.Verification verification = verify(id, path, dump, deadline);
-        writeManifest(id, start, server, dump, path, verification, recorder.head());
+        Manifest.Verification verification = verify(id, path, dump, content, deadline);
+        writeManifest(
+            id,
+            start,
+            server,
+            dump,
+            path,
+            verification,
+            recorder.head(),
+            content == null ? null : content.summary());
         record =
             record.toBuilder()
                 .output(
@@ -153,7 +184,17 @@ public final class BackupRun {
                     dump.result().storedBytes(),
                     dump.result().storedSha256(),
                     verification.verified())
+                .verification(historyVerification(verification))
                 .build();
+        if (verification.restore() != null && !verification.verified()) {
+          // Kept (the manifest is written) but unverified: never a good backup, and the run fails.
+          throw new RunnerException(
+              ExitCode.VERIFICATION_FAILED,
+              "backup "
+                  + id
+                  + " failed verification by restore and is kept, marked verified: false: "
+                  + verification.restore().error());
+        }
         recorder.audit(
             new AuditEntry(
                 now(),
@@ -203,6 +244,9 @@ public final class BackupRun {
             OutOfMemory.failure(e), record, recorder, id, session != null && session.locked());
       }
     } finally {
+      if (streamCheck != null) {
+        streamCheck.close();
+      }
       recorder.finish(store, now());
       if (session != null) {
         session.close();
@@ -241,13 +285,44 @@ public final class BackupRun {
         : Duration.ofMinutes(config.spec().getTimeoutMinutes());
   }
 
+  /** spec.verification.mode: restore (with verify on). */
+  private boolean restoreVerification() {
+    var v = config.spec().getVerification();
+    return config.spec().isVerify()
+        && v != null
+        && v.getMode() == io.dbbackup.api.v1alpha1.VerificationSpec.Mode.RESTORE;
+  }
+
   private Manifest.Verification verify(
-      BackupId id, DataPath path, DumpStep.Output dump, Deadline deadline) {
+      BackupId id, DataPath path, DumpStep.Output dump, DumpContent content, Deadline deadline) {
     if (!config.spec().isVerify()) {
       return new Manifest.Verification(false, "none", null, "verification is switched off");
     }
     phase("verify");
-    var r = dump.result();
+    if (content != null && streamCheck != null) {
+      return RestoreVerification.verifyStream(
+          store,
+          settings.progressInterval(),
+          id,
+          path,
+          expected(dump, path),
+          content.summary(),
+          streamCheck,
+          deadline,
+          settings.clock());
+    }
+    if (content != null) {
+      return RestoreVerification.verify(
+          store,
+          tools,
+          settings.progressInterval(),
+          id,
+          path,
+          expected(dump, path),
+          content.summary(),
+          deadline,
+          settings.clock());
+    }
     BackupVerifier.Result result =
         new BackupVerifier(store, settings.progressInterval())
             .verify(
@@ -255,13 +330,7 @@ public final class BackupRun {
                 path.compressor(),
                 path.verifyDecryptor(),
                 path.encrypted(),
-                new BackupVerifier.Expected(
-                    dump.file(),
-                    r.storedSha256(),
-                    r.storedBytes(),
-                    r.plainSha256(),
-                    r.dumpBytes(),
-                    path.recipientKeyIds()),
+                expected(dump, path),
                 deadline::expired);
     String what =
         result.full()
@@ -275,6 +344,29 @@ public final class BackupRun {
         true, result.full() ? "checksum" : "checksum+openpgp-structure", now(), what);
   }
 
+  /** The verification as history and status record it (mode checksum, restore or none). */
+  private static RunRecord.Verification historyVerification(Manifest.Verification v) {
+    String mode = v.mode().startsWith("checksum") ? "checksum" : v.mode();
+    Manifest.Restore r = v.restore();
+    if (r == null) {
+      return new RunRecord.Verification(
+          mode, null, "none".equals(mode) ? null : "passed", null, null, null, null);
+    }
+    return new RunRecord.Verification(
+        mode, r.source(), r.result(), r.databases(), r.tables(), r.rows(), r.durationSeconds());
+  }
+
+  private static BackupVerifier.Expected expected(DumpStep.Output dump, DataPath path) {
+    var r = dump.result();
+    return new BackupVerifier.Expected(
+        dump.file(),
+        r.storedSha256(),
+        r.storedBytes(),
+        r.plainSha256(),
+        r.dumpBytes(),
+        path.recipientKeyIds());
+  }
+
   private void writeManifest(
       BackupId id,
       Instant start,
@@ -282,7 +374,8 @@ public final class BackupRun {
       DumpStep.Output dump,
       DataPath path,
       Manifest.Verification verification,
-      io.dbbackup.runner.history.ChainHead auditHead) {
+      io.dbbackup.runner.history.ChainHead auditHead,
+      DumpContent.Summary content) {
     var r = dump.result();
     Manifest manifest =
         new Manifest(
@@ -303,7 +396,8 @@ public final class BackupRun {
             path.manifestCompression(),
             path.manifestEncryption(),
             verification,
-            auditHead == null ? null : auditHead.toString());
+            auditHead == null ? null : auditHead.toString(),
+            content);
     try (var w = store.create(id, Manifest.FILE_NAME)) {
       w.stream().write(io.dbbackup.runner.store.ManifestCodec.encode(manifest));
       w.commit();
@@ -415,6 +509,8 @@ public final class BackupRun {
         .addKeyValue("reduction", String.format(Locale.ROOT, "%.1f%%", ratio * 100))
         .addKeyValue("duration_s", String.format(Locale.ROOT, "%.1f", r.durationMs() / 1000.0))
         .addKeyValue("verified", r.verified())
+        .addKeyValue("verification", r.verification() == null ? null : r.verification().mode())
+        .addKeyValue("verification_rows", r.verification() == null ? null : r.verification().rows())
         .addKeyValue("sha256", r.sha256())
         .addKeyValue("location", r.location())
         .addKeyValue("deleted", retention.deleted().size())

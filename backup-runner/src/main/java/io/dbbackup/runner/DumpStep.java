@@ -4,6 +4,7 @@ import io.dbbackup.runner.crypto.Encryptor;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.pipeline.Compressor;
+import io.dbbackup.runner.pipeline.DumpContent;
 import io.dbbackup.runner.pipeline.DumpPipeline;
 import io.dbbackup.runner.pipeline.DumpProcess;
 import io.dbbackup.runner.pipeline.ParallelGzipCompressor;
@@ -51,6 +52,33 @@ final class DumpStep {
       ConnectionSettings connection,
       ServerInfo server,
       Deadline deadline) {
+    return run(id, file, compressor, encryptor, connection, server, deadline, null);
+  }
+
+  /** As above, counting the dump's content into {@code content} (when not null) in the pass. */
+  Output run(
+      BackupId id,
+      String file,
+      Compressor compressor,
+      Encryptor encryptor,
+      ConnectionSettings connection,
+      ServerInfo server,
+      Deadline deadline,
+      DumpContent content) {
+    return run(id, file, compressor, encryptor, connection, server, deadline, content, null);
+  }
+
+  /** As above, also passing the plain dump to {@code plainTee} (when not null) in the pass. */
+  Output run(
+      BackupId id,
+      String file,
+      Compressor compressor,
+      Encryptor encryptor,
+      ConnectionSettings connection,
+      ServerInfo server,
+      Deadline deadline,
+      DumpContent content,
+      java.io.OutputStream plainTee) {
     String pgDumpVersion = tools.version("pg_dumpall");
     LOG.atInfo()
         .addKeyValue("event", "dump_start")
@@ -77,7 +105,9 @@ final class DumpStep {
                 compressor,
                 encryptor,
                 writer.stream(),
-                progress);
+                progress,
+                content,
+                plainTee);
       } catch (StorageWriteException e) {
         dump.kill();
         throw StorageErrors.classify("writing " + store.location(id) + "/" + file, e.getCause());

@@ -7,6 +7,7 @@ import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
@@ -38,6 +39,19 @@ final class SpaceCheck {
    */
   static void check(
       BackupStore store, ServerInfo server, CompressionAlgorithm algorithm, Long expectedSizeMiB) {
+    check(store, server, algorithm, expectedSizeMiB, null);
+  }
+
+  /**
+   * As {@link #check(BackupStore, ServerInfo, CompressionAlgorithm, Long)}; with {@code
+   * restoreScratch} (verification by restore) the scratch cluster's folder must have room too.
+   */
+  static void check(
+      BackupStore store,
+      ServerInfo server,
+      CompressionAlgorithm algorithm,
+      Long expectedSizeMiB,
+      Path restoreScratch) {
     try {
       store.checkWritable();
     } catch (java.nio.file.NotDirectoryException e) {
@@ -69,6 +83,9 @@ final class SpaceCheck {
     }
     store.expectAtMost(plausibleStoredBytes(server));
     store.scratchFor(estimate.bytes()).ifPresent(s -> checkScratch(s, estimate));
+    if (restoreScratch != null) {
+      checkRestoreScratch(restoreScratch, usableSpace(restoreScratch), server, estimate);
+    }
     if (usable.isEmpty()) {
       LOG.atInfo()
           .addKeyValue("event", "space_check")
@@ -226,6 +243,69 @@ final class SpaceCheck {
               + estimate.basis()
               + "); give the runner more ephemeral storage, or lower"
               + " spec.storage.s3.partSizeMiB");
+    }
+  }
+
+  /**
+   * A restored cluster takes several times the compressed backup: {@value #RESTORE_FACTOR}x the
+   * estimated stored size, or the source's pg_database_size when that is larger (the restore
+   * re-creates the same tables and indexes, less their bloat), plus {@value #RESTORE_OVERHEAD_MIB}
+   * MiB for initdb's catalogs and the WAL (max_wal_size of the scratch server).
+   */
+  static final int RESTORE_FACTOR = 5;
+
+  static final int RESTORE_OVERHEAD_MIB = 256;
+
+  /** What the scratch cluster of verification by restore needs for a backup of {@code server}. */
+  static long restoreScratchBytes(ServerInfo server, Estimate estimate) {
+    long restored =
+        Math.max(
+            saturatingMultiply(estimate.bytes(), RESTORE_FACTOR),
+            Math.max(0, server.totalDatabaseBytes()));
+    long overhead = (long) RESTORE_OVERHEAD_MIB << 20;
+    return restored > Long.MAX_VALUE - overhead ? Long.MAX_VALUE : restored + overhead;
+  }
+
+  /** Exit 4 before dumping when the scratch cluster's folder cannot hold the restore. */
+  static void checkRestoreScratch(Path dir, long usable, ServerInfo server, Estimate estimate) {
+    long required = restoreScratchBytes(server, estimate);
+    LOG.atInfo()
+        .addKeyValue("event", "restore_scratch_space_check")
+        .addKeyValue("dir", dir.toString())
+        .addKeyValue("required_bytes", required)
+        .addKeyValue("usable_bytes", usable)
+        .log("scratch space check for verification by restore");
+    if (usable < required) {
+      throw new RunnerException(
+          ExitCode.NOT_ENOUGH_SPACE,
+          "not enough scratch space in "
+              + dir
+              + " for verification by restore: "
+              + Sizes.human(usable)
+              + " free, "
+              + Sizes.human(required)
+              + " required ("
+              + RESTORE_FACTOR
+              + "x the estimated "
+              + Sizes.human(estimate.bytes())
+              + " stored, or the "
+              + Sizes.human(Math.max(0, server.totalDatabaseBytes()))
+              + " of pg_database_size, plus "
+              + RESTORE_OVERHEAD_MIB
+              + " MiB); give the runner a larger scratch volume (DBBACKUP_SCRATCH_DIR) or use"
+              + " spec.verification.mode: checksum");
+    }
+  }
+
+  private static long usableSpace(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      return Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      throw new RunnerException(
+          ExitCode.NOT_ENOUGH_SPACE,
+          "cannot tell the free space of the scratch directory " + dir + ": " + e,
+          e);
     }
   }
 }

@@ -115,4 +115,51 @@ class RetentionPolicyTest {
     assertThat(new RetentionPolicy(30, 1, Duration.ofHours(2)).plan(c, NOW, BackupId.generate(NOW)))
         .isEmpty();
   }
+
+  static Manifest failedRestore(Instant start) {
+    Manifest m = manifest(start);
+    Manifest.Verification v =
+        new Manifest.Verification(
+            false,
+            "restore",
+            start,
+            "verification by restore failed",
+            new Manifest.Restore("storage", "failed", 1, 1, 1, 1, 0, 1.0, "ERROR: boom"));
+    return new Manifest(
+        m.formatVersion(),
+        m.id(),
+        m.resource(),
+        m.startTime(),
+        m.endTime(),
+        m.serverVersion(),
+        m.pgDumpVersion(),
+        m.databases(),
+        m.file(),
+        m.dumpBytes(),
+        m.storedBytes(),
+        m.sha256(),
+        m.plainSha256(),
+        m.compression(),
+        m.encryption(),
+        v);
+  }
+
+  @Test
+  void aBackupThatFailedVerificationByRestoreNeverCountsTowardMinKeep() {
+    // Newest first: two that failed verification by restore, then three good ones; all expired.
+    Instant old = NOW.minus(Duration.ofDays(40));
+    List<Manifest> all = new ArrayList<>();
+    all.add(failedRestore(old));
+    all.add(failedRestore(old.minus(Duration.ofDays(1))));
+    for (int d = 2; d < 5; d++) {
+      all.add(manifest(old.minus(Duration.ofDays(d))));
+    }
+    Catalog c = catalog(all, List.of());
+    var plan = new RetentionPolicy(30, 2, Duration.ofHours(2)).plan(c, NOW, BackupId.generate(NOW));
+    // The two newest good ones are kept; both failed ones and the oldest good one go.
+    assertThat(plan)
+        .extracting(d -> d.id().value())
+        .containsExactlyInAnyOrder(all.get(0).id(), all.get(1).id(), all.get(4).id());
+    assertThat(c.latest()).map(Manifest::id).contains(all.get(2).id());
+  }
 }

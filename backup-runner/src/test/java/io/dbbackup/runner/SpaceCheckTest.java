@@ -172,4 +172,25 @@ class SpaceCheckTest {
               };
             });
   }
+
+  @Test
+  void verificationByRestoreNeedsScratchForTheRestoredClusterAndSaysBothFigures() {
+    SpaceCheck.Estimate estimate = new SpaceCheck.Estimate(300_000_000L, "pg_database_size x 0.3");
+    // 5x 300 MB beats the 1 GB pg_database_size; plus 256 MiB.
+    long required = SpaceCheck.restoreScratchBytes(SERVER, estimate);
+    assertThat(required).isEqualTo(1_500_000_000L + (256L << 20));
+    java.nio.file.Path dir = java.nio.file.Path.of("/scratch");
+    SpaceCheck.checkRestoreScratch(dir, required, SERVER, estimate);
+    assertThatThrownBy(() -> SpaceCheck.checkRestoreScratch(dir, required - 1, SERVER, estimate))
+        .isInstanceOf(RunnerException.class)
+        .satisfies(
+            e -> assertThat(((RunnerException) e).exitCode()).isEqualTo(ExitCode.NOT_ENOUGH_SPACE))
+        .hasMessageContaining("not enough scratch space in /scratch for verification by restore")
+        .hasMessageContaining(Sizes.human(required - 1) + " free")
+        .hasMessageContaining(Sizes.human(required) + " required");
+    // A cluster that compresses well: its pg_database_size is the figure.
+    SpaceCheck.Estimate small = new SpaceCheck.Estimate(10_000_000L, "last good backup");
+    assertThat(SpaceCheck.restoreScratchBytes(SERVER, small))
+        .isEqualTo(1_000_000_000L + (256L << 20));
+  }
 }

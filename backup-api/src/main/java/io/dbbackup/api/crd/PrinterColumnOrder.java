@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Build step after fabric8's CRD generator, which sorts printer columns by JSON path: puts them
  * back in the order the resource class declares them (for DatabaseBackup: Schedule, Last Success,
- * Last Result, Size, Next, Age). Only the order of the column entries changes.
+ * Last Result, Size, Verified, Next, Age). Only the order of the column entries changes.
  */
 public final class PrinterColumnOrder {
   private static final Map<String, Class<?>> CRDS =

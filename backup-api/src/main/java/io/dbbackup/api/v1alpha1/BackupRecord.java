@@ -31,6 +31,13 @@ public class BackupRecord {
 
   private Boolean verified;
 
+  @JsonPropertyDescription(
+      "How the backup was verified when it was: restore or checksum (the Verified column).")
+  private String verifiedBy;
+
+  @JsonPropertyDescription("How the backup was verified and what verification by restore found.")
+  private VerificationRecord verification;
+
   @JsonPropertyDescription("Exit code of the runner (0 ok; see the runner's documentation).")
   private Integer exitCode;
 
@@ -161,5 +168,21 @@ public class BackupRecord {
 
   public void setVolumeUsedPercent(Integer volumeUsedPercent) {
     this.volumeUsedPercent = volumeUsedPercent;
+  }
+
+  public String getVerifiedBy() {
+    return verifiedBy;
+  }
+
+  public void setVerifiedBy(String verifiedBy) {
+    this.verifiedBy = verifiedBy;
+  }
+
+  public VerificationRecord getVerification() {
+    return verification;
+  }
+
+  public void setVerification(VerificationRecord verification) {
+    this.verification = verification;
   }
 }

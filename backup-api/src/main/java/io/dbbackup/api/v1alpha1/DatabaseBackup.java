@@ -27,6 +27,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Size",
     jsonPath = ".status.lastBackup.size",
     type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Verified",
+    jsonPath = ".status.lastBackup.verifiedBy",
+    type = AdditionalPrinterColumn.Type.STRING)
 // A string: kubectl prints future times in date columns as <invalid>.
 @AdditionalPrinterColumn(
     name = "Next",

@@ -13,6 +13,12 @@ public class RunnerSpec {
   @JsonPropertyDescription("Resources of the runner container.")
   private ResourceRequirements resources;
 
+  @JsonPropertyDescription(
+      "With verification.mode restore: the size limit of the scratch emptyDir the throwaway"
+          + " PostgreSQL restores into (e.g. 20Gi); empty: 5x the last backup's stored size plus"
+          + " 256Mi, rounded up to a power of two GiB, or no limit before the first backup.")
+  private io.fabric8.kubernetes.api.model.Quantity scratchSizeLimit;
+
   public String getImage() {
     return image;
   }
@@ -27,5 +33,13 @@ public class RunnerSpec {
 
   public void setResources(ResourceRequirements resources) {
     this.resources = resources;
+  }
+
+  public io.fabric8.kubernetes.api.model.Quantity getScratchSizeLimit() {
+    return scratchSizeLimit;
+  }
+
+  public void setScratchSizeLimit(io.fabric8.kubernetes.api.model.Quantity scratchSizeLimit) {
+    this.scratchSizeLimit = scratchSizeLimit;
   }
 }

@@ -73,7 +73,9 @@ public final class DatabaseBackupValidator {
     compression(spec);
     if (spec.getVerification() != null
         && spec.getVerification().getMode() == VerificationSpec.Mode.RESTORE) {
-      add("spec.verification.mode", "restore is not supported by this version; use checksum");
+      if (!spec.isVerify()) {
+        add("spec.verification.mode", "restore needs spec.verify: true");
+      }
     }
     if (spec.getTimeoutMinutes() < 1) {
       add("spec.timeoutMinutes", "must be at least 1, got " + spec.getTimeoutMinutes());

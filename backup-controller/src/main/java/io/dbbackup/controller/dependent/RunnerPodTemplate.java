@@ -43,7 +43,46 @@ public final class RunnerPodTemplate {
   static final String TMP_VOLUME = "tmp";
   static final String STORAGE_VOLUME = "backup-storage";
 
+  static final String SCRATCH_VOLUME = "verify-scratch";
+
+  /** Where the runner puts the scratch cluster of verification by restore (ScratchCluster). */
+  static final String SCRATCH_DIR = "/var/lib/dbbackup-scratch";
+
   private RunnerPodTemplate() {}
+
+  static boolean restoreVerification(DatabaseBackup backup) {
+    var spec = backup.getSpec();
+    return spec.isVerify()
+        && spec.getVerification() != null
+        && spec.getVerification().getMode()
+            == io.dbbackup.api.v1alpha1.VerificationSpec.Mode.RESTORE;
+  }
+
+  /**
+   * spec.runner.scratchSizeLimit; else 5x the last backup's stored size plus 256Mi (the runner's
+   * space check), rounded up to a power of two GiB so the CronJob does not change with every run;
+   * else (no backup yet) none.
+   */
+  public static Quantity scratchSizeLimit(DatabaseBackup backup) {
+    var runner = backup.getSpec().getRunner();
+    if (runner != null && runner.getScratchSizeLimit() != null) {
+      return runner.getScratchSizeLimit();
+    }
+    var status = backup.getStatus();
+    Long stored =
+        status == null || status.getLastBackup() == null
+            ? null
+            : status.getLastBackup().getStoredBytes();
+    if (stored == null || stored <= 0) {
+      return null;
+    }
+    double needed = stored * 5.0 + (256L << 20);
+    long gib = 1;
+    while (gib < 1L << 20 && gib * (double) (1L << 30) < needed) {
+      gib *= 2;
+    }
+    return new Quantity(gib + "Gi");
+  }
 
   /**
    * The pod template for {@code backup}, running {@code defaultImage} unless the spec names one.
@@ -62,6 +101,16 @@ public final class RunnerPodTemplate {
     mounts.add(mount(CONFIG_VOLUME, RunnerContract.CONFIG_DIR));
     volumes.add(new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build());
     mounts.add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
+    if (restoreVerification(backup)) {
+      // The scratch PostgreSQL of verification by restore, where the runner looks for it.
+      var scratch = new VolumeBuilder().withName(SCRATCH_VOLUME).withNewEmptyDir();
+      Quantity limit = scratchSizeLimit(backup);
+      if (limit != null) {
+        scratch = scratch.withSizeLimit(limit);
+      }
+      volumes.add(scratch.endEmptyDir().build());
+      mounts.add(mount(SCRATCH_VOLUME, SCRATCH_DIR));
+    }
     SecretMounts.add(backup.getSpec(), volumes, mounts);
     VolumeStorageSpec storage = backup.getSpec().getStorage().getVolume();
     if (storage != null) {

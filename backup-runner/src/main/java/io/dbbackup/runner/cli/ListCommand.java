@@ -50,7 +50,7 @@ public final class ListCommand implements Callable<Integer> {
               m.startTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
               Sizes.human(m.storedBytes()),
               Sizes.human(m.dumpBytes()),
-              m.verified() ? "yes" : "no",
+              verifiedLabel(m),
               store.location(m.backupId()));
         }
       }
@@ -68,5 +68,16 @@ public final class ListCommand implements Callable<Integer> {
       spec.commandLine().getErr().flush();
     }
     return 0;
+  }
+
+  /** yes (checksum), restore (restored and counted), FAILED (kept, unverified), no (off). */
+  static String verifiedLabel(Manifest m) {
+    if (m.verificationFailed()) {
+      return "FAILED";
+    }
+    if (!m.verified()) {
+      return "no";
+    }
+    return m.verification().restore() != null ? "restore" : "yes";
   }
 }

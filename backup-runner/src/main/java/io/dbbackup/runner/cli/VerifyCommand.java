@@ -7,16 +7,20 @@ import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.history.RecordedChecksum;
 import io.dbbackup.runner.pipeline.DataPath;
+import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.Stores;
 import io.dbbackup.runner.verify.BackupVerifier;
+import io.dbbackup.runner.verify.restore.RestoreCheck;
+import io.dbbackup.runner.verify.restore.RestoreVerification;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,6 +38,14 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "ID", description = "A backup id, or latest.")
   String id;
+
+  @Option(
+      names = "--restore",
+      description =
+          "Also restore the backup into a throwaway PostgreSQL (the server binaries next to"
+              + " pg_dumpall, in DBBACKUP_SCRATCH_DIR) and compare its databases, roles and per-table"
+              + " rows with what the dump held. Exit 7 when it does not restore or the counts differ.")
+  boolean restore;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +73,9 @@ public final class VerifyCommand implements Callable<Integer> {
           m.encrypted()
               ? DataPath.forBackup(config.spec(), config.secrets(), Instant.now()).verifyDecryptor()
               : null;
+      if (restore) {
+        return restore(store, m, decryptor);
+      }
       BackupVerifier.Result r =
           new BackupVerifier(store, Duration.ofSeconds(10)).verify(m, decryptor, () -> false);
       String crossCheck = RecordedChecksum.crossCheck(config, m.id(), r.sha256());
@@ -77,6 +92,29 @@ public final class VerifyCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(crossCheck);
       spec.commandLine().getOut().flush();
     }
+    return 0;
+  }
+
+  private int restore(BackupStore store, Manifest m, Decryptor decryptor) {
+    RestoreCheck.Report r =
+        RestoreVerification.verifyStored(store, PgTools.locate(), m, decryptor, () -> false);
+    if (!r.passed()) {
+      throw new RunnerException(
+          ExitCode.VERIFICATION_FAILED,
+          "backup " + m.id() + " failed verification by restore: " + r.error());
+    }
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "backup %s verified by restore: %d databases, %d roles, %d tables, %d rows%s in %.1f s%n",
+            m.id(),
+            r.databases(),
+            r.roles(),
+            r.tables(),
+            r.rows(),
+            m.content() == null ? " (no counts in the manifest: restored only)" : " as in the dump",
+            r.durationSeconds());
+    spec.commandLine().getOut().flush();
     return 0;
   }
 }

@@ -27,7 +27,23 @@ public record RunRecord(
     Integer errorCode,
     String errorMessage,
     String runnerHost,
-    String serverVersion) {
+    String serverVersion,
+    Verification verification) {
+
+  /**
+   * What verification by restore found (history columns verification_*): mode, source (storage or
+   * stream), result (passed or failed), the dump's databases, tables and rows, and how long it
+   * took.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Verification(
+      String mode,
+      String source,
+      String result,
+      Integer databases,
+      Integer tables,
+      Long rows,
+      Double durationSeconds) {}
 
   public Builder toBuilder() {
     return new Builder(this);
@@ -63,6 +79,7 @@ public record RunRecord(
     private String sha256;
     private String location;
     private Boolean verified;
+    private Verification verification;
     private Integer errorCode;
     private String errorMessage;
     private String runnerHost;
@@ -87,6 +104,7 @@ public record RunRecord(
       sha256 = r.sha256;
       location = r.location;
       verified = r.verified;
+      verification = r.verification;
       errorCode = r.errorCode;
       errorMessage = r.errorMessage;
       runnerHost = r.runnerHost;
@@ -178,6 +196,11 @@ public record RunRecord(
       return this;
     }
 
+    public Builder verification(Verification v) {
+      verification = v;
+      return this;
+    }
+
     public RunRecord build() {
       return new RunRecord(
           backupId,
@@ -198,7 +221,8 @@ public record RunRecord(
           errorCode,
           errorMessage,
           runnerHost,
-          serverVersion);
+          serverVersion,
+          verification);
     }
   }
 }

@@ -24,7 +24,7 @@ public final class SqlHistory implements History {
   static final String GENESIS_HASH = "0".repeat(64);
 
   /** The highest migration in db/history ({@code HistoryMigrationsTest} keeps this true). */
-  static final String LATEST_VERSION = "2";
+  static final String LATEST_VERSION = "3";
 
   private final DataSource dataSource;
   private final Connection connection;
@@ -131,8 +131,10 @@ public final class SqlHistory implements History {
             + table("backup_history")
             + " (backup_id, namespace, name, type, status, started_at, finished_at, duration_ms,"
             + " dump_bytes, stored_bytes, compression, encryption, sha256, location, verified,"
-            + " error_code, error_message, runner_host, server_version)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            + " error_code, error_message, runner_host, server_version, verification_mode,"
+            + " verification_source, verification_result, verification_databases,"
+            + " verification_tables, verification_rows, verification_seconds)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
             + " ON CONFLICT (backup_id) DO UPDATE SET status = EXCLUDED.status,"
             + " finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,"
             + " dump_bytes = EXCLUDED.dump_bytes, stored_bytes = EXCLUDED.stored_bytes,"
@@ -140,6 +142,13 @@ public final class SqlHistory implements History {
             + " sha256 = EXCLUDED.sha256, location = EXCLUDED.location,"
             + " verified = EXCLUDED.verified, error_code = EXCLUDED.error_code,"
             + " error_message = EXCLUDED.error_message, runner_host = EXCLUDED.runner_host,"
+            + " verification_mode = EXCLUDED.verification_mode,"
+            + " verification_source = EXCLUDED.verification_source,"
+            + " verification_result = EXCLUDED.verification_result,"
+            + " verification_databases = EXCLUDED.verification_databases,"
+            + " verification_tables = EXCLUDED.verification_tables,"
+            + " verification_rows = EXCLUDED.verification_rows,"
+            + " verification_seconds = EXCLUDED.verification_seconds,"
             + " server_version = COALESCE(EXCLUDED.server_version, "
             + table("backup_history")
             + ".server_version)";
@@ -171,7 +180,15 @@ public final class SqlHistory implements History {
       }
       ps.setString(i++, r.errorMessage());
       ps.setString(i++, r.runnerHost());
-      ps.setString(i, r.serverVersion());
+      ps.setString(i++, r.serverVersion());
+      RunRecord.Verification v = r.verification();
+      ps.setString(i++, v == null ? null : v.mode());
+      ps.setString(i++, v == null ? null : v.source());
+      ps.setString(i++, v == null ? null : v.result());
+      ps.setObject(i++, v == null ? null : v.databases(), Types.INTEGER);
+      ps.setObject(i++, v == null ? null : v.tables(), Types.INTEGER);
+      ps.setObject(i++, v == null ? null : v.rows(), Types.BIGINT);
+      ps.setObject(i, v == null ? null : v.durationSeconds(), Types.DOUBLE);
       ps.executeUpdate();
     } catch (SQLException e) {
       throw unavailable("record the run in backup_history", e);

@@ -34,6 +34,38 @@ public final class DumpPipeline {
       OutputStream sink,
       TransferProgress progress)
       throws IOException {
+    return pump(source, compressor, encryptor, sink, progress, null);
+  }
+
+  /**
+   * As {@link #pump(InputStream, Compressor, Encryptor, OutputStream, TransferProgress)}, also
+   * counting the dump's content into {@code content} in the same pass when not null.
+   */
+  public static Result pump(
+      InputStream source,
+      Compressor compressor,
+      Encryptor encryptor,
+      OutputStream sink,
+      TransferProgress progress,
+      DumpContent content)
+      throws IOException {
+    return pump(source, compressor, encryptor, sink, progress, content, null);
+  }
+
+  /**
+   * As above, also passing the plain dump to {@code plainTee} when not null (verification by
+   * restore with source stream: the scratch cluster's psql). {@code plainTee} must not throw: its
+   * failures are its own to report.
+   */
+  public static Result pump(
+      InputStream source,
+      Compressor compressor,
+      Encryptor encryptor,
+      OutputStream sink,
+      TransferProgress progress,
+      DumpContent content,
+      OutputStream plainTee)
+      throws IOException {
     HashingOutputStream stored =
         new HashingOutputStream(new StorageSideStream(sink), progress.storedBytes());
     OutputStream compressed = CompressAndEncrypt.open(stored, compressor, encryptor);
@@ -45,6 +77,12 @@ public final class DumpPipeline {
       while ((n = source.read(buffer)) >= 0) {
         if (n > 0) {
           trailer.update(buffer, 0, n);
+          if (content != null) {
+            content.update(buffer, 0, n);
+          }
+          if (plainTee != null) {
+            plainTee.write(buffer, 0, n);
+          }
           plain.write(buffer, 0, n);
         }
       }

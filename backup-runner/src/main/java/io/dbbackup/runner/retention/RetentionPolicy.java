@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * Which backups to delete after a good run: good backups started more than {@code days} ago, except
- * the newest {@code minKeep} good ones; and folders without a manifest (abandoned runs) older than
- * the run timeout. The backup just made is never a candidate.
+ * the newest {@code minKeep} good ones (a backup that failed verification by restore is not a good
+ * one: it never counts toward minKeep and goes once expired); and folders without a manifest
+ * (abandoned runs) older than the run timeout. The backup just made is never a candidate.
  *
  * <p>Only on a complete picture of the store: while any folder's manifest could not be read or
  * trusted ({@link Catalog#unreadable()}), nothing is deleted at all, and a folder counts as
@@ -42,10 +43,16 @@ public record RetentionPolicy(int days, int minKeep, Duration abandonedAfter) {
     Instant expiry = now.minus(Duration.ofDays(days));
     List<Deletion> deletions = new ArrayList<>();
     List<Manifest> newestFirst = catalog.backups();
-    for (int i = 0; i < newestFirst.size(); i++) {
-      Manifest m = newestFirst.get(i);
+    int kept = 0;
+    for (Manifest m : newestFirst) {
       BackupId id = m.backupId();
-      if (i < minKeep || id.equals(current)) {
+      // A backup that failed verification by restore is kept until it expires, for inspection,
+      // but never counts as one of the minKeep good ones.
+      if (!m.verificationFailed() && kept < minKeep) {
+        kept++;
+        continue;
+      }
+      if (id.equals(current)) {
         continue;
       }
       // The id's time, not the manifest's: the folder's name is what a writer cannot move.

@@ -46,7 +46,7 @@ final class RunEvents {
                     + run.getId()
                     + " succeeded: "
                     + run.getSize()
-                    + (Boolean.TRUE.equals(run.getVerified()) ? ", verified" : "")
+                    + (Boolean.TRUE.equals(run.getVerified()) ? ", verified" + byRestore(run) : "")
                     + ", "
                     + run.getLocation()
                     + (run.getMessage() == null ? "" : " (" + run.getMessage() + ")");
@@ -78,6 +78,14 @@ final class RunEvents {
         .withLastTimestamp(time)
         .withCount(1)
         .build();
+  }
+
+  /** " by restore (N tables, M rows)" for a backup verified by restore, else "". */
+  private static String byRestore(BackupRecord run) {
+    var v = run.getVerification();
+    return v == null || !"restore".equals(v.getMode())
+        ? ""
+        : " by restore (" + v.getTables() + " tables, " + v.getRows() + " rows)";
   }
 
   static void create(KubernetesClient client, Event event) {

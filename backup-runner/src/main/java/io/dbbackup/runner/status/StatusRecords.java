@@ -30,6 +30,22 @@ public final class StatusRecords {
     b.setSha256(r.sha256());
     b.setLocation(r.location());
     b.setVerified(r.verified());
+    RunRecord.Verification v = r.verification();
+    if (v != null) {
+      if (Boolean.TRUE.equals(r.verified()) && !"none".equals(v.mode())) {
+        b.setVerifiedBy(v.mode());
+      }
+      io.dbbackup.api.v1alpha1.VerificationRecord vr =
+          new io.dbbackup.api.v1alpha1.VerificationRecord();
+      vr.setMode(v.mode());
+      vr.setSource(v.source());
+      vr.setResult(v.result());
+      vr.setDatabases(v.databases());
+      vr.setTables(v.tables());
+      vr.setRows(v.rows());
+      vr.setDurationSeconds(v.durationSeconds());
+      b.setVerification(vr);
+    }
     if (r.status() == io.dbbackup.runner.history.RunStatus.SUCCEEDED) {
       b.setExitCode(0);
     } else if (r.errorCode() != null) {

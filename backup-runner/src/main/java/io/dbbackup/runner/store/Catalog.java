@@ -88,8 +88,9 @@ public record Catalog(
     return backups;
   }
 
+  /** The newest good backup; one that failed verification by restore is never the latest. */
   public Optional<Manifest> latest() {
-    return backups.stream().findFirst();
+    return backups.stream().filter(m -> !m.verificationFailed()).findFirst();
   }
 
   public Optional<Manifest> find(String id) {

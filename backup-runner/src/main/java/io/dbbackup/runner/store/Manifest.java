@@ -2,6 +2,7 @@ package io.dbbackup.runner.store;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dbbackup.runner.pipeline.DumpContent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -11,6 +12,10 @@ import java.util.List;
  * backup. Unknown fields are ignored so older runners can read newer manifests. {@code
  * auditChainHead} ({@code <seq>:<row_hash>}, optional) is the newest backup_audit row when the
  * manifest was written: a copy of the chain's head outside the database, so deleted rows show.
+ * {@code content} (optional, with verification by restore): the roles, databases and per-table COPY
+ * rows counted in the dump stream while it was written, which a later {@code verify --restore}
+ * compares the restored backup with. Format 1 still: every addition is optional, so older manifests
+ * read as before.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -31,7 +36,8 @@ public record Manifest(
     Compression compression,
     Encryption encryption,
     Verification verification,
-    String auditChainHead) {
+    String auditChainHead,
+    DumpContent.Summary content) {
 
   public static final String FILE_NAME = "manifest.json";
   public static final int FORMAT_VERSION = 1;
@@ -53,9 +59,37 @@ public record Manifest(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Encryption(String mode, List<String> recipients, List<String> keyIds) {}
 
-  /** The verification done before the manifest was written. */
+  /**
+   * The verification done before the manifest was written; {@code restore}: what verification by
+   * restore found (mode {@code restore}), absent for other modes and in older manifests.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Verification(boolean verified, String mode, Instant at, String message) {}
+  public record Verification(
+      boolean verified, String mode, Instant at, String message, Restore restore) {
+    public Verification(boolean verified, String mode, Instant at, String message) {
+      this(verified, mode, at, message, null);
+    }
+  }
+
+  /**
+   * Verification by restore: {@code source} storage (the stored object read back and restored) or
+   * stream; {@code result} passed or failed; the counts the dump held; {@code error} the first
+   * restore error or the counts that differ.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Restore(
+      String source,
+      String result,
+      int databases,
+      int roles,
+      int tables,
+      long rows,
+      long largeObjects,
+      double durationSeconds,
+      String error) {
+    public static final String PASSED = "passed";
+    public static final String FAILED = "failed";
+  }
 
   /** A manifest without an audit chain head (history off or unreachable, or an older runner). */
   public Manifest(
@@ -92,7 +126,58 @@ public record Manifest(
         compression,
         encryption,
         verification,
+        null,
         null);
+  }
+
+  /** A manifest without the dump's counted content (verification by restore off, older runner). */
+  public Manifest(
+      int formatVersion,
+      String id,
+      Resource resource,
+      Instant startTime,
+      Instant endTime,
+      String serverVersion,
+      String pgDumpVersion,
+      List<DatabaseInfo> databases,
+      String file,
+      long dumpBytes,
+      long storedBytes,
+      String sha256,
+      String plainSha256,
+      Compression compression,
+      Encryption encryption,
+      Verification verification,
+      String auditChainHead) {
+    this(
+        formatVersion,
+        id,
+        resource,
+        startTime,
+        endTime,
+        serverVersion,
+        pgDumpVersion,
+        databases,
+        file,
+        dumpBytes,
+        storedBytes,
+        sha256,
+        plainSha256,
+        compression,
+        encryption,
+        verification,
+        auditChainHead,
+        null);
+  }
+
+  /**
+   * Whether verification by restore failed: the backup is kept for inspection but never counts as a
+   * good one (retention, latest).
+   */
+  public boolean verificationFailed() {
+    return verification != null
+        && verification.restore() != null
+        && Restore.FAILED.equals(verification.restore().result());
   }
 
   public BackupId backupId() {

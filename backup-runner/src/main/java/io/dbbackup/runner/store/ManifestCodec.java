@@ -21,8 +21,11 @@ import java.util.stream.Collectors;
  * than {@link Manifest#FORMAT_VERSION} is refused; {@link ManifestCheck} then checks the values.
  */
 public final class ManifestCodec {
-  /** A manifest is a few KiB; anything much larger is not one of ours. */
-  static final int MAX_BYTES = 1 << 20;
+  /**
+   * A manifest is a few KiB, plus about 60 bytes per table when it carries the dump's counted
+   * content (verification by restore); anything much larger is not one of ours.
+   */
+  static final int MAX_BYTES = 16 << 20;
 
   private static final ObjectMapper JSON =
       new ObjectMapper()
@@ -158,6 +161,78 @@ public final class ManifestCodec {
       if (verified != null && !verified.isBoolean()) {
         throw new ManifestException(
             where, "verification.verified", "expected true or false, got " + verified);
+      }
+      JsonNode restore = verification.get("restore");
+      if (restore != null && !restore.isNull()) {
+        restore(restore, where);
+      }
+    }
+    JsonNode content = m.get("content");
+    if (content != null && !content.isNull()) {
+      content(content, where);
+    }
+  }
+
+  private static void restore(JsonNode r, String where) throws ManifestException {
+    String at = "verification.restore";
+    object(r, at, where);
+    text(required(r, "source", at + ".", where), at + ".source", where);
+    JsonNode result = required(r, "result", at + ".", where);
+    text(result, at + ".result", where);
+    if (!Manifest.Restore.PASSED.equals(result.textValue())
+        && !Manifest.Restore.FAILED.equals(result.textValue())) {
+      throw new ManifestException(
+          where, at + ".result", "expected passed or failed, got " + result);
+    }
+    for (String f : new String[] {"databases", "roles", "tables", "rows", "largeObjects"}) {
+      JsonNode n = r.get(f);
+      if (n != null && !n.isNull()) {
+        count(n, at + "." + f, where);
+        if (n.longValue() < 0) {
+          throw new ManifestException(where, at + "." + f, "must not be negative, got " + n);
+        }
+      }
+    }
+    JsonNode seconds = r.get("durationSeconds");
+    if (seconds != null && !seconds.isNull() && !seconds.isNumber()) {
+      throw new ManifestException(
+          where, at + ".durationSeconds", "expected a number, got " + kind(seconds));
+    }
+    optionalText(r, "error", where);
+  }
+
+  /** The dump's counted content: roles (strings), databases with tables {name, rows}. */
+  private static void content(JsonNode c, String where) throws ManifestException {
+    object(c, "content", where);
+    optionalTexts(c, "roles", "content.roles", where);
+    JsonNode dbs = required(c, "databases", "content.", where);
+    if (!dbs.isArray()) {
+      throw new ManifestException(
+          where, "content.databases", "expected an array, got " + kind(dbs));
+    }
+    for (int i = 0; i < dbs.size(); i++) {
+      String at = "content.databases[" + i + "]";
+      JsonNode db = dbs.get(i);
+      object(db, at, where);
+      text(required(db, "name", at + ".", where), at + ".name", where);
+      JsonNode los = db.get("largeObjects");
+      if (los != null) {
+        count(los, at + ".largeObjects", where);
+      }
+      JsonNode tables = required(db, "tables", at + ".", where);
+      if (!tables.isArray()) {
+        throw new ManifestException(
+            where, at + ".tables", "expected an array, got " + kind(tables));
+      }
+      for (int j = 0; j < tables.size(); j++) {
+        String t = at + ".tables[" + j + "]";
+        object(tables.get(j), t, where);
+        text(required(tables.get(j), "name", t + ".", where), t + ".name", where);
+        JsonNode rows = required(tables.get(j), "rows", t + ".", where);
+        count(rows, t + ".rows", where);
+        if (rows.longValue() < 0) {
+          throw new ManifestException(where, t + ".rows", "must not be negative, got " + rows);
+        }
       }
     }
   }

@@ -113,7 +113,12 @@ public final class BackupVerifier {
     return verify(id, compressor, decryptor, encrypted, expected, cancelled, null);
   }
 
-  private Result verify(
+  /**
+   * As {@link #verify(BackupId, Compressor, Decryptor, boolean, Expected, BooleanSupplier)}, also
+   * passing the plain dump, as it is read, to {@code plainTap} when not null (verification by
+   * restore feeds it to the scratch cluster).
+   */
+  public Result verify(
       BackupId id,
       Compressor compressor,
       Decryptor decryptor,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -138,5 +139,71 @@ class ManifestCodecTest {
           .isInstanceOf(ManifestException.class)
           .hasMessageStartingWith("test/manifest.json: ");
     }
+  }
+
+  static Manifest withRestore(Manifest m) {
+    return new Manifest(
+        m.formatVersion(),
+        m.id(),
+        m.resource(),
+        m.startTime(),
+        m.endTime(),
+        m.serverVersion(),
+        m.pgDumpVersion(),
+        m.databases(),
+        m.file(),
+        m.dumpBytes(),
+        m.storedBytes(),
+        m.sha256(),
+        m.plainSha256(),
+        m.compression(),
+        m.encryption(),
+        new Manifest.Verification(
+            false,
+            "restore",
+            START.plusSeconds(90),
+            "verification by restore failed",
+            new Manifest.Restore("storage", "failed", 2, 3, 1, 41, 0, 2.5, "ERROR: boom")),
+        null,
+        new io.dbbackup.runner.pipeline.DumpContent.Summary(
+            List.of("postgres", "Rôle"),
+            List.of(
+                new io.dbbackup.runner.pipeline.DumpContent.Database(
+                    "shop",
+                    List.of(new io.dbbackup.runner.pipeline.DumpContent.Table("public.t", 41)),
+                    0))));
+  }
+
+  @Test
+  void verificationByRestoreAndTheDumpsCountsReadBackAsWrittenAndAreCheckedByField()
+      throws Exception {
+    Manifest m = withRestore(StoredManifests.manifest(ID, START));
+    Manifest back = StoredManifests.decode(ID, ManifestCodec.encode(m));
+    assertThat(back).isEqualTo(m);
+    assertThat(back.verificationFailed()).isTrue();
+    // An older manifest (no restore, no content) still reads, and is not a failed one.
+    assertThat(read(t -> {}).verificationFailed()).isFalse();
+
+    assertThatThrownBy(
+            () ->
+                StoredManifests.decode(
+                    ID,
+                    StoredManifests.edited(
+                        m,
+                        t ->
+                            ((ObjectNode) t.get("verification").get("restore"))
+                                .put("result", "maybe"))))
+        .hasMessageContaining("field verification.restore.result: expected passed or failed");
+    assertThatThrownBy(
+            () ->
+                StoredManifests.decode(
+                    ID,
+                    StoredManifests.edited(
+                        m,
+                        t ->
+                            ((ObjectNode)
+                                    t.get("content").get("databases").get(0).get("tables").get(0))
+                                .put("rows", "41"))))
+        .hasMessageContaining("field content.databases[0].tables[0].rows: expected a whole number");
   }
 }
