@@ -2,6 +2,7 @@ package io.dbbackup.runner;
 
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.history.AuditEntry;
 import io.dbbackup.runner.history.PendingHistory;
@@ -82,7 +83,10 @@ public final class BackupRun {
     DatabaseBackupSpec spec = config.spec();
     Instant start = settings.clock().instant();
     BackupId id = BackupId.generate(start);
+    // Every secret the run needs is read before anything is written: a config mistake (a missing
+    // or empty secret file) leaves the store untouched, no spooled record, no folder.
     DataPath path = DataPath.forBackup(spec, config.secrets(), start);
+    ConnectionSettings.from(spec.getDatabase(), config.secrets());
     Compressor compressor = path.compressor();
     String file = path.fileName();
     RunRecord record =

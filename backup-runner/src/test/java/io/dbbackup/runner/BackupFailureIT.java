@@ -75,6 +75,21 @@ class BackupFailureIT {
   }
 
   @Test
+  void anEmptyPasswordFileExits2AndWritesNothingIntoTheStore() throws Exception {
+    PostgresCluster pg = pgExtension.cluster();
+    BackupFixture fixture = new BackupFixture(dir, pg);
+    Files.writeString(fixture.secretsDir().resolve("pg-backup/password"), "");
+    Files.createDirectories(fixture.target());
+
+    BackupFixture.Result result = fixture.backup();
+
+    assertThat(result.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
+    assertThat(result.err()).contains("spec.database.passwordSecretRef").contains("is empty");
+    // No spooled history record, no .state, no folder: a config mistake writes nothing.
+    assertThat(fixture.allFiles()).isEmpty();
+  }
+
+  @Test
   void anUnwritableTargetExits10WithAClearMessage() throws Exception {
     PostgresCluster pg = pgExtension.cluster();
     BackupFixture fixture = new BackupFixture(dir, pg);
