@@ -7,9 +7,9 @@ import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.LogCapture;
 import io.dbbackup.runner.support.SampleData;
 import io.dbbackup.runner.support.StockTools;
+import io.dbbackup.runner.support.Tmpfs;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +95,7 @@ class BackupFailureIT {
     BackupFixture fixture = new BackupFixture(dir, pg);
     Path target = fixture.target();
     Files.createDirectories(target);
-    boolean root = isRoot();
+    boolean root = Tmpfs.isRoot();
     // Root ignores permission bits; an immutable directory refuses root too.
     StockTools.Run lock =
         root
@@ -131,13 +131,13 @@ class BackupFailureIT {
 
   @Test
   void tooLittleSpaceExits4BeforeDumping() throws Exception {
-    assumeTrue(isRoot(), "needs root to mount a small tmpfs as the backup target");
+    assumeTrue(Tmpfs.isRoot(), "needs root to mount a small tmpfs as the backup target");
     PostgresCluster pg = pgExtension.cluster();
     // An empty cluster's backup fits in 2 MiB; the expected size says 10 MiB: 20 MiB required.
     BackupFixture fixture = new BackupFixture(dir, pg).spec("expectedSizeMiB: 10");
     Path target = fixture.target();
     Files.createDirectories(target);
-    mountTmpfs(target, "2m");
+    Tmpfs.mount(target, "2m");
     try {
       AtomicBoolean dumped = new AtomicBoolean();
       RunListener listener =
@@ -159,18 +159,18 @@ class BackupFailureIT {
       assertThat(logText).contains("not enough space on the backup target").contains("required");
       assertThat(fixture.folders()).isEmpty();
     } finally {
-      umount(target);
+      Tmpfs.umount(target);
     }
   }
 
   @Test
   void aDiskThatFillsMidDumpExits4AndLeavesNoPartialFile() throws Exception {
-    assumeTrue(isRoot(), "needs root to mount a small tmpfs as the backup target");
+    assumeTrue(Tmpfs.isRoot(), "needs root to mount a small tmpfs as the backup target");
     PostgresCluster pg = pgExtension.cluster();
     BackupFixture fixture = new BackupFixture(dir, pg);
     Path target = fixture.target();
     Files.createDirectories(target);
-    mountTmpfs(target, "12m");
+    Tmpfs.mount(target, "12m");
     try {
       assertThat(fixture.backup().exitCode()).isZero();
       Path earlier = fixture.folders().getFirst();
@@ -192,7 +192,7 @@ class BackupFailureIT {
                   "SELECT error_message FROM dbbackup.backup_history WHERE status = 'FAILED'"))
           .contains("no space left on the target");
     } finally {
-      umount(target);
+      Tmpfs.umount(target);
     }
   }
 
@@ -361,28 +361,5 @@ class BackupFailureIT {
 
   static boolean noPartialFiles(BackupFixture fixture) {
     return fixture.allFiles().stream().noneMatch(p -> p.toString().endsWith(".partial"));
-  }
-
-  static boolean isRoot() throws IOException {
-    return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-  }
-
-  static void mountTmpfs(Path at, String size) {
-    StockTools.Run mount =
-        StockTools.run(
-            at.getParent(),
-            Map.of(),
-            "mount",
-            "-t",
-            "tmpfs",
-            "-o",
-            "size=" + size,
-            "tmpfs",
-            at.toString());
-    assumeTrue(mount.exitCode() == 0, "cannot mount a tmpfs here: " + mount.output());
-  }
-
-  static void umount(Path at) {
-    StockTools.run(at.getParent(), Map.of(), "umount", at.toString());
   }
 }

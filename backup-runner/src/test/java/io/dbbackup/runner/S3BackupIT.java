@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.support.LogCapture;
+import io.dbbackup.runner.support.Tmpfs;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import io.dbbackup.testing.S3ProxyServer;
@@ -208,9 +209,9 @@ class S3BackupIT {
 
   @Test
   void partsNeedingMoreScratchSpaceThanTheRunnerHasAreRefusedBeforeDumping() throws Exception {
-    assumeTrue(BackupFailureIT.isRoot(), "mounting a small tmpfs needs root");
+    assumeTrue(Tmpfs.isRoot(), "mounting a small tmpfs needs root");
     Path scratch = Files.createDirectories(work.resolve("small-tmp"));
-    BackupFailureIT.mountTmpfs(scratch, "16m");
+    Tmpfs.mount(scratch, "16m");
     String tmpdir = System.getProperty("java.io.tmpdir");
     Path yaml = resource("big-parts-db", "");
     Files.writeString(
@@ -225,7 +226,7 @@ class S3BackupIT {
       check = logs.events("scratch_space_check").getFirst();
     } finally {
       System.setProperty("java.io.tmpdir", tmpdir);
-      BackupFailureIT.umount(scratch);
+      Tmpfs.umount(scratch);
     }
 
     assertThat(refused.exitCode()).isEqualTo(ExitCode.NOT_ENOUGH_SPACE.code());
@@ -242,13 +243,13 @@ class S3BackupIT {
     // 5 MiB parts stay in memory: the same small scratch space is no reason to refuse.
     Files.writeString(
         yaml, Files.readString(yaml).replace("partSizeMiB: 512\n", "partSizeMiB: 5\n"));
-    BackupFailureIT.mountTmpfs(scratch, "16m");
+    Tmpfs.mount(scratch, "16m");
     try {
       System.setProperty("java.io.tmpdir", scratch.toString());
       assertThat(backup(yaml, "good", Clock.systemUTC()).exitCode()).isZero();
     } finally {
       System.setProperty("java.io.tmpdir", tmpdir);
-      BackupFailureIT.umount(scratch);
+      Tmpfs.umount(scratch);
     }
   }
 

@@ -9,6 +9,7 @@ import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.LogCapture;
 import io.dbbackup.runner.support.SampleData;
 import io.dbbackup.runner.support.StockTools;
+import io.dbbackup.runner.support.Tmpfs;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import java.io.IOException;
@@ -104,12 +105,12 @@ class VolumeFaultMatrixIT {
   @Test
   void aDiskThatFillsAfterTheSpaceCheckExits4NamingThePathAndKeepsEarlierBackups()
       throws Exception {
-    assumeTrue(isRoot(), "needs root to mount a small tmpfs as the backup target");
+    assumeTrue(Tmpfs.isRoot(), "needs root to mount a small tmpfs as the backup target");
     PostgresCluster pg = pgExtension.cluster();
     BackupFixture fixture = new BackupFixture(dir, pg);
     Path target = fixture.target();
     Files.createDirectories(target);
-    mountTmpfs(target, "16m");
+    Tmpfs.mount(target, "16m");
     try {
       assertThat(fixture.backup().exitCode()).isZero();
       Path earlier = fixture.folders().getFirst();
@@ -163,7 +164,7 @@ class VolumeFaultMatrixIT {
           .isEqualTo("SUCCEEDED:-,FAILED:4,SUCCEEDED:-");
       assertCleanAfterTheNextRun(fixture, earlier, earlierFiles);
     } finally {
-      umount(target);
+      Tmpfs.umount(target);
     }
   }
 
@@ -259,28 +260,5 @@ class VolumeFaultMatrixIT {
     try (Stream<Path> s = Files.list(state)) {
       return s.map(p -> p.getFileName().toString()).toList();
     }
-  }
-
-  static boolean isRoot() throws IOException {
-    return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-  }
-
-  static void mountTmpfs(Path at, String size) {
-    StockTools.Run mount =
-        StockTools.run(
-            at.getParent(),
-            Map.of(),
-            "mount",
-            "-t",
-            "tmpfs",
-            "-o",
-            "size=" + size,
-            "tmpfs",
-            at.toString());
-    assumeTrue(mount.exitCode() == 0, "cannot mount a tmpfs here: " + mount.output());
-  }
-
-  static void umount(Path at) {
-    StockTools.run(at.getParent(), Map.of(), "umount", at.toString());
   }
 }
