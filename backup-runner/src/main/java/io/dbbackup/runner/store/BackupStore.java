@@ -69,6 +69,14 @@ public interface BackupStore extends AutoCloseable {
 
   void deleteState(String name) throws IOException;
 
+  /**
+   * The chunk store of this resource's incremental backups ({@code <resource>/chunks/}), shared by
+   * all of them.
+   */
+  default ChunkStore chunks() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " holds no chunks");
+  }
+
   @Override
   default void close() throws IOException {}
 
