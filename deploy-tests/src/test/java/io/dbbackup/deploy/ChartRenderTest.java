@@ -114,7 +114,8 @@ class ChartRenderTest {
             "DatabaseBackupTooOld",
             "DatabaseBackupSizeChanged",
             "DatabaseBackupNearTimeout",
-            "DatabaseBackupSuccessRatioLow");
+            "DatabaseBackupSuccessRatioLow",
+            "DatabaseBackupNotificationsFailing");
     JsonNode test = Chart.renderWithTestHooks(Chart.values("metrics.port", 9090)).one("Pod");
     assertThat(test.at("/spec/containers/0/command").toString())
         .contains("http://" + FULL + "." + NS + ".svc:9090/readyz");

@@ -69,7 +69,8 @@ class PrometheusRulesTest {
             "dbbackup_previous_stored_bytes",
             "dbbackup_last_duration_seconds",
             "dbbackup_timeout_seconds",
-            "dbbackup_runs_total");
+            "dbbackup_runs_total",
+            "dbbackup_notifications_total");
     assertThat(exported()).containsAll(used);
   }
 
@@ -89,6 +90,7 @@ class PrometheusRulesTest {
     RunnerStatus.record(backup.getStatus(), run("c", BackupPhase.Succeeded), NOW);
     runs.observe(backup);
     BackupMetrics metrics = new BackupMetrics(runs, Clock.fixed(NOW, ZoneOffset.UTC));
+    metrics.notifications().count("oncall", "BackupFailed", "failed");
     metrics.readFrom(() -> List.of(backup));
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(metrics);
@@ -131,7 +133,7 @@ class PrometheusRulesTest {
     }
     Result check = run(dir, promtool.get().toString(), "check", "rules", "rules.yaml");
     assertThat(check.exit()).as(check.output()).isZero();
-    assertThat(check.output()).contains("SUCCESS: 5 rules found");
+    assertThat(check.output()).contains("SUCCESS: 6 rules found");
     Result test = run(dir, promtool.get().toString(), "test", "rules", "tests.yaml");
     assertThat(test.exit()).as(test.output()).isZero();
     assertThat(test.output()).contains("SUCCESS");
