@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -165,6 +167,32 @@ class S3ChunkStoreIT extends ChunkStoreContract {
     assertThat(chunks.put(file, content(700, 9), 700)).isFalse();
     try (InputStream in = chunks.open(file)) {
       assertThat(in.readAllBytes()).isEqualTo(theirs);
+    }
+  }
+
+  @Test
+  void aPutStoredWhoseAnswerIsLostIsRetriedAgainstTheConditionAndStoredOnce() throws IOException {
+    AtomicInteger lost = new AtomicInteger();
+    ExecutionInterceptor losesFirstAnswer =
+        new ExecutionInterceptor() {
+          @Override
+          public void afterTransmission(Context.AfterTransmission c, ExecutionAttributes a) {
+            if (c.request() instanceof PutObjectRequest && lost.getAndIncrement() == 0) {
+              throw SdkClientException.create(
+                  "connection lost before the answer", new IOException("connection reset"));
+            }
+          }
+        };
+    ChunkStore chunks =
+        store(S3Stores.spec(S3, bucket, PREFIX), List.of(recorder, losesFirstAnswer)).chunks();
+    String file = name("zst");
+    byte[] c = content(4000, 10);
+    // the retry's If-None-Match finds the first attempt's object: kept, and reported as present
+    assertThat(chunks.put(file, c, c.length)).isFalse();
+    assertThat(lost).hasValue(2);
+    assertThat(S3.keys(bucket, "")).containsExactly(ROOT + file);
+    try (InputStream in = chunks.open(file)) {
+      assertThat(in.readAllBytes()).isEqualTo(c);
     }
   }
 
