@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 /**
  * An S3 bucket (AWS or S3-compatible): {@code <prefix>/<namespace>/<name>/<id>/<file>}, runner
  * state under {@code .state/}. Files are streamed in as multipart uploads of bounded memory and
- * become visible only on commit, create-only; the manifest is deleted first when a backup is.
+ * become visible only on commit, create-only; the manifest is deleted first when a backup is. The
+ * chunks of incremental backups are under {@code chunks/} ({@link S3ChunkStore}).
  */
 public final class S3Store implements BackupStore {
   private static final Logger LOG = LoggerFactory.getLogger(S3Store.class);
