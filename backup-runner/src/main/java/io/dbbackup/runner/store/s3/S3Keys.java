@@ -38,6 +38,18 @@ record S3Keys(String bucket, String root) {
     return stateFolder() + name;
   }
 
+  /** Every chunk's key starts with this: {@code <root>/chunks/}. */
+  String chunksFolder() {
+    return rootPrefix() + io.dbbackup.runner.store.ChunkStore.FOLDER + "/";
+  }
+
+  /**
+   * A chunk's key: {@code file} ({@code chunks/ab/ab….zst}) under the root; anything else refused.
+   */
+  String chunk(String file) {
+    return rootPrefix() + io.dbbackup.runner.store.ChunkStore.checkFile(file);
+  }
+
   /** The backup a common prefix {@code <root>/<id>/} of a delimited listing names, if any. */
   Optional<BackupId> idOf(String commonPrefix) {
     if (!commonPrefix.startsWith(rootPrefix()) || !commonPrefix.endsWith("/")) {

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -45,6 +48,20 @@ final class S3Requests implements AutoCloseable {
       IOException io = errors.translate("looking up", key, e);
       if (io instanceof java.nio.file.NoSuchFileException) {
         return false;
+      }
+      throw io;
+    }
+  }
+
+  /** The object's stored size, or empty when there is none. */
+  OptionalLong size(String key) throws IOException {
+    try {
+      return OptionalLong.of(
+          client.headObject(b -> b.bucket(settings.bucket()).key(key)).contentLength());
+    } catch (SdkException e) {
+      IOException io = errors.translate("looking up", key, e);
+      if (io instanceof java.nio.file.NoSuchFileException) {
+        return OptionalLong.empty();
       }
       throw io;
     }
@@ -94,6 +111,25 @@ final class S3Requests implements AutoCloseable {
           }
           return keys;
         });
+  }
+
+  /**
+   * Every object under {@code prefix}, one page of at most {@code pageSize} keys at a time: a page
+   * is handed to {@code each} and dropped before the next is asked for, so memory stays bounded
+   * however many objects there are. A page that fails (after the SDK's retries) throws; the objects
+   * of earlier pages have been handed over by then, so a caller must not take what it saw for the
+   * whole listing.
+   */
+  void listEach(String prefix, int pageSize, Consumer<S3Object> each) throws IOException {
+    try {
+      for (ListObjectsV2Response page :
+          client.listObjectsV2Paginator(
+              b -> b.bucket(settings.bucket()).prefix(prefix).maxKeys(pageSize))) {
+        page.contents().forEach(each);
+      }
+    } catch (SdkException e) {
+      throw errors.translate("listing", prefix, e);
+    }
   }
 
   /** The open multipart uploads under {@code prefix}, every page. */

@@ -4,6 +4,7 @@ import io.dbbackup.api.v1alpha1.S3StorageSpec;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.ChunkStore;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.StoreWriter;
 import java.io.IOException;
@@ -24,7 +25,8 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 /**
  * An S3 bucket (AWS or S3-compatible): {@code <prefix>/<namespace>/<name>/<id>/<file>}, runner
  * state under {@code .state/}. Files are streamed in as multipart uploads of bounded memory and
- * become visible only on commit, create-only; the manifest is deleted first when a backup is.
+ * become visible only on commit, create-only; the manifest is deleted first when a backup is. The
+ * chunks of incremental backups are under {@code chunks/} ({@link S3ChunkStore}).
  */
 public final class S3Store implements BackupStore {
   private static final Logger LOG = LoggerFactory.getLogger(S3Store.class);
@@ -33,6 +35,7 @@ public final class S3Store implements BackupStore {
   private final S3Requests requests;
   private final UploadRequests uploads;
   private final S3Keys keys;
+  private final S3ChunkStore chunks;
   private volatile PartSizer sizer;
 
   S3Store(S3Client client, S3Settings settings, String namespace, String name) {
@@ -41,6 +44,7 @@ public final class S3Store implements BackupStore {
     this.uploads = new UploadRequests(client, settings, errors);
     this.keys = S3Keys.of(settings.bucket(), settings.prefix(), namespace, name);
     this.sizer = settings.partSizer();
+    this.chunks = new S3ChunkStore(requests, uploads, keys);
   }
 
   /** The store spec.storage.s3 describes, with credentials from the mounted Secret or the chain. */
@@ -180,6 +184,12 @@ public final class S3Store implements BackupStore {
   @Override
   public void deleteState(String name) throws IOException {
     requests.delete(keys.state(name));
+  }
+
+  /** The chunks of this resource's incremental backups, under {@code <resource>/chunks/}. */
+  @Override
+  public ChunkStore chunks() {
+    return chunks;
   }
 
   @Override

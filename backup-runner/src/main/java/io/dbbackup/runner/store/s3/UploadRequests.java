@@ -1,6 +1,8 @@
 package io.dbbackup.runner.store.s3;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,6 +99,43 @@ final class UploadRequests implements AutoCloseable {
                   body.body(contentType)));
     } catch (SdkException e) {
       throw errors.translate("writing", key, e);
+    }
+  }
+
+  /**
+   * {@code len} bytes of {@code content} as one PutObject, create-only ({@code If-None-Match: *}
+   * where the store takes it): false when the store answers that the key exists (412), keeping the
+   * stored object. A retry of a PUT the store did store but whose answer was lost also ends here.
+   * The body is read from the array on each attempt, never copied.
+   */
+  boolean putIfAbsent(String key, byte[] content, int len, String contentType) throws IOException {
+    if (len < 0 || len > content.length) {
+      throw new IllegalArgumentException(
+          "length " + len + " outside the content's " + content.length + " bytes");
+    }
+    try {
+      createOnly.write(
+          url(key),
+          conditional ->
+              client.putObject(
+                  b -> {
+                    b.bucket(settings.bucket()).key(key).contentType(contentType);
+                    b.contentLength((long) len);
+                    b.overrideConfiguration(settings.timeouts().forBody(len));
+                    if (conditional) {
+                      b.ifNoneMatch("*");
+                    }
+                    settings.serverSideEncryption().apply(b::serverSideEncryption, b::ssekmsKeyId);
+                  },
+                  RequestBody.fromContentProvider(
+                      () -> new ByteArrayInputStream(content, 0, len), len, contentType)));
+      return true;
+    } catch (SdkException e) {
+      IOException io = errors.translate("writing", key, e);
+      if (io instanceof FileAlreadyExistsException) {
+        return false;
+      }
+      throw io;
     }
   }
 
