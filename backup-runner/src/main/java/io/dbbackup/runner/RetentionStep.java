@@ -80,9 +80,9 @@ final class RetentionStep {
       if (!d.deleted()) {
         LOG.atInfo()
             .addKeyValue("event", "retention_keep")
-            .addKeyValue("backup_id", d.id().value())
+            .addKeyValue("kept_backup", d.id().value())
             .addKeyValue("kept_by", keptBy(d))
-            .log("kept");
+            .log("kept " + d.id().value());
       }
     }
     List<RetentionPolicy.Deletion> deleted = new java.util.ArrayList<>();
