@@ -69,6 +69,10 @@ class DatabaseBackupValidatorTest {
           type: incremental                    | spec.type             | incremental is not supported
           retention: {days: 0}                 | spec.retention.days   | must be at least 1, got 0
           retention: {minKeep: 0}              | spec.retention.minKeep | must be at least 1
+          retention: {keepDaily: -1}           | spec.retention.keepDaily | must be 0-3660 (0: off), got -1
+          retention: {keepWeekly: 521}         | spec.retention.keepWeekly | must be 0-520 (0: off), got 521
+          retention: {keepMonthly: 1201}       | spec.retention.keepMonthly | must be 0-1200 (0: off), got 1201
+          retention: {keepYearly: 101}         | spec.retention.keepYearly | must be 0-100 (0: off), got 101
           compression: {algorithm: gzip, level: 12} | spec.compression.level | must be 1-9 for gzip, got 12
           timeoutMinutes: 0                    | spec.timeoutMinutes   | must be at least 1
           retries: -1                          | spec.retries          | must be 0 or more
@@ -82,6 +86,25 @@ class DatabaseBackupValidatorTest {
     List<Violation> violations = DatabaseBackupValidator.validate(backup);
     assertThat(violations).extracting(Violation::field).containsExactly(field);
     assertThat(violations.getFirst().message()).contains(message);
+  }
+
+  @Test
+  void gfsRetentionIsAcceptedFromOffToItsUpperBounds() {
+    assertThat(
+            DatabaseBackupValidator.validate(
+                parse(
+                    BASE
+                        + "  retention: {days: 7, keepDaily: 0, keepWeekly: 0, keepMonthly: 0,"
+                        + " keepYearly: 0}\n")))
+        .isEmpty();
+    DatabaseBackup max =
+        parse(
+            BASE
+                + "  retention: {keepDaily: 3660, keepWeekly: 520, keepMonthly: 1200,"
+                + " keepYearly: 100}\n");
+    assertThat(DatabaseBackupValidator.validate(max)).isEmpty();
+    assertThat(max.getSpec().getRetention().getKeepMonthly()).isEqualTo(1200);
+    assertThat(max.getSpec().getRetention().getDays()).isEqualTo(30);
   }
 
   @Test

@@ -133,6 +133,9 @@ class ManifestValidationTest {
           window: {start: "02:00", end: "02:00"}     | spec.window: start and end must differ
           compression: {algorithm: gzip, level: 12}  | spec.compression: Invalid value: "object": compression.level must be 1-9 for gzip and 1-19 for zstd
           retention: {days: 0}                       | $.spec.retention.days: must have a minimum value of 1
+          retention: {keepDaily: -1}                 | $.spec.retention.keepDaily: must have a minimum value of 0
+          retention: {keepWeekly: 521}               | $.spec.retention.keepWeekly: must have a maximum value of 520
+          retention: {keepYearly: 101}               | $.spec.retention.keepYearly: must have a maximum value of 100
           encryption: {}                             | spec.encryption: Invalid value: "object": encryption: set exactly one of publicKeysSecretRef or passphraseSecretRef
           history: {schema: "Drop Table"}            | $.spec.history.schema: does not match the regex pattern
           """)

@@ -280,7 +280,7 @@ public final class BackupRun {
   /** The policy spec.retention describes; abandoned folders are those older than the timeout. */
   RetentionPolicy retentionPolicy() {
     var r = config.spec().getRetention();
-    return new RetentionPolicy(r.getDays(), r.getMinKeep(), timeout());
+    return RetentionPolicy.of(r, config.zone(), timeout());
   }
 
   private Duration timeout() {

@@ -29,16 +29,19 @@ public final class PruneRun {
 
   /**
    * What prune did (or would do): the deletions, and why there may be fewer than the policy says (a
-   * store that could not be read completely: then nothing is deleted).
+   * store that could not be read completely: then nothing is deleted); {@code decisions}: every
+   * folder with the rules keeping it or the reason it goes.
    */
-  public record Outcome(List<RetentionPolicy.Deletion> plan, List<String> warnings) {}
+  public record Outcome(
+      List<RetentionPolicy.Deletion> plan,
+      List<String> warnings,
+      List<RetentionPolicy.Decision> decisions) {}
 
   /** Deletes what the policy says (or only lists it with {@code dryRun}). */
   public Outcome execute(boolean dryRun) {
     var r = config.spec().getRetention();
     RetentionPolicy policy =
-        new RetentionPolicy(
-            r.getDays(), r.getMinKeep(), Duration.ofMinutes(config.spec().getTimeoutMinutes()));
+        RetentionPolicy.of(r, config.zone(), Duration.ofMinutes(config.spec().getTimeoutMinutes()));
     Instant now = settings.clock().instant();
     MDC.put("backup", config.qualifiedName());
     try (RunSession session = RunSession.connect(config, settings)) {
@@ -53,7 +56,8 @@ public final class PruneRun {
               "nothing would be deleted: some backup folders could not be read or trusted");
           warnings.addAll(catalog.warnings());
         }
-        return new Outcome(policy.plan(catalog, now, none), warnings);
+        RetentionPolicy.Explanation explanation = policy.explain(catalog, now, none);
+        return new Outcome(explanation.deletions(), warnings, explanation.decisions());
       }
       RunRecorder recorder =
           new RunRecorder(
@@ -65,7 +69,7 @@ public final class PruneRun {
         RetentionStep.Result result =
             RetentionStep.apply(
                 store, policy, now, none, config.namespace(), config.name(), recorder);
-        return new Outcome(result.deleted(), result.warnings());
+        return new Outcome(result.deleted(), result.warnings(), result.decisions());
       } finally {
         recorder.finish(store, settings.clock().instant());
       }

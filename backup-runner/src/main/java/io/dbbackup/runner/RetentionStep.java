@@ -20,8 +20,15 @@ import org.slf4j.LoggerFactory;
 final class RetentionStep {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionStep.class);
 
-  /** What retention did, and why it may have done less than the policy says. */
-  record Result(List<RetentionPolicy.Deletion> deleted, int failed, List<String> warnings) {}
+  /**
+   * What retention did, and why it may have done less than the policy says; {@code decisions}: the
+   * policy's verdict on every folder (the rules keeping it, or why it goes).
+   */
+  record Result(
+      List<RetentionPolicy.Deletion> deleted,
+      int failed,
+      List<String> warnings,
+      List<RetentionPolicy.Decision> decisions) {}
 
   private RetentionStep() {}
 
@@ -42,7 +49,7 @@ final class RetentionStep {
               + StorageErrors.classify("listing backups", e).getMessage()
               + ")";
       LOG.atWarn().addKeyValue("event", "retention_skipped").log(warning);
-      return new Result(List.of(), 0, List.of(warning));
+      return new Result(List.of(), 0, List.of(warning), List.of());
     }
     List<String> warnings = new java.util.ArrayList<>();
     if (!catalog.complete()) {
@@ -53,7 +60,8 @@ final class RetentionStep {
       warnings.addAll(catalog.warnings());
       warnings.forEach(w -> LOG.atWarn().addKeyValue("event", "retention_skipped").log(w));
     }
-    List<RetentionPolicy.Deletion> plan = policy.plan(catalog, now, current);
+    RetentionPolicy.Explanation explanation = policy.explain(catalog, now, current);
+    List<RetentionPolicy.Deletion> plan = explanation.deletions();
     LOG.atInfo()
         .addKeyValue("event", "retention_plan")
         .addKeyValue("good_backups", catalog.backups().size())
@@ -62,7 +70,21 @@ final class RetentionStep {
         .addKeyValue("to_delete", plan.size())
         .addKeyValue("days", policy.days())
         .addKeyValue("min_keep", policy.minKeep())
+        .addKeyValue("keep_daily", policy.gfs().daily())
+        .addKeyValue("keep_weekly", policy.gfs().weekly())
+        .addKeyValue("keep_monthly", policy.gfs().monthly())
+        .addKeyValue("keep_yearly", policy.gfs().yearly())
+        .addKeyValue("time_zone", policy.zone().getId())
         .log("retention");
+    for (RetentionPolicy.Decision d : explanation.decisions()) {
+      if (!d.deleted()) {
+        LOG.atInfo()
+            .addKeyValue("event", "retention_keep")
+            .addKeyValue("kept_backup", d.id().value())
+            .addKeyValue("kept_by", keptBy(d))
+            .log("kept " + d.id().value());
+      }
+    }
     List<RetentionPolicy.Deletion> deleted = new java.util.ArrayList<>();
     int failed = 0;
     for (RetentionPolicy.Deletion d : plan) {
@@ -89,6 +111,13 @@ final class RetentionStep {
             .log("could not delete an expired backup; it is retried by the next good run");
       }
     }
-    return new Result(List.copyOf(deleted), failed, List.copyOf(warnings));
+    return new Result(List.copyOf(deleted), failed, List.copyOf(warnings), explanation.decisions());
+  }
+
+  /**
+   * "minKeep 1/1, daily 2026-11-24": the rules keeping a backup, as prune and the log show them.
+   */
+  static String keptBy(RetentionPolicy.Decision d) {
+    return String.join(", ", d.keptBy().stream().map(RetentionPolicy.Keep::toString).toList());
   }
 }

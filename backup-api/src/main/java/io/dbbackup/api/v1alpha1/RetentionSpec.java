@@ -5,8 +5,21 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
-/** How long backups are kept; the newest {@code minKeep} good ones are never deleted. */
+/**
+ * How long backups are kept; the newest {@code minKeep} good ones are never deleted. The optional
+ * grandfather-father-son rules ({@code keepDaily}, {@code keepWeekly}, {@code keepMonthly}, {@code
+ * keepYearly}; 0 or absent: off) each keep the newest good backup of each of the last N calendar
+ * days, ISO weeks, months or years in spec.timeZone, in addition to {@code days} and {@code
+ * minKeep}: a backup is deleted only when no rule keeps it.
+ */
 public class RetentionSpec {
+  /** Upper bounds of the GFS rules: ten years of days and weeks, a hundred of months and years. */
+  public static final int MAX_DAILY = 3660;
+
+  public static final int MAX_WEEKLY = 520;
+  public static final int MAX_MONTHLY = 1200;
+  public static final int MAX_YEARLY = 100;
+
   @Default("30")
   @Min(1)
   @Max(36500)
@@ -18,6 +31,34 @@ public class RetentionSpec {
   @Max(10000)
   @JsonPropertyDescription("Never delete the newest this-many good backups, however old.")
   private int minKeep = 1;
+
+  @Min(0)
+  @Max(MAX_DAILY)
+  @JsonPropertyDescription(
+      "Also keep the newest good backup of each of the last this-many days (in spec.timeZone,"
+          + " today included); 0 or absent: off.")
+  private Integer keepDaily;
+
+  @Min(0)
+  @Max(MAX_WEEKLY)
+  @JsonPropertyDescription(
+      "Also keep the newest good backup of each of the last this-many ISO weeks (Monday to"
+          + " Sunday in spec.timeZone, this week included); 0 or absent: off.")
+  private Integer keepWeekly;
+
+  @Min(0)
+  @Max(MAX_MONTHLY)
+  @JsonPropertyDescription(
+      "Also keep the newest good backup of each of the last this-many calendar months (in"
+          + " spec.timeZone, this month included); 0 or absent: off.")
+  private Integer keepMonthly;
+
+  @Min(0)
+  @Max(MAX_YEARLY)
+  @JsonPropertyDescription(
+      "Also keep the newest good backup of each of the last this-many calendar years (in"
+          + " spec.timeZone, this year included); 0 or absent: off.")
+  private Integer keepYearly;
 
   public RetentionSpec() {}
 
@@ -40,5 +81,37 @@ public class RetentionSpec {
 
   public void setMinKeep(int minKeep) {
     this.minKeep = minKeep;
+  }
+
+  public Integer getKeepDaily() {
+    return keepDaily;
+  }
+
+  public void setKeepDaily(Integer keepDaily) {
+    this.keepDaily = keepDaily;
+  }
+
+  public Integer getKeepWeekly() {
+    return keepWeekly;
+  }
+
+  public void setKeepWeekly(Integer keepWeekly) {
+    this.keepWeekly = keepWeekly;
+  }
+
+  public Integer getKeepMonthly() {
+    return keepMonthly;
+  }
+
+  public void setKeepMonthly(Integer keepMonthly) {
+    this.keepMonthly = keepMonthly;
+  }
+
+  public Integer getKeepYearly() {
+    return keepYearly;
+  }
+
+  public void setKeepYearly(Integer keepYearly) {
+    this.keepYearly = keepYearly;
   }
 }

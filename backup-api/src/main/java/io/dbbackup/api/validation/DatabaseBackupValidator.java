@@ -133,6 +133,16 @@ public final class DatabaseBackupValidator {
           "must be at least 1 (the last good backup is never deleted), got "
               + retention.getMinKeep());
     }
+    gfs("keepDaily", retention.getKeepDaily(), RetentionSpec.MAX_DAILY);
+    gfs("keepWeekly", retention.getKeepWeekly(), RetentionSpec.MAX_WEEKLY);
+    gfs("keepMonthly", retention.getKeepMonthly(), RetentionSpec.MAX_MONTHLY);
+    gfs("keepYearly", retention.getKeepYearly(), RetentionSpec.MAX_YEARLY);
+  }
+
+  private void gfs(String field, Integer value, int max) {
+    if (value != null && (value < 0 || value > max)) {
+      add("spec.retention." + field, "must be 0-" + max + " (0: off), got " + value);
+    }
   }
 
   private void compression(DatabaseBackupSpec spec) {

@@ -19,14 +19,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "prune",
     description =
-        "Delete backups past spec.retention.days (never the newest minKeep good ones) and"
-            + " abandoned folders, under the run lock; each deletion is audited. Deletes nothing"
-            + " and exits 6 when a backup folder cannot be read or trusted.",
+        "Delete the backups no spec.retention rule keeps (days, minKeep, keepDaily,"
+            + " keepWeekly, keepMonthly, keepYearly) and abandoned folders, under the run lock;"
+            + " each deletion is audited with its reason. Prints every backup with the rules"
+            + " keeping it or why it goes. Deletes nothing and exits 6 when a backup folder cannot"
+            + " be read or trusted.",
     mixinStandardHelpOptions = true)
 public final class PruneCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
 
-  @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
+  @Option(
+      names = "--dry-run",
+      description = "Print what would be kept (and by which rule) or deleted; delete nothing.")
   boolean dryRun;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -44,12 +48,27 @@ public final class PruneCommand implements Callable<Integer> {
       PruneRun.Outcome outcome = new PruneRun(config, store, settings).execute(dryRun);
       List<RetentionPolicy.Deletion> plan = outcome.plan();
       PrintWriter out = spec.commandLine().getOut();
+      int kept = 0;
+      for (RetentionPolicy.Decision d : outcome.decisions()) {
+        if (!d.deleted()) {
+          kept++;
+          out.printf(
+              "%s %s (%s)%n",
+              dryRun ? "would keep" : "kept",
+              d.id(),
+              String.join(", ", d.keptBy().stream().map(RetentionPolicy.Keep::toString).toList()));
+        }
+      }
       for (RetentionPolicy.Deletion d : plan) {
         out.printf(
             "%s %s (%s: %s)%n",
-            dryRun ? "would delete" : "deleted", d.id(), d.reason(), d.detail());
+            dryRun ? "would delete" : "deleted",
+            d.id(),
+            d.reason().name().toLowerCase(java.util.Locale.ROOT),
+            d.detail());
       }
-      out.printf("%d backup(s) %s%n", plan.size(), dryRun ? "would be deleted" : "deleted");
+      out.printf(
+          "%d backup(s) %s, %d kept%n", plan.size(), dryRun ? "would be deleted" : "deleted", kept);
       out.flush();
       if (!outcome.warnings().isEmpty()) {
         // Not a clean prune: the store could not be read completely, so nothing was deleted.

@@ -57,6 +57,12 @@ public final class BackupFixture {
     return this;
   }
 
+  /** spec.retention as a YAML flow mapping, e.g. "{days: 1, keepDaily: 7}". */
+  public BackupFixture retention(String flowMapping) {
+    this.retention = flowMapping;
+    return this;
+  }
+
   /** Adds a line under spec (indented by the caller's two spaces), e.g. "verify: false". */
   public BackupFixture spec(String line) {
     extraSpec.add(line);
