@@ -133,13 +133,33 @@ class GfsRetentionPolicyTest {
     assertThat(d.get("2025-12-31T01:00:00Z").keptBy())
         .containsExactly(new Keep(Rule.MONTHLY, "2025-12"), new Keep(Rule.YEARLY, "2025"));
 
-    // A week later 2026-W45 and the days 11-18 to 11-23 fall out of their windows.
+    // A week without backups costs none: the rules count periods that have a good backup.
     Instant later = now.plus(Duration.ofDays(7));
-    List<RetentionPolicy.Deletion> next = p.plan(all, later, none(later));
+    assertThat(p.plan(all, later, none(later))).isEmpty();
+
+    // Seven more nights (11-25 to 12-01), then retention once: the days 11-18 to 11-24 leave the
+    // daily seven, 2026-W45 the weekly four (W49, W48 by 11-29, W47, W46), 11-24 is no longer
+    // November's newest, and 2025-12 leaves the monthly twelve but stays as 2025's yearly.
+    List<Manifest> week = new ArrayList<>(store);
+    Manifest dec1 = null;
+    for (Instant t = at("2026-11-25T01:00:00Z");
+        !t.isAfter(at("2026-12-01T01:00:00Z"));
+        t = t.plus(Duration.ofDays(1))) {
+      dec1 = manifest(t);
+      week.add(dec1);
+    }
+    List<RetentionPolicy.Deletion> next =
+        p.plan(catalog(week, List.of()), at("2026-12-01T02:00:00Z"), dec1.backupId());
     assertThat(next)
         .extracting(x -> x.id().startTime().toString().substring(0, 10))
         .containsExactlyInAnyOrder(
-            "2026-11-08", "2026-11-18", "2026-11-19", "2026-11-20", "2026-11-21", "2026-11-23");
+            "2026-11-08",
+            "2026-11-18",
+            "2026-11-19",
+            "2026-11-20",
+            "2026-11-21",
+            "2026-11-23",
+            "2026-11-24");
     assertThat(next.getFirst().detail())
         .contains("before the 1-day retention")
         .contains("not among the newest 1 good")
@@ -162,7 +182,11 @@ class GfsRetentionPolicyTest {
     RetentionPolicy.Explanation tokyo =
         policy(1, 1, gfs, ZoneId.of("Asia/Tokyo")).explain(c, now, none(now));
     assertThat(kept(tokyo))
-        .containsExactly("2026-10-31T10:00:00Z", "2026-11-23T14:00:00Z", "2026-11-23T23:30:00Z");
+        .containsExactly(
+            "2026-10-31T10:00:00Z",
+            "2026-10-31T23:30:00Z",
+            "2026-11-23T14:00:00Z",
+            "2026-11-23T23:30:00Z");
     Map<String, Decision> d = byStart(tokyo);
     assertThat(d.get("2026-11-23T23:30:00Z").keptBy())
         .contains(new Keep(Rule.DAILY, "2026-11-24"), new Keep(Rule.MONTHLY, "2026-11"));
@@ -170,10 +194,12 @@ class GfsRetentionPolicyTest {
         .containsExactly(new Keep(Rule.DAILY, "2026-11-23"));
     assertThat(d.get("2026-10-31T10:00:00Z").keptBy())
         .containsExactly(new Keep(Rule.MONTHLY, "2026-10"));
+    assertThat(d.get("2026-10-31T23:30:00Z").keptBy())
+        .containsExactly(new Keep(Rule.DAILY, "2026-11-01"));
 
-    // The same backups in UTC: one day, one October.
+    // The same backups in UTC: 10-31T10:00 and 11-23T14:00 are no period's newest there.
     assertThat(kept(policy(1, 1, gfs, UTC).explain(c, now, none(now))))
-        .containsExactly("2026-10-31T23:30:00Z", "2026-11-23T23:30:00Z");
+        .containsExactly("2026-10-31T23:30:00Z", "2026-11-22T23:30:00Z", "2026-11-23T23:30:00Z");
   }
 
   @Test
@@ -282,8 +308,10 @@ class GfsRetentionPolicyTest {
         .containsExactly(new Keep(Rule.MONTHLY, "2026-10"));
     assertThat(e.deletions())
         .extracting(x -> x.id().startTime().toString())
-        .containsExactlyInAnyOrder(
-            "2026-11-23T01:00:00Z", "2026-10-31T01:00:00Z", "2026-11-01T01:00:00Z");
+        .containsExactlyInAnyOrder("2026-11-23T01:00:00Z", "2026-10-31T01:00:00Z");
+    // The second day with a good backup: 11-23's only one failed, so the daily two reach 11-01.
+    assertThat(d.get("2026-11-01T01:00:00Z").keptBy())
+        .containsExactly(new Keep(Rule.DAILY, "2026-11-01"));
     assertThat(d.get("2026-11-23T01:00:00Z").deletion().detail())
         .contains("failed verification, so neither minKeep nor a daily/weekly/monthly/yearly");
 
@@ -316,32 +344,30 @@ class GfsRetentionPolicyTest {
   }
 
   @Test
-  void minKeepStillKeepsTheNewestWhenTheGfsWindowsHoldNothing() {
-    // Backups stopped in June; in late November the daily, weekly and monthly windows are empty.
+  void afterAnOutageEachRuleStillKeepsItsCountAndMinKeepAddsToThem() {
+    // Backups stopped in June; in late November no day, week or month since holds one. The rules
+    // count the periods that have a good backup, so the outage costs none of them.
     List<Manifest> backups = new ArrayList<>();
     for (int month = 1; month <= 6; month++) {
       backups.add(manifest(at("2026-0" + month + "-15T01:00:00Z")));
     }
     Catalog c = catalog(backups, List.of());
     Instant now = at("2026-11-24T02:00:00Z");
+    RetentionPolicy.Explanation monthly =
+        policy(30, 1, new Gfs(0, 0, 3, 0), UTC).explain(c, now, none(now));
+    assertThat(kept(monthly))
+        .containsExactly("2026-04-15T01:00:00Z", "2026-05-15T01:00:00Z", "2026-06-15T01:00:00Z");
+    assertThat(byStart(monthly).get("2026-06-15T01:00:00Z").keptBy())
+        .containsExactly(new Keep(Rule.MIN_KEEP, "1/1"), new Keep(Rule.MONTHLY, "2026-06"));
+    assertThat(byStart(monthly).get("2026-04-15T01:00:00Z").keptBy())
+        .containsExactly(new Keep(Rule.MONTHLY, "2026-04"));
+
+    // minKeep 2 and a yearly rule: June by both, May by minKeep alone.
     RetentionPolicy.Explanation two =
-        policy(30, 2, new Gfs(7, 4, 3, 0), UTC).explain(c, now, none(now));
+        policy(30, 2, new Gfs(0, 0, 0, 1), UTC).explain(c, now, none(now));
     assertThat(kept(two)).containsExactly("2026-05-15T01:00:00Z", "2026-06-15T01:00:00Z");
     assertThat(byStart(two).get("2026-05-15T01:00:00Z").keptBy())
         .containsExactly(new Keep(Rule.MIN_KEEP, "2/2"));
-
-    // minKeep 1 and six months: June is kept by both, May by nothing (not in the last six months
-    // of backups, but the last six calendar months: June to November).
-    RetentionPolicy.Explanation one =
-        policy(30, 1, new Gfs(0, 0, 6, 0), UTC).explain(c, now, none(now));
-    assertThat(kept(one)).containsExactly("2026-06-15T01:00:00Z");
-    assertThat(byStart(one).get("2026-06-15T01:00:00Z").keptBy())
-        .containsExactly(new Keep(Rule.MIN_KEEP, "1/1"), new Keep(Rule.MONTHLY, "2026-06"));
-
-    // A yearly rule keeps one of them: the newest of 2026.
-    RetentionPolicy.Explanation yearly =
-        policy(30, 1, new Gfs(0, 0, 0, 1), UTC).explain(c, now, none(now));
-    assertThat(kept(yearly)).containsExactly("2026-06-15T01:00:00Z");
   }
 
   @Test
@@ -359,10 +385,10 @@ class GfsRetentionPolicyTest {
             List.of(new Catalog.Unreadable(unreadable, "500 Internal Server Error", false)));
     Instant now = at("2026-11-24T02:00:00Z");
     RetentionPolicy.Explanation e =
-        policy(1, 1, new Gfs(0, 0, 6, 0), UTC).explain(c, now, none(now));
+        policy(1, 1, new Gfs(0, 0, 2, 0), UTC).explain(c, now, none(now));
     assertThat(e.deletions()).isEmpty();
     assertThat(e.decisions()).hasSize(7);
-    assertThat(byStart(e).get("2026-05-15T01:00:00Z").keptBy())
+    assertThat(byStart(e).get("2026-03-15T01:00:00Z").keptBy())
         .extracting(Keep::rule)
         .containsExactly(Rule.STORE_INCOMPLETE);
   }
@@ -379,6 +405,6 @@ class GfsRetentionPolicyTest {
         .extracting(Keep::rule)
         .containsExactly(Rule.CURRENT);
     assertThat(byStart(e).get("2026-01-01T01:00:00Z").keptBy())
-        .containsExactly(new Keep(Rule.MIN_KEEP, "1/1"));
+        .containsExactly(new Keep(Rule.MIN_KEEP, "1/1"), new Keep(Rule.DAILY, "2026-01-01"));
   }
 }

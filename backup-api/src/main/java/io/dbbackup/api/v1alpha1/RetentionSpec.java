@@ -8,9 +8,9 @@ import io.fabric8.generator.annotation.Min;
 /**
  * How long backups are kept; the newest {@code minKeep} good ones are never deleted. The optional
  * grandfather-father-son rules ({@code keepDaily}, {@code keepWeekly}, {@code keepMonthly}, {@code
- * keepYearly}; 0 or absent: off) each keep the newest good backup of each of the last N calendar
- * days, ISO weeks, months or years in spec.timeZone, in addition to {@code days} and {@code
- * minKeep}: a backup is deleted only when no rule keeps it.
+ * keepYearly}; 0 or absent: off) each keep the newest good backup of each of the newest N calendar
+ * days, ISO weeks, months or years (in spec.timeZone) that have a good backup, in addition to
+ * {@code days} and {@code minKeep}: a backup is deleted only when no rule keeps it.
  */
 public class RetentionSpec {
   /** Upper bounds of the GFS rules: ten years of days and weeks, a hundred of months and years. */
@@ -35,29 +35,29 @@ public class RetentionSpec {
   @Min(0)
   @Max(MAX_DAILY)
   @JsonPropertyDescription(
-      "Also keep the newest good backup of each of the last this-many days (in spec.timeZone,"
-          + " today included); 0 or absent: off.")
+      "Also keep the newest good backup of each of the newest this-many days that have one (in"
+          + " spec.timeZone); 0 or absent: off.")
   private Integer keepDaily;
 
   @Min(0)
   @Max(MAX_WEEKLY)
   @JsonPropertyDescription(
-      "Also keep the newest good backup of each of the last this-many ISO weeks (Monday to"
-          + " Sunday in spec.timeZone, this week included); 0 or absent: off.")
+      "Also keep the newest good backup of each of the newest this-many ISO weeks (Monday to"
+          + " Sunday in spec.timeZone) that have one; 0 or absent: off.")
   private Integer keepWeekly;
 
   @Min(0)
   @Max(MAX_MONTHLY)
   @JsonPropertyDescription(
-      "Also keep the newest good backup of each of the last this-many calendar months (in"
-          + " spec.timeZone, this month included); 0 or absent: off.")
+      "Also keep the newest good backup of each of the newest this-many calendar months that"
+          + " have one (in spec.timeZone); 0 or absent: off.")
   private Integer keepMonthly;
 
   @Min(0)
   @Max(MAX_YEARLY)
   @JsonPropertyDescription(
-      "Also keep the newest good backup of each of the last this-many calendar years (in"
-          + " spec.timeZone, this year included); 0 or absent: off.")
+      "Also keep the newest good backup of each of the newest this-many calendar years that"
+          + " have one (in spec.timeZone); 0 or absent: off.")
   private Integer keepYearly;
 
   public RetentionSpec() {}

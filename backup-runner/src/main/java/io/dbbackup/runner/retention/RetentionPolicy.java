@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 
 /**
  * Which backups to delete after a good run, and which rule keeps each of the others. A backup is
@@ -29,9 +28,9 @@ import java.util.function.IntFunction;
  *   <li>{@code days}: every backup started within the last {@code days} days (one that failed
  *       verification too: it is kept for inspection until it expires);
  *   <li>{@code daily}, {@code weekly}, {@code monthly}, {@code yearly} (grandfather-father-son,
- *       each off at 0): the newest good backup of each of the last N calendar days, ISO weeks
- *       (Monday to Sunday), months or years in the resource's time zone, the current one (today,
- *       this week, ...) included;
+ *       each off at 0): the newest good backup of each of the newest N calendar days, ISO weeks
+ *       (Monday to Sunday), months or years, in the resource's time zone, that have a good backup
+ *       (as restic counts {@code --keep-daily}): after an outage the rules still keep N each;
  *   <li>{@code current}: the backup this run made is never a candidate.
  * </ul>
  *
@@ -198,25 +197,10 @@ public record RetentionPolicy(
                         : "(within " + days + "; failed verification, kept for inspection)"));
       }
     }
-    LocalDate today = LocalDate.ofInstant(now, zone);
-    period(keeps, newestFirst, Rule.DAILY, gfs.daily(), today::minusDays, LocalDate::toString);
-    period(keeps, newestFirst, Rule.WEEKLY, gfs.weekly(), today::minusWeeks, RetentionPolicy::week);
-    LocalDate firstOfMonth = today.withDayOfMonth(1);
-    period(
-        keeps,
-        newestFirst,
-        Rule.MONTHLY,
-        gfs.monthly(),
-        firstOfMonth::minusMonths,
-        d -> YearMonth.from(d).toString());
-    LocalDate firstOfYear = today.withDayOfYear(1);
-    period(
-        keeps,
-        newestFirst,
-        Rule.YEARLY,
-        gfs.yearly(),
-        firstOfYear::minusYears,
-        d -> String.valueOf(d.getYear()));
+    period(keeps, newestFirst, Rule.DAILY, gfs.daily(), LocalDate::toString);
+    period(keeps, newestFirst, Rule.WEEKLY, gfs.weekly(), RetentionPolicy::week);
+    period(keeps, newestFirst, Rule.MONTHLY, gfs.monthly(), d -> YearMonth.from(d).toString());
+    period(keeps, newestFirst, Rule.YEARLY, gfs.yearly(), d -> String.valueOf(d.getYear()));
 
     List<Decision> decisions = new ArrayList<>();
     Keep incomplete =
@@ -298,30 +282,27 @@ public record RetentionPolicy(
   }
 
   /**
-   * Keeps the newest good backup of each of the last {@code count} periods: {@code back.apply(i)}
-   * is a day in the period i periods before now's, {@code key} names a day's period.
+   * Keeps the newest good backup of each of the newest {@code count} periods that have a good
+   * backup (as restic's and borg's {@code --keep-daily} count): a gap in the backups (an outage, a
+   * suspended schedule) never makes a rule keep fewer, and every kept one is the newest of its
+   * period. {@code key} names a day's period.
    */
   private void period(
       Map<BackupId, List<Keep>> keeps,
       List<Manifest> newestFirst,
       Rule rule,
       int count,
-      IntFunction<LocalDate> back,
       Function<LocalDate, String> key) {
-    if (count == 0) {
-      return;
-    }
-    Set<String> window = new HashSet<>();
-    for (int i = 0; i < count; i++) {
-      window.add(key.apply(back.apply(i)));
-    }
     Set<String> taken = new HashSet<>();
     for (Manifest m : newestFirst) {
+      if (taken.size() == count) {
+        return;
+      }
       if (!good(m)) {
         continue;
       }
       String p = key.apply(LocalDate.ofInstant(m.backupId().startTime(), zone));
-      if (window.contains(p) && taken.add(p)) {
+      if (taken.add(p)) {
         keeps.get(m.backupId()).add(new Keep(rule, p));
       }
     }
