@@ -106,7 +106,7 @@ final class RetentionStep {
         failed++;
         LOG.atError()
             .addKeyValue("event", "retention_delete_failed")
-            .addKeyValue("backup_id", d.id().value())
+            .addKeyValue("expired_backup", d.id().value())
             .addKeyValue("error", e.getMessage())
             .log("could not delete an expired backup; it is retried by the next good run");
       }
