@@ -9,6 +9,9 @@
 #   BENCH_ROUNDS=3         rounds; the median of each command is reported
 #   BENCH_DIR=bench-work   where clusters and outputs live (datasets are reused between runs)
 #   BENCH_ONLY="..."       measure only these commands (names as in the table)
+#   BENCH_RESTORE=1        also verification by restore (runner-volume-restore) against the same
+#                          backup with checksum verification, and `gunzip -c | psql` into a fresh
+#                          cluster (restore-pipeline); 0: skip
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -17,6 +20,7 @@ source scripts/lib/pg.sh
 scale=${BENCH_SCALE:-1.2}
 memory_scale=${BENCH_MEMORY_SCALE:-2.4}
 rounds=${BENCH_ROUNDS:-3}
+bench_restore=${BENCH_RESTORE:-1}
 work=$(realpath -m "${BENCH_DIR:-bench-work}")
 mkdir -p "$work"; chmod 711 "$work"
 out="$work/out"
@@ -28,7 +32,7 @@ JAVA_HOME=$(scripts/java-home.sh)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for d in "$work"/pg-*; do
+  for d in "$work"/pg-* "$out"/pg-restore; do
     [ -d "$d/data" ] && pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$d/data" -m fast -w stop >/dev/null 2>&1 || true
   done
 }
@@ -76,15 +80,16 @@ printf '%s' "$s3_access" > "$out/secrets/s3/AWS_ACCESS_KEY_ID"
 printf '%s' "$s3_secret" > "$out/secrets/s3/AWS_SECRET_ACCESS_KEY"
 printf 'bench passphrase' > "$out/passphrase"
 
-# runner_config NAME COMPRESSION VERIFY STORAGE(volume|s3) ENCRYPT(yes|no)
+# runner_config NAME COMPRESSION VERIFY STORAGE(volume|s3) ENCRYPT(yes|no) [VERIFICATION MODE]
 runner_config() {
-  local storage encryption=""
+  local storage encryption="" verification=""
   if [ "$4" = s3 ]; then
     storage="s3: {bucket: bench, prefix: runs, endpoint: \"$s3_endpoint\", region: us-east-1, forcePathStyle: true, credentialsSecretRef: {name: s3}}"
   else
     storage="volume: {path: $out/volume}"
   fi
   [ "$5" = yes ] && encryption="  encryption: {publicKeysSecretRef: {name: pubkeys}}"
+  [ -n "${6:-}" ] && verification="  verification: {mode: $6}"
   cat > "$out/$1.yaml" <<YAML
 apiVersion: dbbackup.io/v1alpha1
 kind: DatabaseBackup
@@ -100,6 +105,7 @@ spec:
   storage:
     $storage
 $encryption
+$verification
 YAML
 }
 
@@ -111,11 +117,21 @@ define_commands() {
   CMD[gzip]="pg_dumpall | gzip -6 > '$out/f.gz'"
   CMD[pigz]="pg_dumpall | pigz -6 > '$out/f.gz'"
   CMD[gzip-gpg]="pg_dumpall | gzip -6 | gpg --batch --pinentry-mode loopback --passphrase-file '$out/passphrase' --symmetric --cipher-algo AES256 -o - > '$out/f.gz.gpg'"
-  for r in runner-volume runner-volume-verify runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd; do
+  # restore-pipeline: the stock way to prove a backup restores — a fresh cluster (initdb, start),
+  # then the runner's own gzip dump (the last runner-volume-restore run's) through gunzip into psql
+  # (over the Unix socket: the dump sets the source's password for postgres), failing on any ERROR
+  # but the one `role "postgres" already exists` a cluster bootstrapped as postgres gives, then the
+  # cluster stopped and removed; what verification by restore does after its read-back.
+  CMD[restore-pipeline]="source scripts/lib/pg.sh && pg_throwaway_start '$out/pg-restore' 'fsync = off' >/dev/null &&
+    gunzip -c '$out/restore-input.sql.gz' | PGHOST='$out/pg-restore' psql -Xq -d postgres >/dev/null 2>'$out/restore-pipeline.err' &&
+    ! grep -v 'role \"postgres\" already exists' '$out/restore-pipeline.err' | grep -q ERROR &&
+    pg_throwaway_stop '$out/pg-restore'"
+  for r in runner-volume runner-volume-verify runner-volume-restore runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd; do
     CMD[$r]=$(runner_cmd "$r")
   done
   runner_config runner-volume "{algorithm: gzip, level: 6}" false volume no
   runner_config runner-volume-verify "{algorithm: gzip, level: 6}" true volume no
+  runner_config runner-volume-restore "{algorithm: gzip, level: 6}" true volume no restore
   runner_config runner-volume-zstd "{algorithm: zstd, level: 3}" false volume no
   runner_config runner-volume-zstd-gpg "{algorithm: zstd, level: 3}" false volume yes
   runner_config runner-s3-gpg "{algorithm: gzip, level: 6}" false s3 yes
@@ -128,6 +144,7 @@ stored_size() {
     floor) echo 0 ;;
     gzip|pigz) stat -c %s "$out/f.gz" ;;
     gzip-gpg) stat -c %s "$out/f.gz.gpg" ;;
+    restore-pipeline) echo 0 ;;
     runner-*) sed -n 's/.*event=summary.* stored_bytes=\([0-9]*\).*/\1/p' "$out/$1.log" | tail -n1 ;;
   esac
 }
@@ -135,14 +152,27 @@ stored_size() {
 # measure NAME: one timed run; appends to WALL/CPU/RSS; fails loudly when the command fails
 measure() {
   local name=$1
-  rm -rf "$out/volume" "$out"/f.gz*
+  rm -rf "$out/volume" "$out"/f.gz* "$out/pg-restore"
   if ! /usr/bin/time -f '%e %U %S %M' -o "$out/time" bash -o pipefail -c "${CMD[$name]}"; then
     echo "bench: $name failed" >&2; [ -f "$out/$name.log" ] && tail -n 5 "$out/$name.log" >&2; exit 1
   fi
   read -r wall user sys rss < "$out/time"
   WALL[$name]+="$wall "; CPU[$name]+="$(echo "$user + $sys" | bc) "; RSS[$name]+="$rss "
   SIZE[$name]=$(stored_size "$name")
+  [ "$name" = runner-volume-restore ] && restore_figures "$name"
   printf '   %-22s wall %6.1fs cpu %6.1fs rss %7d KiB\n' "$name" "$wall" "$(echo "$user + $sys" | bc)" "$rss"
+}
+
+# restore_figures NAME: what verification by restore recorded in the manifest (rows, its own
+# duration), kept per round for the throughput table.
+declare -A RESTORE_SECONDS
+restore_rows=0
+restore_figures() {
+  local m; m=$(ls "$out"/volume/bench/"$1"/*/manifest.json | tail -n1)
+  [ "$(jq -r '.verification.restore.result' "$m")" = passed ] || { echo "bench: $1 did not pass verification by restore" >&2; exit 1; }
+  restore_rows=$(jq -r '.verification.restore.rows' "$m")
+  RESTORE_SECONDS[$1]+="$(jq -r '.verification.restore.durationSeconds' "$m") "
+  cp "$(ls "$out"/volume/bench/"$1"/*/dump.sql.gz | tail -n1)" "$out/restore-input.sql.gz"
 }
 
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -154,7 +184,8 @@ echo "== warm-up: pg_dumpall > /dev/null"
 dump_bytes=$(pg_dumpall | wc -c)
 echo "   pg_dumpall output: $dump_bytes bytes"
 # BENCH_ONLY="floor runner-s3-gpg-zstd" measures a subset (the ratios need floor, gzip and pigz).
-read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
+restore_cmds=$([ "$bench_restore" != 0 ] && echo "runner-volume-restore restore-pipeline")
+read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify $restore_cmds runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
 # The runner starts as its image does: on Java 25+ with the ahead-of-time cache the image build
 # trains on real backups to a volume and to S3 (docker/runner-aot.sh; scripts/backup-runner uses
 # it), otherwise with the class-data archive the first run below writes.
@@ -188,6 +219,36 @@ floor=$(echo "${WALL[floor]:-1}" | median); gz=$(echo "${WALL[gzip]:-1}" | media
   done
 } | tee "$work/results.md"
 
+# Verification by restore: its cost against the same backup with checksum verification, and its
+# restore against the stock pipeline's.
+if [ -n "${WALL[runner-volume-restore]:-}" ]; then
+  rw=$(echo "${WALL[runner-volume-restore]}" | median); rr=$(echo "${RSS[runner-volume-restore]}" | median)
+  rs=$(echo "${RESTORE_SECONDS[runner-volume-restore]}" | median)
+  mib=$(echo "$dump_bytes / 1048576" | bc -l)
+  {
+    echo
+    echo "Verification by restore (median of $rounds rounds; $restore_rows rows restored):"
+    echo
+    echo "| | wall s | peak RSS MiB | ratio wall | ratio peak RSS |"
+    echo "|---|---:|---:|---:|---:|"
+    if [ -n "${WALL[runner-volume-verify]:-}" ]; then
+      cw=$(echo "${WALL[runner-volume-verify]}" | median); cr=$(echo "${RSS[runner-volume-verify]}" | median)
+      printf '| runner, gzip 6, volume, verification checksum | %.1f | %d | 1.00x | 1.00x |\n' "$cw" "$((cr / 1024))"
+      printf '| runner, gzip 6, volume, verification restore | %.1f | %d | %s | %s |\n' "$rw" "$((rr / 1024))" "$(ratio "$rw" "$cw")" "$(ratio "$rr" "$cr")"
+    fi
+    echo
+    echo "| restore of the same plain dump | s | MiB/s of plain dump | rows/s |"
+    echo "|---|---:|---:|---:|"
+    printf '| runner: the restore step of verification (read back, gunzip, psql, count) | %.1f | %.1f | %.0f |\n' \
+      "$rs" "$(echo "$mib / $rs" | bc -l)" "$(echo "$restore_rows / $rs" | bc -l)"
+    if [ -n "${WALL[restore-pipeline]:-}" ]; then
+      pw=$(echo "${WALL[restore-pipeline]}" | median)
+      printf '| initdb, start, `gunzip -c dump.sql.gz \\| psql`, stop | %.1f | %.1f | %.0f |\n' \
+        "$pw" "$(echo "$mib / $pw" | bc -l)" "$(echo "$restore_rows / $pw" | bc -l)"
+    fi
+  } | tee -a "$work/results.md"
+fi
+
 if [ "$memory_scale" != 0 ]; then
   echo "== peak RSS with twice the data (scale $memory_scale)"
   start_cluster "$memory_scale"
@@ -213,4 +274,5 @@ fi
   echo "gzip-gpg \`pg_dumpall | gzip -6 | gpg --symmetric --cipher-algo AES256 > f\`; runner-* \`scripts/backup-runner backup -f X.yaml --secrets-dir DIR\`:"
   echo "volume = gzip 6 to a directory (-zstd: zstd 3; -zstd-gpg: zstd 3 and OpenPGP); s3-gpg = gzip 6, OpenPGP (public key), SHA-256, upload to the local s3proxy;"
   echo "-verify = the same with read-back verification; -zstd = zstd 3 instead of gzip. History on for every runner run."
+  echo "-restore = -verify with verification.mode restore; restore-pipeline = initdb, start, \`gunzip -c | psql\` of the runner's dump (no ERROR but role postgres exists), stop."
 } | tee -a "$work/results.md"

@@ -383,7 +383,7 @@ public final class BackupRun {
     var r = dump.result();
     Manifest manifest =
         new Manifest(
-            Manifest.FORMAT_VERSION,
+            Manifest.formatVersionFor(verification),
             id.value(),
             new Manifest.Resource(
                 config.namespace(), config.name(), config.resource().getMetadata().getUid()),

@@ -1,6 +1,7 @@
 package io.dbbackup.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dbbackup.runner.pipeline.PgTools;
@@ -9,6 +10,8 @@ import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.ManifestCodec;
+import io.dbbackup.runner.store.ManifestException;
+import io.dbbackup.runner.store.StoredManifests;
 import io.dbbackup.runner.store.VolumeStore;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.LogCapture;
@@ -200,7 +203,13 @@ class RestoreVerificationIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"check-constraint-function", "index-on-impure-immutable-function"})
+  @ValueSource(
+      strings = {
+        "check-constraint-function",
+        "index-on-impure-immutable-function",
+        "generated-column-function",
+        "check-naming-a-dropped-role"
+      })
   void aDumpThatCompletesButDoesNotRestoreIsKeptUnverifiedAndExits7(String source)
       throws Exception {
     pg.execute("postgres", "CREATE DATABASE shop");
@@ -208,8 +217,11 @@ class RestoreVerificationIT {
     BackupFixture.Result good = fixture.backup();
     assertThat(good.exitCode()).as(good.err()).isZero();
 
-    // Each works on the source and is dumped without a complaint; neither can be re-created as
-    // dumped, since pg_dump's scripts run with an empty search_path.
+    // Each works on the source and is dumped without a complaint; none can be re-created as
+    // dumped: the first three call a function that reads a table without naming its schema, and
+    // pg_dump's scripts run with an empty search_path; the last holds rows naming a role dropped
+    // since (nothing depends on a name in a text column), which pg_dumpall therefore does not
+    // create, and the COPY's CHECK looks it up.
     switch (source) {
       case "check-constraint-function" ->
           pg.execute(
@@ -234,9 +246,36 @@ class RestoreVerificationIT {
               INSERT INTO products VALUES (1, 'a');
               CREATE INDEX products_label ON products (label_of(code));
               """);
+      case "generated-column-function" ->
+          // Refused by CREATE TABLE itself: the expression is inlined there.
+          pg.execute(
+              "shop",
+              """
+              CREATE TABLE z_factors (factor int);
+              INSERT INTO z_factors VALUES (3);
+              CREATE FUNCTION scaled(x int) RETURNS int IMMUTABLE LANGUAGE sql
+                AS 'SELECT x * (SELECT max(factor) FROM z_factors)';
+              CREATE TABLE a_prices (x int, y int GENERATED ALWAYS AS (scaled(x)) STORED);
+              INSERT INTO a_prices (x) VALUES (2);
+              """);
+      case "check-naming-a-dropped-role" ->
+          pg.execute(
+              "shop",
+              """
+              CREATE ROLE auditor_gone;
+              CREATE TABLE duties (task text, assignee text CHECK (assignee::regrole IS NOT NULL));
+              INSERT INTO duties VALUES ('audit', 'auditor_gone');
+              DROP ROLE auditor_gone;
+              """);
       default -> throw new IllegalArgumentException(source);
     }
-    String missing = source.startsWith("check") ? "z_limits" : "codes";
+    String missing =
+        switch (source) {
+          case "check-constraint-function" -> "z_limits";
+          case "index-on-impure-immutable-function" -> "codes";
+          case "generated-column-function" -> "z_factors";
+          default -> "auditor_gone";
+        };
 
     BackupFixture.Result bad;
     try (LogCapture logs = LogCapture.open()) {
@@ -260,6 +299,20 @@ class RestoreVerificationIT {
     assertThat(second.verified()).isFalse();
     assertThat(second.verificationFailed()).isTrue();
     assertThat(second.verification().restore().error()).contains(missing);
+    // The error is psql's first ERROR line, not what follows it (CONTEXT may quote data).
+    assertThat(second.verification().restore().error())
+        .contains("ERROR:")
+        .doesNotContain("CONTEXT")
+        .doesNotContain("\n");
+
+    // Its manifest is format 2, which the runners before it refuse: none of them can count it as
+    // a good backup (they ignore `verification`). The good one stays format 1, which they read.
+    assertThat(first.formatVersion()).isEqualTo(Manifest.FORMAT_VERSION);
+    assertThat(second.formatVersion()).isEqualTo(Manifest.FORMAT_VERSION_UNVERIFIED);
+    assertThat(StoredManifests.decodeAsFormat1Reader(folders.get(0)).id()).isEqualTo(first.id());
+    assertThatThrownBy(() -> StoredManifests.decodeAsFormat1Reader(folders.get(1)))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("field formatVersion: 2 is newer than this runner reads (1)");
 
     // The history rows say how each was verified, with the dump's counts.
     assertThat(
@@ -603,6 +656,77 @@ class RestoreVerificationIT {
     BackupFixture.Result next = fixture.backup();
     assertThat(next.exitCode()).as(next.err()).isZero();
     // nothingLeftBehind(): the next run swept the killed one's folder.
+  }
+
+  @Test
+  void sigtermWhileTheScratchClusterRestoresStopsItRemovesItsFolderAndEndsTheRunAsTerminated()
+      throws Exception {
+    pg.execute("postgres", "CREATE DATABASE shop");
+    pg.execute(
+        "shop",
+        """
+        CREATE FUNCTION slow_ok(v int) RETURNS boolean LANGUAGE sql
+          AS $$ SELECT current_setting('test.fast', true) = 'on' OR (SELECT true FROM pg_sleep(3600)) $$;
+        SET test.fast = 'on';
+        CREATE TABLE t (v int CHECK (slow_ok(v)));
+        INSERT INTO t VALUES (1);
+        """);
+    RunStopIT.Child child =
+        RunStopIT.Child.start(
+            List.of("-Ddbbackup.scratch.dir=" + scratchRoot),
+            List.of(
+                "backup",
+                "-f",
+                fixture.writeConfig().toString(),
+                "--secrets-dir",
+                fixture.secretsDir().toString()));
+    try {
+      // The restore hangs in the sleeping CHECK: the scratch server is up and psql restoring
+      // (not initdb: a stop then is another case), psql's conninfo naming the scratch folder.
+      long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (!psqlRestoring() && System.nanoTime() < until && child.process().isAlive()) {
+        Thread.sleep(100);
+      }
+      assertThat(psqlRestoring()).as("psql restores: %s", child.output()).isTrue();
+      assertThat(scratchFolders()).hasSize(1);
+      // SIGTERM, as the kubelet sends it (Process.destroy() would also close the output's pipe).
+      child.process().toHandle().destroy();
+      assertThat(child.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+          .as("exited after SIGTERM: %s", child.output())
+          .isTrue();
+    } finally {
+      child.process().destroyForcibly();
+    }
+    assertThat(child.process().exitValue()).as(child.output()).isEqualTo(ExitCode.FAILED.code());
+    child.drained();
+    // One log line for the stop; the stderr line for people may follow it, or not if the exit
+    // hook ends first, so only the log lines are counted.
+    assertThat(child.lines().stream().filter(l -> l.startsWith("ts=") && l.contains("SIGTERM")))
+        .as(child.output())
+        .hasSize(1)
+        .allSatisfy(l -> assertThat(l).contains("event=terminated").contains("exit_code=1"));
+    // The scratch server, its psql and its watcher are gone (scratchServers() waits up to 10 s for
+    // processes reparented elsewhere), and so is the folder.
+    assertThat(scratchServers()).as("processes of the scratch cluster").isEmpty();
+    assertThat(scratchFolders()).as("scratch folders").isEmpty();
+    // Never a verified, or any, backup: the stored dump had no manifest yet, and is removed.
+    assertThat(Catalog.read(new VolumeStore(fixture.target(), "shop", "orders-db")).backups())
+        .isEmpty();
+    assertThat(
+            pg.psql(
+                "postgres",
+                "SELECT status || ' ' || error_code || ' ' || error_message FROM"
+                    + " dbbackup.backup_history"))
+        .startsWith("FAILED 1 terminated by SIGTERM");
+
+    pg.execute("shop", "DROP TABLE t; DROP FUNCTION slow_ok(int)");
+    BackupFixture.Result next = fixture.backup();
+    assertThat(next.exitCode()).as(next.err()).isZero();
+  }
+
+  private static boolean psqlRestoring() {
+    return scratchServersNow().stream()
+        .anyMatch(p -> p.info().command().map(c -> c.endsWith("/psql")).orElse(false));
   }
 
   private static List<ProcessHandle> scratchServersNow() {

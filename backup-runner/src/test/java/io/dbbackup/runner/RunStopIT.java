@@ -220,8 +220,14 @@ class RunStopIT {
 
     /** The runner's main with {@code args}, as the pod runs it. */
     static Child start(List<String> args) throws IOException {
+      return start(List.of(), args);
+    }
+
+    /** The same, with JVM options ({@code -Dkey=value}) before the main class. */
+    static Child start(List<String> jvmOptions, List<String> args) throws IOException {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(jvmOptions);
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));
       cmd.add(RunnerMain.class.getName());

@@ -14,8 +14,14 @@ import java.util.List;
  * manifest was written: a copy of the chain's head outside the database, so deleted rows show.
  * {@code content} (optional, with verification by restore): the roles, databases and per-table COPY
  * rows counted in the dump stream while it was written, which a later {@code verify --restore}
- * compares the restored backup with. Format 1 still: every addition is optional, so older manifests
- * read as before.
+ * compares the restored backup with. Every addition is optional, so older manifests read as before.
+ *
+ * <p>{@code formatVersion}: 1 for every backup ({@link #FORMAT_VERSION}) except one that failed
+ * verification by restore, whose manifest is format 2 ({@link #FORMAT_VERSION_UNVERIFIED}). A
+ * runner older than verification by restore ignores {@code verification} and would take such a
+ * backup for a good one; it refuses a format newer than 1 instead, so for it the folder is
+ * unreadable: kept, never the latest ({@code latest} is refused while it is the newest folder), and
+ * retention deletes nothing while it is there. This runner reads both ({@link #READ_VERSION}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -40,7 +46,23 @@ public record Manifest(
     DumpContent.Summary content) {
 
   public static final String FILE_NAME = "manifest.json";
+
+  /** The format of a manifest of a backup that did not fail verification. */
   public static final int FORMAT_VERSION = 1;
+
+  /**
+   * The format of a manifest of a backup that failed verification by restore: the same fields, a
+   * version runners that read only format 1 refuse, so none of them counts the backup as good.
+   */
+  public static final int FORMAT_VERSION_UNVERIFIED = 2;
+
+  /** The newest format this runner reads. */
+  public static final int READ_VERSION = FORMAT_VERSION_UNVERIFIED;
+
+  /** The format a manifest with {@code verification} is written in. */
+  public static int formatVersionFor(Verification verification) {
+    return failed(verification) ? FORMAT_VERSION_UNVERIFIED : FORMAT_VERSION;
+  }
 
   /** The DatabaseBackup this backup belongs to. */
   public record Resource(String namespace, String name, String uid) {}
@@ -175,6 +197,10 @@ public record Manifest(
    * good one (retention, latest).
    */
   public boolean verificationFailed() {
+    return failed(verification);
+  }
+
+  private static boolean failed(Verification verification) {
     return verification != null
         && verification.restore() != null
         && Restore.FAILED.equals(verification.restore().result());

@@ -46,6 +46,14 @@ public final class ManifestCheck {
       throw new ManifestException(
           where, "endTime", m.endTime() + " is before startTime " + m.startTime());
     }
+    if (m.formatVersion() == Manifest.FORMAT_VERSION_UNVERIFIED && !m.verificationFailed()) {
+      // Format 2 exists only to keep older runners from taking a failed backup for a good one.
+      throw new ManifestException(
+          where,
+          "formatVersion",
+          "2 is written only for a backup that failed verification, but verification.restore.result"
+              + " is not \"failed\"");
+    }
     if (m.encrypted()) {
       checkEncryption(m.encryption(), where);
     }

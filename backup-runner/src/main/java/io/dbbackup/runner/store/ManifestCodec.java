@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * manifest.json as JSON, with RFC 3339 times. Reading is strict: each field the runner relies on
  * must have its JSON type (no string for a number, no fraction for a count), and a format newer
- * than {@link Manifest#FORMAT_VERSION} is refused; {@link ManifestCheck} then checks the values.
+ * than {@link Manifest#READ_VERSION} is refused; {@link ManifestCheck} then checks the values.
  */
 public final class ManifestCodec {
   /**
@@ -64,6 +64,14 @@ public final class ManifestCodec {
    * @throws IOException when it cannot be read at all
    */
   public static Manifest decode(InputStream in, String where) throws IOException {
+    return decode(in, where, Manifest.READ_VERSION);
+  }
+
+  /**
+   * Reads a manifest as a runner that reads formats up to {@code readVersion} does: the runners
+   * before format 2 read with 1, which is how a test shows what they make of a manifest.
+   */
+  static Manifest decode(InputStream in, String where, int readVersion) throws IOException {
     byte[] bytes = in.readNBytes(MAX_BYTES + 1);
     if (bytes.length > MAX_BYTES) {
       throw new ManifestException(where, null, "larger than " + MAX_BYTES + " bytes");
@@ -77,7 +85,7 @@ public final class ManifestCodec {
     if (tree == null || !tree.isObject()) {
       throw new ManifestException(where, null, "expected a JSON object");
     }
-    checkTypes(tree, where);
+    checkTypes(tree, where, readVersion);
     try {
       return STRICT.treeToValue(tree, Manifest.class);
     } catch (JsonMappingException e) {
@@ -96,23 +104,24 @@ public final class ManifestCodec {
    * The types of the fields the runner acts on, before any is converted: the format version first,
    * so a newer format is named as such rather than as a field of an unexpected shape.
    */
-  private static void checkTypes(JsonNode m, String where) throws ManifestException {
+  private static void checkTypes(JsonNode m, String where, int readVersion)
+      throws ManifestException {
     JsonNode version = required(m, "formatVersion", where);
     if (!version.isIntegralNumber() || !version.canConvertToInt()) {
       throw new ManifestException(where, "formatVersion", "expected an integer, got " + version);
     }
-    if (version.intValue() > Manifest.FORMAT_VERSION) {
+    if (version.intValue() > readVersion) {
       throw new ManifestException(
           where,
           "formatVersion",
           version.intValue()
               + " is newer than this runner reads ("
-              + Manifest.FORMAT_VERSION
+              + readVersion
               + "); use a runner of the version that wrote it");
     }
     if (version.intValue() < 1) {
       throw new ManifestException(
-          where, "formatVersion", "expected 1 to " + Manifest.FORMAT_VERSION + ", got " + version);
+          where, "formatVersion", "expected 1 to " + readVersion + ", got " + version);
     }
     text(required(m, "id", where), "id", where);
     time(required(m, "startTime", where), "startTime", where);

@@ -42,8 +42,32 @@ class ManifestCodecTest {
   @Test
   void aFormatNewerThanTheRunnerKnowsIsRefusedByName() {
     refused(t -> t.put("formatVersion", 99), "formatVersion", "99 is newer than this runner");
-    refused(t -> t.put("formatVersion", 0), "formatVersion", "expected 1 to 1");
+    refused(t -> t.put("formatVersion", 0), "formatVersion", "expected 1 to 2");
     refused(t -> t.put("formatVersion", "1"), "formatVersion", "expected an integer");
+  }
+
+  @Test
+  void aBackupThatFailedVerificationIsFormat2WhichOlderRunnersRefuseAndThisOneReads()
+      throws Exception {
+    Manifest failed = withRestore(StoredManifests.manifest(ID, START));
+    assertThat(Manifest.formatVersionFor(failed.verification()))
+        .isEqualTo(Manifest.FORMAT_VERSION_UNVERIFIED);
+    assertThat(Manifest.formatVersionFor(StoredManifests.manifest(ID, START).verification()))
+        .isEqualTo(Manifest.FORMAT_VERSION);
+    byte[] written = StoredManifests.edited(failed, t -> t.put("formatVersion", 2));
+    assertThat(StoredManifests.decode(ID, written).verificationFailed()).isTrue();
+    // The reading rules of every runner before format 2: refused, so never a good backup there.
+    assertThatThrownBy(
+            () ->
+                ManifestCodec.decode(
+                    new java.io.ByteArrayInputStream(written), "old/manifest.json", 1))
+        .isInstanceOf(ManifestException.class)
+        .hasMessageContaining("field formatVersion: 2 is newer than this runner reads (1)");
+    // Format 2 claims a failed verification; one that says it passed is not trusted.
+    refused(
+        t -> t.put("formatVersion", 2),
+        "formatVersion",
+        "2 is written only for a backup that failed verification");
   }
 
   @Test

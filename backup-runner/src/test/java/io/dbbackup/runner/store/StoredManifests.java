@@ -71,6 +71,16 @@ public final class StoredManifests {
     }
   }
 
+  /**
+   * Reads {@code folder}'s manifest.json as every runner before format 2 did: formats newer than 1
+   * refused ({@link ManifestCodec#decode(InputStream, String, int)} with 1).
+   */
+  public static Manifest decodeAsFormat1Reader(Path folder) throws IOException {
+    try (InputStream in = Files.newInputStream(folder.resolve(Manifest.FILE_NAME))) {
+      return ManifestCodec.decode(in, "old/manifest.json", 1);
+    }
+  }
+
   /** Decodes and checks {@code content} as the manifest of {@code id}'s folder. */
   public static Manifest decode(BackupId id, byte[] content) throws IOException {
     try (InputStream in = new java.io.ByteArrayInputStream(content)) {

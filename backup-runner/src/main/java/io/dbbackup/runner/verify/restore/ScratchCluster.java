@@ -491,21 +491,47 @@ public final class ScratchCluster implements AutoCloseable {
     pb.directory(dir.toFile());
     pb.redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
+    Process p;
     try {
-      Process p = pb.start();
+      p = pb.start();
       p.getOutputStream().close();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        return -1;
-      }
-      return p.exitValue();
     } catch (IOException e) {
       throw new RunnerException(
           ExitCode.VERIFICATION_FAILED, "cannot run " + cmd.getFirst() + ": " + e.getMessage(), e);
+    }
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        end(p);
+        return -1;
+      }
+      return p.exitValue();
     } catch (InterruptedException e) {
+      // Stopped (SIGTERM, timeout) during initdb: end it before the folder is removed, or it
+      // writes on into a folder being deleted and leaves part of one behind.
+      end(p);
       Thread.currentThread().interrupt();
       throw new RunnerException(ExitCode.FAILED, "interrupted while preparing the scratch cluster");
+    }
+  }
+
+  /** Kills {@code p} and its descendants, and waits (up to 10 s) until they are gone. */
+  private static void end(Process p) {
+    List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
+    all.add(p.toHandle());
+    all.forEach(ProcessHandle::destroyForcibly);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (ProcessHandle h : all) {
+      while (h.isAlive() && System.nanoTime() < until) {
+        try {
+          h.onExit().get(100, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException
+            | java.util.concurrent.ExecutionException e) {
+          // still alive: wait on
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
