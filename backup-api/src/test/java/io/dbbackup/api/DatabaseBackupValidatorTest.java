@@ -67,11 +67,11 @@ class DatabaseBackupValidatorTest {
           window: {start: "2am", end: "05:00"} | spec.window.start     | must be a time HH:MM
           window: {start: "02:00", end: "02:00"} | spec.window         | start and end must differ
           type: incremental                    | spec.type             | incremental is not supported
-          retention: {days: 0}                 | spec.retention.days   | must be at least 1, got 0
-          retention: {minKeep: 0}              | spec.retention.minKeep | must be at least 1
+          retention: {days: 0}                 | spec.retention.days   | must be 1-36500, got 0
+          retention: {minKeep: 0}              | spec.retention.minKeep | must be 1-10000, got 0
           compression: {algorithm: gzip, level: 12} | spec.compression.level | must be 1-9 for gzip, got 12
-          timeoutMinutes: 0                    | spec.timeoutMinutes   | must be at least 1
-          retries: -1                          | spec.retries          | must be 0 or more
+          timeoutMinutes: 0                    | spec.timeoutMinutes   | must be 1-10080, got 0
+          retries: -1                          | spec.retries          | must be 0-10, got -1
           encryption: {}                       | spec.encryption       | set exactly one of publicKeysSecretRef
           encryption: {passphraseSecretRef: {name: p, key: k}, verifyPrivateKeySecretRef: {name: v, key: k}} | spec.encryption.verifyPrivateKeySecretRef | goes with publicKeysSecretRef
           encryption: {publicKeysSecretRef: {name: keys}, verifyPrivateKeySecretRef: {name: v}} | spec.encryption.verifyPrivateKeySecretRef.key | must be a key of the Secret
