@@ -23,7 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -85,8 +88,45 @@ public final class ConfigLoader {
     List<Violation> violations =
         Violations.forFile(
             schema.removed(), schema.removedFields(), schema.kept(), validator.apply(resource));
-    check(file, kind, violations);
+    check(file, kind, inDocumentOrder(tree, violations));
     return resource;
+  }
+
+  /**
+   * The violations in the order their fields appear in the file (a field the file lacks sits where
+   * its nearest written parent does), so the message reads top to bottom.
+   */
+  static List<Violation> inDocumentOrder(JsonNode tree, List<Violation> violations) {
+    Map<String, Integer> position = new HashMap<>();
+    index(tree, "", position);
+    List<Violation> sorted = new ArrayList<>(violations);
+    sorted.sort(Comparator.comparingInt(v -> positionOf(v.field(), position)));
+    return sorted;
+  }
+
+  private static void index(JsonNode node, String path, Map<String, Integer> position) {
+    position.putIfAbsent(path, position.size());
+    if (node.isObject()) {
+      node.fieldNames()
+          .forEachRemaining(k -> index(node.get(k), path.isEmpty() ? k : path + "." + k, position));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        index(node.get(i), path + "[" + i + "]", position);
+      }
+    }
+  }
+
+  private static int positionOf(String field, Map<String, Integer> position) {
+    String f = field;
+    while (!f.isEmpty()) {
+      Integer at = position.get(f);
+      if (at != null) {
+        return at;
+      }
+      int cut = Math.max(f.lastIndexOf('.'), f.lastIndexOf('['));
+      f = cut < 0 ? "" : f.substring(0, cut);
+    }
+    return 0;
   }
 
   /** The API server ignores a status sent with a resource; so does the runner. */
@@ -200,19 +240,27 @@ public final class ConfigLoader {
   }
 
   /** What is wrong with the YAML and where, without the parser's own words for its state. */
-  private static String yamlProblem(JsonProcessingException e) {
-    String message = e.getOriginalMessage();
-    if (message != null) {
-      // SnakeYAML's own text ("while parsing a flow sequence ... expected ',' or ']'") is the
-      // user's words; Jackson's token names are not.
-      message = message.replaceAll("\\s*\\(?JsonToken\\.[A-Z_]+\\)?", "").strip();
+  static String yamlProblem(JsonProcessingException e) {
+    // SnakeYAML's own sentences ("while parsing a flow node", "expected the node content, but
+    // found '<stream end>'") are the user's words; its excerpts with a caret, its "in 'reader'"
+    // positions and Jackson's token names are not.
+    List<String> sentences = new ArrayList<>();
+    String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    for (String line : message.split("\\R")) {
+      String l = line.replaceAll("\\s*\\(?JsonToken\\.[A-Z_]+\\)?", "").strip();
+      if (l.isEmpty() || l.startsWith("in 'reader'") || l.equals("^") || line.startsWith("    ")) {
+        continue;
+      }
+      if (!sentences.contains(l)) {
+        sentences.add(l);
+      }
     }
     var location = e.getLocation();
     String at =
         location == null || location.getLineNr() < 1
             ? ""
-            : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
-    return (message == null || message.isBlank() ? "cannot be parsed" : message) + at;
+            : "line " + location.getLineNr() + ", column " + location.getColumnNr() + ": ";
+    return at + (sentences.isEmpty() ? "cannot be parsed" : String.join(", ", sentences));
   }
 
   /**

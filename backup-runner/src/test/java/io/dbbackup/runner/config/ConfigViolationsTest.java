@@ -94,7 +94,7 @@ class ConfigViolationsTest {
         .hasSize(7)
         .contains(
             "spec.retries: must be 0-10, got 50",
-            "spec.retention.dayz: unknown field (expected one of: days, minKeep)",
+            "spec.retention.dayz: unknown field (did you mean days? expected one of: days, minKeep)",
             "spec.retention.minKeep: expected an integer, got the string \"many\"",
             "spec.compression.algorithm: expected one of gzip, none, zstd; got \"lz4\"",
             "spec.window.start: must be a time HH:MM (24-hour), got \"2am\"",
@@ -109,10 +109,51 @@ class ConfigViolationsTest {
         ConfigLoaderTest.GOOD.replace("host: pg, ", "").replace("user: backup", "usr: backup");
     assertThat(lines(refused(yaml)))
         .containsExactlyInAnyOrder(
-            "spec.database.usr: unknown field (expected one of: connectRetry, databases, host,"
+            "spec.database.usr: unknown field (did you mean user? expected one of: connectRetry, databases, host,"
                 + " passwordSecretRef, port, sslMode, user)",
             "spec.database.host: must be set",
             "spec.database.user: must be set");
+  }
+
+  @Test
+  void theLinesFollowTheFileTopToBottom() throws Exception {
+    String yaml =
+        ConfigLoaderTest.GOOD
+            + """
+              timeZone: Mars/Olympus
+              retries: 50
+              verfy: true
+            """;
+    assertThat(lines(refused(yaml)))
+        .containsExactly(
+            "spec.timeZone: \"Mars/Olympus\" is not an IANA time zone name (e.g. Asia/Tokyo,"
+                + " Europe/Berlin, UTC)",
+            "spec.retries: must be 0-10, got 50",
+            "spec.verfy: unknown field (did you mean verify? expected one of: compress,"
+                + " compression, database, encryption, expectedSizeMiB, history, notifications,"
+                + " retention, retries, runner, schedule, storage, suspend, timeZone,"
+                + " timeoutMinutes, type, verification, verify, window)");
+  }
+
+  @Test
+  void brokenYamlSaysWhereWithoutTheParsersInsides() throws Exception {
+    String message = refused("apiVersion: dbbackup.io/v1alpha1\nkind: DatabaseBackup\nspec: [\n");
+    assertThat(message)
+        .contains("not valid YAML: line ")
+        .contains("expected the node content")
+        .doesNotContain("in 'reader'", "^", "\n");
+  }
+
+  @Test
+  void anIntOrStringQuantityTakesBothAndRefusesAList() throws Exception {
+    Path f = dir.resolve("b.yaml");
+    for (String ok : List.of("20Gi", "5")) {
+      Files.writeString(f, ConfigLoaderTest.GOOD + "  runner: {scratchSizeLimit: " + ok + "}\n");
+      assertThat(ConfigLoader.load(f, new SecretFiles(dir))).isNotNull();
+    }
+    assertThat(lines(refused(ConfigLoaderTest.GOOD + "  runner: {scratchSizeLimit: [5]}\n")))
+        .containsExactly(
+            "spec.runner.scratchSizeLimit: expected an integer or a string, got a list");
   }
 
   @Test
