@@ -72,6 +72,9 @@ class DatabaseBackupValidatorTest {
           compression: {algorithm: gzip, level: 12} | spec.compression.level | must be 1-9 for gzip, got 12
           timeoutMinutes: 0                    | spec.timeoutMinutes   | must be 1-10080, got 0
           retries: -1                          | spec.retries          | must be 0-10, got -1
+          retries: 50                          | spec.retries          | must be 0-10, got 50
+          timeoutMinutes: 99999                | spec.timeoutMinutes   | must be 1-10080, got 99999
+          expectedSizeMiB: 0                   | spec.expectedSizeMiB  | must be at least 1, got 0
           encryption: {}                       | spec.encryption       | set exactly one of publicKeysSecretRef
           encryption: {passphraseSecretRef: {name: p, key: k}, verifyPrivateKeySecretRef: {name: v, key: k}} | spec.encryption.verifyPrivateKeySecretRef | goes with publicKeysSecretRef
           encryption: {publicKeysSecretRef: {name: keys}, verifyPrivateKeySecretRef: {name: v}} | spec.encryption.verifyPrivateKeySecretRef.key | must be a key of the Secret
