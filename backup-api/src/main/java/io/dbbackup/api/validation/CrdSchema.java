@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The structural part of a generated CRD's {@code openAPIV3Schema}, evaluated here: the runner and
@@ -493,10 +492,5 @@ public final class CrdSchema {
 
   private static String field(String path) {
     return path.isEmpty() ? "(document)" : path;
-  }
-
-  /** Violations as lines, for messages. */
-  public static String lines(List<Violation> violations) {
-    return violations.stream().map(Violation::toString).collect(Collectors.joining("\n"));
   }
 }
