@@ -67,15 +67,18 @@ class DatabaseBackupValidatorTest {
           window: {start: "2am", end: "05:00"} | spec.window.start     | must be a time HH:MM
           window: {start: "02:00", end: "02:00"} | spec.window         | start and end must differ
           type: incremental                    | spec.type             | incremental is not supported
-          retention: {days: 0}                 | spec.retention.days   | must be at least 1, got 0
-          retention: {minKeep: 0}              | spec.retention.minKeep | must be at least 1
-          retention: {keepDaily: -1}           | spec.retention.keepDaily | must be 0-3660 (0: off), got -1
-          retention: {keepWeekly: 521}         | spec.retention.keepWeekly | must be 0-520 (0: off), got 521
-          retention: {keepMonthly: 1201}       | spec.retention.keepMonthly | must be 0-1200 (0: off), got 1201
-          retention: {keepYearly: 101}         | spec.retention.keepYearly | must be 0-100 (0: off), got 101
+          retention: {days: 0}                 | spec.retention.days   | must be 1-36500, got 0
+          retention: {minKeep: 0}              | spec.retention.minKeep | must be 1-10000, got 0
+          retention: {keepDaily: -1}           | spec.retention.keepDaily | must be 0-3660, got -1
+          retention: {keepWeekly: 521}         | spec.retention.keepWeekly | must be 0-520, got 521
+          retention: {keepMonthly: 1201}       | spec.retention.keepMonthly | must be 0-1200, got 1201
+          retention: {keepYearly: 101}         | spec.retention.keepYearly | must be 0-100, got 101
           compression: {algorithm: gzip, level: 12} | spec.compression.level | must be 1-9 for gzip, got 12
-          timeoutMinutes: 0                    | spec.timeoutMinutes   | must be at least 1
-          retries: -1                          | spec.retries          | must be 0 or more
+          timeoutMinutes: 0                    | spec.timeoutMinutes   | must be 1-10080, got 0
+          retries: -1                          | spec.retries          | must be 0-10, got -1
+          retries: 50                          | spec.retries          | must be 0-10, got 50
+          timeoutMinutes: 99999                | spec.timeoutMinutes   | must be 1-10080, got 99999
+          expectedSizeMiB: 0                   | spec.expectedSizeMiB  | must be at least 1, got 0
           encryption: {}                       | spec.encryption       | set exactly one of publicKeysSecretRef
           encryption: {passphraseSecretRef: {name: p, key: k}, verifyPrivateKeySecretRef: {name: v, key: k}} | spec.encryption.verifyPrivateKeySecretRef | goes with publicKeysSecretRef
           encryption: {publicKeysSecretRef: {name: keys}, verifyPrivateKeySecretRef: {name: v}} | spec.encryption.verifyPrivateKeySecretRef.key | must be a key of the Secret

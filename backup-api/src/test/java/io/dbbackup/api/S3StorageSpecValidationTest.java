@@ -51,8 +51,8 @@ class S3StorageSpecValidationTest {
           """
           checksumMode: always      | spec.storage.s3.checksumMode      | must be when_supported or when_required, got "always"
           conditionalWrites: maybe  | spec.storage.s3.conditionalWrites | must be auto, required or off, got "maybe"
-          partSizeMiB: 4            | spec.storage.s3.partSizeMiB       | must be 5-5120 (S3's part size limits), got 4
-          partSizeMiB: 6000         | spec.storage.s3.partSizeMiB       | must be 5-5120 (S3's part size limits), got 6000
+          partSizeMiB: 4            | spec.storage.s3.partSizeMiB       | must be 5-5120, got 4
+          partSizeMiB: 6000         | spec.storage.s3.partSizeMiB       | must be 5-5120, got 6000
           maxParts: 9               | spec.storage.s3.maxParts          | must be 10-10000, got 9
           maxParts: 10001           | spec.storage.s3.maxParts          | must be 10-10000, got 10001
           """)

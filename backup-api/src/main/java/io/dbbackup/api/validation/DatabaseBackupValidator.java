@@ -2,13 +2,11 @@ package io.dbbackup.api.validation;
 
 import io.dbbackup.api.v1alpha1.BackupType;
 import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
-import io.dbbackup.api.v1alpha1.ConnectRetrySpec;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.api.v1alpha1.DatabaseSpec;
 import io.dbbackup.api.v1alpha1.EncryptionSpec;
 import io.dbbackup.api.v1alpha1.HistorySpec;
-import io.dbbackup.api.v1alpha1.RetentionSpec;
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import io.dbbackup.api.v1alpha1.SecretRef;
@@ -23,8 +21,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Checks a DatabaseBackup beyond what the CRD schema can: the runner refuses to start and the
- * controller reports {@code Ready=False} with these messages. Every message names its field.
+ * Checks a DatabaseBackup against its CRD schema and beyond what the schema can: the runner refuses
+ * to start and the controller reports {@code Ready=False} with these messages. Every message names
+ * its field.
  */
 public final class DatabaseBackupValidator {
   private static final Pattern HH_MM = Pattern.compile(WindowSpec.TIME_PATTERN);
@@ -38,11 +37,16 @@ public final class DatabaseBackupValidator {
 
   private DatabaseBackupValidator() {}
 
-  /** All violations, in field order; empty when the resource is valid. */
+  /**
+   * All violations: the CRD schema's (bounds, patterns, enums, required fields: {@link CrdSchema},
+   * read from the generated CRD, so they are never repeated here) and the checks beyond it; empty
+   * when the resource is valid. Where both speak of one field, the message written here wins (it
+   * says more than a pattern).
+   */
   public static List<Violation> validate(DatabaseBackup backup) {
     DatabaseBackupValidator v = new DatabaseBackupValidator();
     v.check(backup);
-    return List.copyOf(v.violations);
+    return Violations.merge(Violations.schema(CrdSchema.BACKUPS, backup), v.violations);
   }
 
   private void check(DatabaseBackup backup) {
@@ -63,25 +67,15 @@ public final class DatabaseBackupValidator {
       return;
     }
     schedule(spec);
-    if (spec.getExpectedSizeMiB() != null && spec.getExpectedSizeMiB() < 1) {
-      add("spec.expectedSizeMiB", "must be at least 1 (MiB), got " + spec.getExpectedSizeMiB());
-    }
     if (spec.getType() == BackupType.INCREMENTAL) {
       add("spec.type", "incremental is not supported for logical (pg_dumpall) backups; use full");
     }
-    retention(spec.getRetention());
     compression(spec);
     if (spec.getVerification() != null
         && spec.getVerification().getMode() == VerificationSpec.Mode.RESTORE) {
       if (!spec.isVerify()) {
         add("spec.verification.mode", "restore needs spec.verify: true");
       }
-    }
-    if (spec.getTimeoutMinutes() < 1) {
-      add("spec.timeoutMinutes", "must be at least 1, got " + spec.getTimeoutMinutes());
-    }
-    if (spec.getRetries() < 0) {
-      add("spec.retries", "must be 0 or more, got " + spec.getRetries());
     }
     database(spec.getDatabase());
     storage(spec.getStorage());
@@ -120,31 +114,6 @@ public final class DatabaseBackupValidator {
     return true;
   }
 
-  private void retention(RetentionSpec retention) {
-    if (retention == null) {
-      return;
-    }
-    if (retention.getDays() < 1) {
-      add("spec.retention.days", "must be at least 1, got " + retention.getDays());
-    }
-    if (retention.getMinKeep() < 1) {
-      add(
-          "spec.retention.minKeep",
-          "must be at least 1 (the last good backup is never deleted), got "
-              + retention.getMinKeep());
-    }
-    gfs("keepDaily", retention.getKeepDaily(), RetentionSpec.MAX_DAILY);
-    gfs("keepWeekly", retention.getKeepWeekly(), RetentionSpec.MAX_WEEKLY);
-    gfs("keepMonthly", retention.getKeepMonthly(), RetentionSpec.MAX_MONTHLY);
-    gfs("keepYearly", retention.getKeepYearly(), RetentionSpec.MAX_YEARLY);
-  }
-
-  private void gfs(String field, Integer value, int max) {
-    if (value != null && (value < 0 || value > max)) {
-      add("spec.retention." + field, "must be 0-" + max + " (0: off), got " + value);
-    }
-  }
-
   private void compression(DatabaseBackupSpec spec) {
     if (spec.getCompression() == null || spec.getCompression().getLevel() == null) {
       return;
@@ -174,26 +143,10 @@ public final class DatabaseBackupValidator {
     if (isBlank(db.getHost())) {
       add("spec.database.host", "must be set");
     }
-    if (db.getPort() < 1 || db.getPort() > 65535) {
-      add("spec.database.port", "must be 1-65535, got " + db.getPort());
-    }
     if (isBlank(db.getUser())) {
       add("spec.database.user", "must be set");
     }
     secretKeyRef("spec.database.passwordSecretRef", db.getPasswordSecretRef());
-    ConnectRetrySpec retry = db.getConnectRetry();
-    if (retry != null) {
-      if (retry.getAttempts() < 1) {
-        add(
-            "spec.database.connectRetry.attempts",
-            "must be at least 1, got " + retry.getAttempts());
-      }
-      if (retry.getInitialIntervalSeconds() < 1) {
-        add(
-            "spec.database.connectRetry.initialIntervalSeconds",
-            "must be at least 1, got " + retry.getInitialIntervalSeconds());
-      }
-    }
     if (db.getDatabases() != null && !db.getDatabases().isEmpty()) {
       add(
           "spec.database.databases",
@@ -263,14 +216,6 @@ public final class DatabaseBackupValidator {
       add(
           "spec.storage.s3.conditionalWrites",
           "must be auto, required or off, got " + quote(s3.getConditionalWrites()));
-    }
-    if (s3.getPartSizeMiB() < 5 || s3.getPartSizeMiB() > 5120) {
-      add(
-          "spec.storage.s3.partSizeMiB",
-          "must be 5-5120 (S3's part size limits), got " + s3.getPartSizeMiB());
-    }
-    if (s3.getMaxParts() < 10 || s3.getMaxParts() > 10000) {
-      add("spec.storage.s3.maxParts", "must be 10-10000, got " + s3.getMaxParts());
     }
   }
 

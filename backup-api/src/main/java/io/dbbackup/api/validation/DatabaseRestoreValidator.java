@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Checks a DatabaseRestore beyond its schema; every message names its field. */
+/**
+ * Checks a DatabaseRestore against its CRD schema ({@link CrdSchema}) and beyond it; every message
+ * names its field.
+ */
 public final class DatabaseRestoreValidator {
   private static final Pattern BACKUP_ID = Pattern.compile("^(latest|\\d{8}T\\d{6}Z-[0-9a-f]{4})$");
 
@@ -57,9 +60,6 @@ public final class DatabaseRestoreValidator {
       if (blank(target.getHost())) {
         v.add(new Violation("spec.target.host", "must be set"));
       }
-      if (target.getPort() < 1 || target.getPort() > 65535) {
-        v.add(new Violation("spec.target.port", "must be 1-65535, got " + target.getPort()));
-      }
       if (blank(target.getUser())) {
         v.add(new Violation("spec.target.user", "must be set"));
       }
@@ -90,7 +90,7 @@ public final class DatabaseRestoreValidator {
       keyRef(v, "spec.decryption.privateKeySecretRef", decryption.getPrivateKeySecretRef());
       keyRef(v, "spec.decryption.passphraseSecretRef", decryption.getPassphraseSecretRef());
     }
-    return List.copyOf(v);
+    return Violations.merge(Violations.schema(CrdSchema.RESTORES, restore), v);
   }
 
   private static void keyRef(List<Violation> v, String field, SecretKeyRef ref) {

@@ -3,22 +3,31 @@ package io.dbbackup.runner.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
+import io.dbbackup.api.validation.CrdSchema;
 import io.dbbackup.api.validation.DatabaseBackupValidator;
 import io.dbbackup.api.validation.DatabaseRestoreValidator;
 import io.dbbackup.api.validation.Violation;
+import io.dbbackup.api.validation.Violations;
 import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunnerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Reads the resources (the same YAML a user applies) and validates them. */
@@ -35,22 +44,96 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   /**
-   * Loads and validates {@code file}.
+   * Loads and validates {@code file}: every problem of the file at once (unknown fields, wrong
+   * types, values out of the CRD schema, and the checks beyond it), one line each, naming its
+   * field.
    *
    * @throws RunnerException with {@link ExitCode#INVALID_CONFIG} and every problem, each naming its
    *     field
    */
   public static BackupConfig load(Path file, SecretFiles secrets) {
-    DatabaseBackup resource = parse(file, read(file), "DatabaseBackup", DatabaseBackup.class);
-    check(file, "DatabaseBackup", DatabaseBackupValidator.validate(resource));
+    DatabaseBackup resource =
+        load(
+            file,
+            "DatabaseBackup",
+            DatabaseBackup.class,
+            CrdSchema.BACKUPS,
+            DatabaseBackupValidator::validate);
     return new BackupConfig(resource, secrets);
   }
 
   /** Loads and validates a DatabaseRestore resource. */
   public static DatabaseRestore loadRestore(Path file) {
-    DatabaseRestore resource = parse(file, read(file), "DatabaseRestore", DatabaseRestore.class);
-    check(file, "DatabaseRestore", DatabaseRestoreValidator.validate(resource));
+    return load(
+        file,
+        "DatabaseRestore",
+        DatabaseRestore.class,
+        CrdSchema.RESTORES,
+        DatabaseRestoreValidator::validate);
+  }
+
+  private static <T> T load(
+      Path file, String kind, Class<T> type, String crd, Function<T, List<Violation>> validator) {
+    JsonNode tree = document(file, read(file), kind);
+    CrdSchema.Result schema = CrdSchema.of(crd).check(withoutStatus(tree));
+    T resource;
+    try {
+      resource = bind(schema.valid(), type);
+    } catch (BindFailure e) {
+      List<Violation> all = new ArrayList<>(schema.violations());
+      all.add(e.violation);
+      check(file, kind, all);
+      throw invalid(file + ": " + e.violation);
+    }
+    List<Violation> violations =
+        Violations.forFile(
+            schema.removed(), schema.removedFields(), schema.kept(), validator.apply(resource));
+    check(file, kind, inDocumentOrder(tree, violations));
     return resource;
+  }
+
+  /**
+   * The violations in the order their fields appear in the file (a field the file lacks sits where
+   * its nearest written parent does), so the message reads top to bottom.
+   */
+  static List<Violation> inDocumentOrder(JsonNode tree, List<Violation> violations) {
+    Map<String, Integer> position = new HashMap<>();
+    index(tree, "", position);
+    List<Violation> sorted = new ArrayList<>(violations);
+    sorted.sort(Comparator.comparingInt(v -> positionOf(v.field(), position)));
+    return sorted;
+  }
+
+  private static void index(JsonNode node, String path, Map<String, Integer> position) {
+    position.putIfAbsent(path, position.size());
+    if (node.isObject()) {
+      node.fieldNames()
+          .forEachRemaining(k -> index(node.get(k), path.isEmpty() ? k : path + "." + k, position));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        index(node.get(i), path + "[" + i + "]", position);
+      }
+    }
+  }
+
+  private static int positionOf(String field, Map<String, Integer> position) {
+    String f = field;
+    while (!f.isEmpty()) {
+      Integer at = position.get(f);
+      if (at != null) {
+        return at;
+      }
+      int cut = Math.max(f.lastIndexOf('.'), f.lastIndexOf('['));
+      f = cut < 0 ? "" : f.substring(0, cut);
+    }
+    return 0;
+  }
+
+  /** The API server ignores a status sent with a resource; so does the runner. */
+  private static JsonNode withoutStatus(JsonNode tree) {
+    ObjectNode copy = ((ObjectNode) tree).deepCopy();
+    copy.remove("status");
+    return copy;
   }
 
   private static String read(Path file) {
@@ -129,51 +212,84 @@ public final class ConfigLoader {
     }
   }
 
-  static <T> T parse(Path file, String yaml, String expectedKind, Class<T> type) {
-    T resource;
+  /** The file's one resource, as a tree, after its kind and apiVersion are checked. */
+  static JsonNode document(Path file, String yaml, String expectedKind) {
+    JsonNode tree;
     try {
-      // kind and apiVersion are checked on the raw document: CustomResource keeps its own.
-      com.fasterxml.jackson.databind.JsonNode tree = singleDocument(file, yaml, expectedKind);
-      if (tree == null || !tree.isObject()) {
-        throw invalid(file + ": expected a " + expectedKind + " resource (a YAML mapping)");
-      }
-      warnIgnoredCompression(file, tree);
-      String kind = tree.path("kind").asText(null);
-      if (!expectedKind.equals(kind)) {
-        throw invalid(file + ": kind: expected " + expectedKind + ", got " + quote(kind));
-      }
-      String apiVersion = tree.path("apiVersion").asText(null);
-      if (!API_VERSION.equals(apiVersion)) {
-        throw invalid(
-            file + ": apiVersion: expected " + API_VERSION + ", got " + quote(apiVersion));
-      }
-      resource = YAML.treeToValue(tree, type);
-    } catch (UnrecognizedPropertyException e) {
-      throw invalid(
-          file
-              + ": "
-              + path(e)
-              + ": unknown field (expected one of "
-              + e.getKnownPropertyIds()
-              + ")");
-    } catch (InvalidFormatException e) {
-      throw invalid(
-          file
-              + ": "
-              + path(e)
-              + ": "
-              + quote(e.getValue())
-              + " is not a valid "
-              + describe(e.getTargetType()));
-    } catch (JsonMappingException e) {
-      throw invalid(file + ": " + path(e) + ": " + e.getOriginalMessage());
+      tree = singleDocument(file, yaml, expectedKind);
     } catch (JsonProcessingException e) {
-      throw invalid(file + ": not valid YAML: " + e.getOriginalMessage());
+      throw invalid(file + ": not valid YAML: " + yamlProblem(e));
     }
-    if (resource == null) {
+    if (tree == null || tree.isNull() || tree.isMissingNode()) {
       throw invalid(file + ": empty document");
     }
-    return resource;
+    if (!tree.isObject()) {
+      throw invalid(file + ": expected a " + expectedKind + " resource (a YAML mapping)");
+    }
+    warnIgnoredCompression(file, tree);
+    // kind and apiVersion first: another resource's fields would only be noise.
+    String kind = tree.path("kind").asText(null);
+    if (!expectedKind.equals(kind)) {
+      throw invalid(file + ": kind: expected " + expectedKind + ", got " + quote(kind));
+    }
+    String apiVersion = tree.path("apiVersion").asText(null);
+    if (!API_VERSION.equals(apiVersion)) {
+      throw invalid(file + ": apiVersion: expected " + API_VERSION + ", got " + quote(apiVersion));
+    }
+    return tree;
+  }
+
+  /** What is wrong with the YAML and where, without the parser's own words for its state. */
+  static String yamlProblem(JsonProcessingException e) {
+    // SnakeYAML's own sentences ("while parsing a flow node", "expected the node content, but
+    // found '<stream end>'") are the user's words; its excerpts with a caret, its "in 'reader'"
+    // positions and Jackson's token names are not.
+    List<String> sentences = new ArrayList<>();
+    String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    for (String line : message.split("\\R")) {
+      String l = line.replaceAll("\\s*\\(?JsonToken\\.[A-Z_]+\\)?", "").strip();
+      if (l.isEmpty() || l.startsWith("in 'reader'") || l.equals("^") || line.startsWith("    ")) {
+        continue;
+      }
+      if (!sentences.contains(l)) {
+        sentences.add(l);
+      }
+    }
+    var location = e.getLocation();
+    String at =
+        location == null || location.getLineNr() < 1
+            ? ""
+            : "line " + location.getLineNr() + ", column " + location.getColumnNr() + ": ";
+    return at + (sentences.isEmpty() ? "cannot be parsed" : String.join(", ", sentences));
+  }
+
+  /**
+   * Binds a tree the schema found clean (its wrong values removed): what still fails names the
+   * field in the user's words.
+   */
+  private static <T> T bind(JsonNode tree, Class<T> type) throws BindFailure {
+    try {
+      return YAML.treeToValue(tree, type);
+    } catch (UnrecognizedPropertyException e) {
+      throw new BindFailure(path(e), "unknown field");
+    } catch (InvalidFormatException e) {
+      throw new BindFailure(
+          path(e), quote(e.getValue()) + " is not a valid " + describe(e.getTargetType()));
+    } catch (JsonMappingException e) {
+      throw new BindFailure(path(e), "cannot be read as this field expects");
+    } catch (JsonProcessingException e) {
+      throw new BindFailure("(document)", "cannot be read: " + yamlProblem(e));
+    }
+  }
+
+  /** A value the schema let through that the model still cannot take. */
+  private static final class BindFailure extends Exception {
+    final Violation violation;
+
+    BindFailure(String field, String message) {
+      super(field + ": " + message, null, false, false);
+      this.violation = new Violation(field, message);
+    }
   }
 
   private static String path(JsonMappingException e) {

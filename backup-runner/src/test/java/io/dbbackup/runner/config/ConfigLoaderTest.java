@@ -48,8 +48,10 @@ class ConfigLoaderTest {
   void namesTheFieldOfEveryProblem() {
     refused(GOOD + "  retention: {dayz: 3}\n", "spec.retention.dayz: unknown field");
     refused(
-        GOOD + "  timeoutMinutes: soon\n", "spec.timeoutMinutes: \"soon\" is not a valid integer");
-    refused(GOOD + "  compression: {algorithm: lz4}\n", "spec.compression.algorithm: \"lz4\"");
+        GOOD + "  timeoutMinutes: soon\n",
+        "spec.timeoutMinutes: expected an integer, got the string \"soon\"");
+    refused(
+        GOOD + "  compression: {algorithm: lz4}\n", "spec.compression.algorithm: expected one of");
     refused(GOOD.replace("kind: DatabaseBackup", "kind: Pod"), "kind: expected DatabaseBackup");
     refused(GOOD.replace("host: pg, ", ""), "spec.database.host: must be set");
     refused("spec: [", "not valid YAML");
