@@ -62,8 +62,8 @@ public enum RunnerExit {
       10,
       "PermissionDenied",
       false,
-      "permission denied or login refused",
-      "the privilege or file permission named in the message; for a refused login (wrong"
+      "permission denied",
+      "the privilege or file permission named in the message; for a refused login (a wrong"
           + " password, no pg_hba.conf entry) spec.database.user and passwordSecretRef"),
   TIMEOUT(11, "Timeout", true, "timeout", "spec.timeoutMinutes, and what the run was waiting for");
 

@@ -37,7 +37,7 @@ class RunnerExitTest {
   void theHelpHasOneCodeALine() {
     assertThat(RunnerExit.helpLines())
         .hasSize(RunnerExit.values().length)
-        .contains("   3  database unreachable", "  10  permission denied or login refused");
+        .contains("   3  database unreachable", "  10  permission denied");
   }
 
   @Test
