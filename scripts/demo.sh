@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 source scripts/lib/pg.sh
-backups="$here/demo-backups"
+backups=${DEMO_DIR:-$here/demo-backups}  # DEMO_DIR: elsewhere (the tests)
 state="$backups/servers"
 
 stop_servers() {
@@ -92,5 +92,5 @@ echo "  cd $dir && export PGPASSWORD=\$(cat $backups/secrets/pg-target/password)
 echo '  gunzip -c dump.sql.gz | sed -E '\''1,/^\\connect /s/^(ALTER ROLE "?postgres"? WITH .*) PASSWORD \x27[^\x27]*\x27;$/\1;/'\'' | psql -X -h 127.0.0.1 -p '"$target_port"' -U postgres -d postgres'
 echo "  (the sed keeps the target's postgres password; see README, Restore)"
 echo "or with the runner (it verifies the backup first and refuses a non-empty target):"
-echo "  scripts/backup-runner restore -f demo-backups/databasebackup.yaml --restore demo-backups/databaserestore.yaml --secrets-dir demo-backups/secrets"
+echo "  scripts/backup-runner restore -f $backups/databasebackup.yaml --restore $backups/databaserestore.yaml --secrets-dir $backups/secrets"
 echo "Stop both servers: scripts/demo.sh stop"
