@@ -13,12 +13,7 @@ public enum RunnerExit {
   FAILED(1, null, true, "other error", "the runner's log (an unexpected error has a stack trace)"),
   /** A mistake in the resource or its secrets; also a database host or database that is not. */
   INVALID_CONFIG(
-      2,
-      "InvalidConfig",
-      false,
-      "invalid config",
-      "the field named in the message, in the spec (an unknown spec.database.host or a database"
-          + " that does not exist is one too)"),
+      2, "InvalidConfig", false, "invalid config", "the field named in the message, in the spec"),
   /**
    * The server cannot be reached for now: refused, no answer, starting up, too many connections.
    * What waiting cannot heal is not 3: an unknown host is 2, a refused login 10.
