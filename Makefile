@@ -23,7 +23,8 @@ test: deps
 unit:
 	$(MVN) $(MVN_FLAGS) install -DskipITs
 
-## demo: a throwaway PostgreSQL with sample data, a real backup into ./demo-backups
+## demo: a throwaway PostgreSQL with sample data, a real backup into ./demo-backups with
+## examples/local; both servers stay up for the printed restore commands (scripts/demo.sh stop)
 demo: build
 	scripts/demo.sh
 

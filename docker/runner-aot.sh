@@ -53,7 +53,7 @@ as_owner "$PG_BIN/initdb" -D "$work/pg" -U postgres --auth=trust --no-sync >/dev
 # A free port: the first of a few that the server starts on.
 port=""
 for p in 55432 55433 55434 55435 55436 55437 55438 55439; do
-  if as_owner "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w -t 60 \
+  if as_owner "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w -t 300 \
       -o "-p $p -c listen_addresses=127.0.0.1 -c unix_socket_directories=$work/pg -c fsync=off" \
       start >/dev/null 2>&1; then
     port=$p
@@ -94,7 +94,7 @@ if [ -n "${AOT_S3_SERVER_CLASSPATH:-}" ]; then
   i=0
   until grep -q '^endpoint=' "$work/s3.log"; do
     i=$((i + 1))
-    if [ "$i" -gt 600 ] || ! kill -0 "$s3_pid" 2>/dev/null; then
+    if [ "$i" -gt 3000 ] || ! kill -0 "$s3_pid" 2>/dev/null; then
       echo "runner-aot: the training S3 server did not start:" >&2; tail -n 20 "$work/s3.log" >&2; exit 1
     fi
     sleep 0.1

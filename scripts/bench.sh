@@ -12,6 +12,7 @@
 #   BENCH_RESTORE=1        also verification by restore (runner-volume-restore) against the same
 #                          backup with checksum verification, and `gunzip -c | psql` into a fresh
 #                          cluster (restore-pipeline); 0: skip
+#   BENCH_AOT=0            no ahead-of-time cache: the runner as `make build` leaves it
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -188,8 +189,13 @@ restore_cmds=$([ "$bench_restore" != 0 ] && echo "runner-volume-restore restore-
 read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify $restore_cmds runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
 # The runner starts as its image does: on Java 25+ with the ahead-of-time cache the image build
 # trains on real backups to a volume and to S3 (docker/runner-aot.sh; scripts/backup-runner uses
-# it), otherwise with the class-data archive the first run below writes.
-if [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ]; then
+# it), otherwise with the class-data archive the first run below writes. BENCH_AOT=0 measures the
+# runner as `make build` leaves it: no ahead-of-time cache (scripts/backup-runner then uses the
+# class-data archive).
+if [ "${BENCH_AOT:-1}" = 0 ]; then
+  echo "== no ahead-of-time cache (BENCH_AOT=0): the runner as make build leaves it"
+  rm -f backup-runner/target/backup-runner.aot
+elif [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge 25 ]; then
   echo "== the runner's ahead-of-time cache, trained as the image build trains it"
   AOT_S3_SERVER_CLASSPATH=$s3_server_cp sh docker/runner-aot.sh "$JAVA_HOME/bin/java" \
     backup-runner/target/backup-runner.jar docker/runner-jvm.args backup-runner/target/backup-runner.aot >/dev/null

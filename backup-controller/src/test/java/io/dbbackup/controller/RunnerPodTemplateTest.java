@@ -67,6 +67,25 @@ class RunnerPodTemplateTest {
   }
 
   @Test
+  void anUnknownHostAndARefusedLoginAreNotRetriedButAnUnreachableServerIs() {
+    var job =
+        new TestableCronJob()
+            .desiredFor(Fixtures.volumeBackup("shop", "db"))
+            .getSpec()
+            .getJobTemplate()
+            .getSpec();
+    var failJob = job.getPodFailurePolicy().getRules().get(1).getOnExitCodes();
+    // The runner exits 2 for an unknown host or database, 10 for a refused login: the Job fails
+    // at once; 3 (refused, no answer, starting up) is what a retry can heal.
+    assertThat(failJob.getOperator()).isEqualTo("In");
+    assertThat(failJob.getValues())
+        .contains(
+            io.dbbackup.api.status.RunnerExit.INVALID_CONFIG.code(),
+            io.dbbackup.api.status.RunnerExit.PERMISSION_DENIED.code())
+        .doesNotContain(io.dbbackup.api.status.RunnerExit.DATABASE_UNREACHABLE.code());
+  }
+
+  @Test
   void noSecretEverTravelsInArgsOrEnv() {
     var backup = Fixtures.s3Backup("shop", "db");
     var container = RunnerPodTemplate.build(backup, "img").getSpec().getContainers().getFirst();

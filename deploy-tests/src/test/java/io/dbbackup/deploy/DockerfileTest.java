@@ -242,7 +242,26 @@ class DockerfileTest {
     return ProcessHandle.current().info().command().orElse("java");
   }
 
-  record Result(int exit, String output) {}
+  record Result(int exit, String output) {
+    /** The last lines of the output, for a failure message that stays a few lines long. */
+    String tail() {
+      return DockerfileTest.tail(output, 15);
+    }
+  }
+
+  /** At most the last {@code lines} lines of {@code text}, each cut at 300 characters. */
+  static String tail(String text, int lines) {
+    List<String> all = text.lines().toList();
+    List<String> last = all.subList(Math.max(0, all.size() - lines), all.size());
+    StringBuilder sb = new StringBuilder();
+    if (all.size() > lines) {
+      sb.append("[... ").append(all.size() - lines).append(" lines before]\n");
+    }
+    for (String l : last) {
+      sb.append(l.length() > 300 ? l.substring(0, 300) + "..." : l).append('\n');
+    }
+    return sb.toString();
+  }
 
   static Result run(List<String> command) throws IOException, InterruptedException {
     return run(command, Map.of());

@@ -11,14 +11,19 @@ import java.util.Optional;
 public enum RunnerExit {
   OK(0, null, false, "ok", ""),
   FAILED(1, null, true, "other error", "the runner's log (an unexpected error has a stack trace)"),
+  /** A mistake in the resource or its secrets; also a database host or database that is not. */
   INVALID_CONFIG(
       2, "InvalidConfig", false, "invalid config", "the field named in the message, in the spec"),
+  /**
+   * The server cannot be reached for now: refused, no answer, starting up, too many connections.
+   * What waiting cannot heal is not 3: an unknown host is 2, a refused login 10.
+   */
   DATABASE_UNREACHABLE(
       3,
       "DatabaseUnreachable",
       true,
       "database unreachable",
-      "spec.database (host, port, user, password) and that the server is up"),
+      "that the server is up and accepting connections at spec.database host and port"),
   NOT_ENOUGH_SPACE(
       4,
       "NotEnoughDiskSpace",
@@ -47,12 +52,14 @@ public enum RunnerExit {
       "the other run of this backup (it ends on its own; nothing to do)"),
   OUTSIDE_WINDOW(
       9, "OutsideWindow", false, "outside the window (skipped)", "spec.window, if the run was due"),
+  /** A privilege or file permission missing, or the server refusing the login. */
   PERMISSION_DENIED(
       10,
       "PermissionDenied",
       false,
       "permission denied",
-      "the privilege or file permission named in the message"),
+      "the privilege or file permission named in the message; for a refused login (a wrong"
+          + " password, no pg_hba.conf entry) spec.database.user and passwordSecretRef"),
   TIMEOUT(11, "Timeout", true, "timeout", "spec.timeoutMinutes, and what the run was waiting for");
 
   private final int code;

@@ -83,6 +83,8 @@ public final class RestoreCommand implements Callable<Integer> {
     try {
       BackupConfig config = options.load();
       DatabaseRestore restore = ConfigLoader.loadRestore(restoreFile);
+      // Every secret the restore uses is read before the store is opened (exit 2 naming it).
+      RestoreRun.readSecrets(config, restore.getSpec());
       try (BackupStore store = Stores.open(config)) {
         result =
             new RestoreRun(config, restore.getSpec(), store, settings, PgTools.locate(), deadline)

@@ -5,6 +5,7 @@ import io.dbbackup.runner.RunSupervisor;
 import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.Decryptor;
+import io.dbbackup.runner.crypto.OpenPgpConfig;
 import io.dbbackup.runner.history.RecordedChecksum;
 import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.pipeline.PgTools;
@@ -13,6 +14,7 @@ import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.Stores;
 import io.dbbackup.runner.verify.BackupVerifier;
+import io.dbbackup.runner.verify.KeyCheck;
 import io.dbbackup.runner.verify.restore.RestoreCheck;
 import io.dbbackup.runner.verify.restore.RestoreVerification;
 import java.time.Duration;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
         "Read a stored backup back: checksum file, SHA-256 and size, full decompression,"
             + " completion trailer, and the SHA-256 recorded in history when it is reachable."
             + " Exit 7 when anything does not match, or when the backup's manifest cannot be"
-            + " trusted; exit 2 when there is no such backup.",
+            + " trusted; exit 2 when there is no such backup, or when a secret file is missing or"
+            + " the verify key or passphrase does not open the backup.",
     mixinStandardHelpOptions = true)
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
@@ -52,6 +55,13 @@ public final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BackupConfig config = options.load();
+    // Every secret verify uses is read before the store is opened: a missing or empty file is
+    // exit 2 naming its field, never a skipped check.
+    RecordedChecksum.requireSecrets(config);
+    DataPath path =
+        config.spec().getEncryption() == null
+            ? null
+            : DataPath.forBackup(config.spec(), config.secrets(), Instant.now());
     try (RunSupervisor.Registration sigterm = RunSupervisor.plainCommand("verify");
         BackupStore store = Stores.open(config)) {
       Catalog catalog = Catalog.read(store);
@@ -69,10 +79,17 @@ public final class VerifyCommand implements Callable<Integer> {
                               + " (see `backup-runner list`)"));
       // Decrypt in full when the resource gives a passphrase or a verify key; else check the
       // checksum and the OpenPGP structure.
-      Decryptor decryptor =
-          m.encrypted()
-              ? DataPath.forBackup(config.spec(), config.secrets(), Instant.now()).verifyDecryptor()
-              : null;
+      Decryptor decryptor = m.encrypted() && path != null ? path.verifyDecryptor() : null;
+      // A wrong verify key or passphrase is a config mistake (exit 2), not a bad backup (7).
+      KeyCheck.requireOpens(
+          store,
+          m,
+          decryptor,
+          config.spec().getEncryption() != null
+                  && config.spec().getEncryption().getPassphraseSecretRef() != null
+              ? OpenPgpConfig.PASSPHRASE
+              : OpenPgpConfig.VERIFY_KEY,
+          "give the passphrase or a private key of a recipient it was encrypted for");
       if (restore) {
         return restore(store, m, decryptor);
       }

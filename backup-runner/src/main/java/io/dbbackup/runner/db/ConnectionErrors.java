@@ -14,7 +14,10 @@ import java.util.Locale;
  * What a failed connection attempt means: whether waiting can heal it (the server refuses or does
  * not answer yet, is starting up or shutting down, has too many connections), and its cause in
  * words for people. Everything else (an unknown host, a wrong password, a missing database, a TLS
- * mismatch) fails at once: retrying it for half an hour changes nothing.
+ * mismatch) fails at once: retrying it for half an hour changes nothing. What no retry can fix is
+ * not exit 3 either, which the Job retries: an unknown host or a missing database is a config
+ * mistake (exit 2, naming the field), a refused login is exit 10 (naming the user and the password
+ * Secret).
  */
 public final class ConnectionErrors {
   private ConnectionErrors() {}
@@ -34,8 +37,9 @@ public final class ConnectionErrors {
     if (unknownHost != null) {
       return new Failure(
           false,
-          ExitCode.DATABASE_UNREACHABLE,
-          "host \""
+          ExitCode.INVALID_CONFIG,
+          field
+              + ".host: host \""
               + settings.host()
               + "\" not found (DNS): check "
               + field
@@ -64,7 +68,7 @@ public final class ConnectionErrors {
               : "the server refused user \"" + settings.user() + "\"";
       return new Failure(
           false,
-          ExitCode.DATABASE_UNREACHABLE,
+          ExitCode.PERMISSION_DENIED,
           "authentication failed for "
               + settings
               + ": "

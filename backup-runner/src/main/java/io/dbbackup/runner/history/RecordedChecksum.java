@@ -91,6 +91,19 @@ public final class RecordedChecksum {
   }
 
   /**
+   * Reads the secret the cross-check needs (the database password, when history is on), so that a
+   * command fails on a missing or empty password file before it touches anything, rather than
+   * skipping the cross-check.
+   *
+   * @throws RunnerException {@link ExitCode#INVALID_CONFIG} naming the field
+   */
+  public static void requireSecrets(BackupConfig config) {
+    if (config.spec().getHistory().isEnabled()) {
+      ConnectionSettings.from(config.spec().getDatabase(), config.secrets());
+    }
+  }
+
+  /**
    * Cross-checks backup {@code backupId}'s stored SHA-256 (already verified against the stored
    * file) with what its history database recorded. History off or unreachable never fails: the note
    * then says no cross-check was possible.

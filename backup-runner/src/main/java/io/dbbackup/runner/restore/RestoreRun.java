@@ -11,7 +11,6 @@ import io.dbbackup.runner.StorageErrors;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.OpenPgpConfig;
-import io.dbbackup.runner.crypto.OpenPgpException;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
 import io.dbbackup.runner.history.RecordedChecksum;
@@ -23,6 +22,7 @@ import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.verify.BackupVerifier;
+import io.dbbackup.runner.verify.KeyCheck;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,6 +90,21 @@ public final class RestoreRun {
     this.deadline = deadline;
   }
 
+  /**
+   * Reads every secret a restore uses: the source's database password (for the history
+   * cross-check), the target's password and the decryption key or passphrase, so that a missing or
+   * empty file fails with exit 2 naming its field before anything is read or changed.
+   */
+  public static void readSecrets(BackupConfig backup, DatabaseRestoreSpec spec) {
+    RecordedChecksum.requireSecrets(backup);
+    if (spec.getTarget() != null) {
+      ConnectionSettings.from(targetAsDatabase(spec), backup.secrets(), "spec.target");
+    }
+    if (spec.getDecryption() != null) {
+      OpenPgpConfig.restoreDecryptor(spec.getDecryption(), backup.secrets());
+    }
+  }
+
   public Result execute() {
     long start = System.nanoTime();
     if (!spec.getBackupRef().getName().equals(backup.name())) {
@@ -107,7 +122,7 @@ public final class RestoreRun {
       Compressor compressor = Compressor.of(manifest.compression());
       Decryptor decryptor = decryptorFor(manifest);
       ConnectionSettings target =
-          ConnectionSettings.from(targetAsDatabase(), backup.secrets(), "spec.target");
+          ConnectionSettings.from(targetAsDatabase(spec), backup.secrets(), "spec.target");
       // Before the backup is read and before the target is changed in any way.
       checkTargetVersion(target, manifest);
       requireKeyOpens(manifest, decryptor);
@@ -344,32 +359,14 @@ public final class RestoreRun {
         ExitCode.DATABASE_UNREACHABLE, what + " failed: " + e.getMessage(), e);
   }
 
-  /**
-   * A key or passphrase that does not open the backup is a problem of spec.decryption (exit 2), not
-   * of the backup: found by opening the file's key packets, before anything is verified.
-   */
+  /** A key or passphrase that does not open the backup is exit 2 naming spec.decryption. */
   private void requireKeyOpens(Manifest manifest, Decryptor decryptor) {
-    if (decryptor == null) {
-      return;
-    }
-    try (InputStream in = decryptor.decrypt(store.open(manifest.backupId(), manifest.file()))) {
-      // Opening decrypts the session key; the data is read and checked by the verification.
-    } catch (OpenPgpException e) {
-      if (e.reason() == OpenPgpException.Reason.NO_MATCHING_KEY
-          || e.reason() == OpenPgpException.Reason.WRONG_PASSPHRASE) {
-        throw new RunnerException(
-            ExitCode.INVALID_CONFIG,
-            "spec.decryption: the key given does not open backup "
-                + manifest.id()
-                + ": "
-                + e.getMessage()
-                + " (give the private key or passphrase it was encrypted with)",
-            e);
-      }
-      // Damage is for the verification to report.
-    } catch (IOException e) {
-      // Reading is for the verification to report, with its own failure class.
-    }
+    KeyCheck.requireOpens(
+        store,
+        manifest,
+        decryptor,
+        "spec.decryption",
+        "give the private key or passphrase it was encrypted with");
   }
 
   private Decryptor decryptorFor(Manifest manifest) {
@@ -518,7 +515,7 @@ public final class RestoreRun {
     }
   }
 
-  private DatabaseSpec targetAsDatabase() {
+  private static DatabaseSpec targetAsDatabase(DatabaseRestoreSpec spec) {
     var t = spec.getTarget();
     DatabaseSpec db = new DatabaseSpec();
     db.setHost(t.getHost());

@@ -98,7 +98,8 @@ class ConnectionErrorsIT {
 
     Run run = backup(fixture, yaml);
 
-    assertThat(run.exitCode()).isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
+    // Not 3, which the Job retries: no retry finds the host.
+    assertThat(run.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
     assertThat(waits).isEmpty();
     assertThat(run.log())
         .contains("no-such-host.invalid")
@@ -130,7 +131,8 @@ class ConnectionErrorsIT {
 
     Run run = backup(fixture, fixture.yaml());
 
-    assertThat(run.exitCode()).isEqualTo(ExitCode.DATABASE_UNREACHABLE.code());
+    // Not 3, which the Job retries: the password stays wrong.
+    assertThat(run.exitCode()).isEqualTo(ExitCode.PERMISSION_DENIED.code());
     assertThat(waits).isEmpty();
     assertThat(run.log())
         .contains("password authentication failed for user")
@@ -150,6 +152,23 @@ class ConnectionErrorsIT {
 
     assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG);
     assertThat(e.getMessage()).contains("database \"no_such_db\" does not exist");
+    assertThat(waits).isEmpty();
+  }
+
+  @Test
+  void aLoginTheServerRefusesFailsAtOnceWithExit10() {
+    PostgresCluster pg = pgExtension.cluster();
+    pg.execute("postgres", "CREATE ROLE nologin_role NOLOGIN PASSWORD 'pw'");
+    DatabaseProbe probe =
+        new DatabaseProbe(settings(pg, "nologin_role", "pw"), 3, long_(), waits::add);
+
+    RunnerException e =
+        catchThrowableOfType(RunnerException.class, () -> probe.connect("postgres"));
+
+    assertThat(e.exitCode()).isEqualTo(ExitCode.PERMISSION_DENIED);
+    assertThat(e.getMessage())
+        .contains("the server refused user \"nologin_role\"")
+        .contains("spec.database.user and spec.database.passwordSecretRef");
     assertThat(waits).isEmpty();
   }
 

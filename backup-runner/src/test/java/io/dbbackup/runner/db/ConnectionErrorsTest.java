@@ -62,13 +62,16 @@ class ConnectionErrorsTest {
             DB,
             "postgres");
     assertThat(dns.retryable()).isFalse();
+    assertThat(dns.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG);
     assertThat(dns.cause())
-        .startsWith("host \"db.shop\" not found (DNS): check spec.database.host");
+        .startsWith(
+            "spec.database.host: host \"db.shop\" not found (DNS): check spec.database.host");
 
     var password =
         ConnectionErrors.classify(
             driver("28P01", "FATAL: password authentication failed", null), TARGET, "postgres");
     assertThat(password.retryable()).isFalse();
+    assertThat(password.exitCode()).isEqualTo(ExitCode.PERMISSION_DENIED);
     assertThat(password.cause())
         .contains("password authentication failed for user \"admin\"")
         .contains("spec.target.user and spec.target.passwordSecretRef")

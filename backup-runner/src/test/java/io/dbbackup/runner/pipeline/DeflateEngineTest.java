@@ -12,17 +12,44 @@ class DeflateEngineTest {
   @Test
   void namedEnginesAndAClearErrorForAnythingElse() {
     assertThat(DeflateEngine.named("zlib")).isSameAs(ZlibEngine.INSTANCE);
-    assertThat(DeflateEngine.named(" LibDeflate ").name()).isEqualTo("libdeflate");
-    // On this machine (Java 22+, libdeflate0 installed by make test) auto means libdeflate.
-    assertThat(DeflateEngine.named("auto").name()).isEqualTo("libdeflate");
-    assertThat(DeflateEngine.preferred().name()).isEqualTo("libdeflate");
+    // Java 22+ with libdeflate0 (make test installs it): auto means libdeflate; else zlib.
+    assertThat(DeflateEngine.named("auto").name()).isEqualTo(Engines.expectedPreferred());
+    assertThat(DeflateEngine.preferred().name()).isEqualTo(Engines.expectedPreferred());
     assertThatThrownBy(() -> DeflateEngine.named("pigz"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("dbbackup.gzip.engine must be auto, libdeflate or zlib, got 'pigz'");
+    if (Engines.libdeflateAvailable()) {
+      assertThat(DeflateEngine.named(" LibDeflate ").name()).isEqualTo("libdeflate");
+    } else {
+      // Asked for by name where it cannot load: a clear error, never a silent zlib.
+      assertThatThrownBy(() -> DeflateEngine.named("libdeflate"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageStartingWith("gzip engine libdeflate is not available: ");
+    }
+  }
+
+  @Test
+  void withoutLibdeflateABackupCompressesWithZlib() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        Engines.libdeflateAvailable(), "libdeflate loads here; the fallback is not in use");
+    ParallelGzipCompressor gzip = new ParallelGzipCompressor(6);
+    assertThat(gzip.engine()).isEqualTo("zlib");
+    byte[] input = io.dbbackup.runner.support.TestData.text(500_000, 3);
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (var out = gzip.compress(gz)) {
+      out.write(input);
+    }
+    assertThat(
+            new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.toByteArray()))
+                .readAllBytes())
+        .isEqualTo(input);
   }
 
   @Test
   void aMissingLibraryIsNamedInTheError() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Runtime.version().feature() >= 22,
+        "the libdeflate engine is Java 22+ code; this is Java " + Runtime.version().feature());
     String previous = System.getProperty("dbbackup.libdeflate.path");
     System.setProperty("dbbackup.libdeflate.path", "/nonexistent/libdeflate.so.0");
     try {

@@ -53,9 +53,7 @@ class ParallelGzipGunzipIT {
     for (int level : new int[] {1, 6, 9}) {
       Path ours =
           compress(
-              new ParallelGzipCompressor(level, 2, 0, DeflateEngine.named(engine)),
-              input,
-              "ours.gz");
+              new ParallelGzipCompressor(level, 2, 0, Engines.named(engine)), input, "ours.gz");
       Path theirs = dir.resolve("theirs.gz");
       assertThat(StockTools.run(List.of("gzip", "-" + level, "-c"), plain, theirs).ok()).isTrue();
       double ratio = (double) Files.size(ours) / Files.size(theirs);

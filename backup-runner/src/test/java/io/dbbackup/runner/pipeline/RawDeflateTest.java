@@ -85,7 +85,7 @@ class RawDeflateTest {
 
   @Test
   void piecesFromLibdeflateJoinToo() throws Exception {
-    DeflateEngine libdeflate = DeflateEngine.named("libdeflate");
+    DeflateEngine libdeflate = Engines.named("libdeflate");
     List<byte[]> inputs = new ArrayList<>(inputs());
     inputs.add(TestData.text(1024 * 1024, 9));
     for (int level : new int[] {1, 6, 9}) {
