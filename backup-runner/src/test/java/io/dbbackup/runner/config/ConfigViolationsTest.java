@@ -94,7 +94,8 @@ class ConfigViolationsTest {
         .hasSize(7)
         .contains(
             "spec.retries: must be 0-10, got 50",
-            "spec.retention.dayz: unknown field (did you mean days? expected one of: days, minKeep)",
+            "spec.retention.dayz: unknown field (did you mean days? expected one of: days, keepDaily,"
+                + " keepMonthly, keepWeekly, keepYearly, minKeep)",
             "spec.retention.minKeep: expected an integer, got the string \"many\"",
             "spec.compression.algorithm: expected one of gzip, none, zstd; got \"lz4\"",
             "spec.window.start: must be a time HH:MM (24-hour), got \"2am\"",
