@@ -37,10 +37,67 @@ public record Manifest(
     Encryption encryption,
     Verification verification,
     String auditChainHead,
-    DumpContent.Summary content) {
+    DumpContent.Summary content,
+    Incremental incremental) {
 
   public static final String FILE_NAME = "manifest.json";
   public static final int FORMAT_VERSION = 1;
+
+  /**
+   * An incremental backup ({@code type: incremental}): {@code file} is the chunk index ({@code
+   * index.json}) and {@code sha256} its SHA-256; {@code storedBytes} is what this run added to the
+   * chunk store; {@code chunks} the chunks the index names, {@code newChunks} those this run
+   * stored, {@code referencedBytes} the stored bytes of every chunk the index names.
+   */
+  public record Incremental(String index, long chunks, long newChunks, long referencedBytes) {}
+
+  /** A full backup's manifest (no chunk index). */
+  public Manifest(
+      int formatVersion,
+      String id,
+      Resource resource,
+      Instant startTime,
+      Instant endTime,
+      String serverVersion,
+      String pgDumpVersion,
+      List<DatabaseInfo> databases,
+      String file,
+      long dumpBytes,
+      long storedBytes,
+      String sha256,
+      String plainSha256,
+      Compression compression,
+      Encryption encryption,
+      Verification verification,
+      String auditChainHead,
+      DumpContent.Summary content) {
+    this(
+        formatVersion,
+        id,
+        resource,
+        startTime,
+        endTime,
+        serverVersion,
+        pgDumpVersion,
+        databases,
+        file,
+        dumpBytes,
+        storedBytes,
+        sha256,
+        plainSha256,
+        compression,
+        encryption,
+        verification,
+        auditChainHead,
+        content,
+        null);
+  }
+
+  /** Whether this is an incremental backup: a chunk index instead of one dump file. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isIncremental() {
+    return incremental != null;
+  }
 
   /** The DatabaseBackup this backup belongs to. */
   public record Resource(String namespace, String name, String uid) {}
@@ -127,6 +184,7 @@ public record Manifest(
         encryption,
         verification,
         null,
+        null,
         null);
   }
 
@@ -167,6 +225,7 @@ public record Manifest(
         encryption,
         verification,
         auditChainHead,
+        null,
         null);
   }
 
