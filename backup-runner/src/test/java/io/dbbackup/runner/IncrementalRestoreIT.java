@@ -84,7 +84,8 @@ class IncrementalRestoreIT {
         .toList();
   }
 
-  private Path restoreYaml(PostgresCluster target, String decryption) throws Exception {
+  private Path restoreYaml(PostgresCluster target, String decryption, String databases)
+      throws Exception {
     Path file = dir.resolve("restore.yaml");
     Files.writeString(
         file,
@@ -95,6 +96,7 @@ class IncrementalRestoreIT {
         spec:
           backupRef: {name: orders-db}
           backupId: latest
+          databases: %s
           target:
             host: %s
             port: %d
@@ -102,6 +104,7 @@ class IncrementalRestoreIT {
             passwordSecretRef: {name: target-pg, key: password}
         %s"""
             .formatted(
+                databases,
                 target.host(),
                 target.port(),
                 decryption == null ? "" : "  decryption: " + decryption + "\n"));
@@ -110,12 +113,18 @@ class IncrementalRestoreIT {
 
   private BackupFixture.Result restore(BackupFixture f, PostgresCluster target, String decryption)
       throws Exception {
+    return restore(f, target, decryption, "[]");
+  }
+
+  private BackupFixture.Result restore(
+      BackupFixture f, PostgresCluster target, String decryption, String databases)
+      throws Exception {
     secret(f, "target-pg", "password", target.password());
     return f.run(
         BackupFixture.testSettings(),
         "restore",
         "--restore",
-        restoreYaml(target, decryption).toString());
+        restoreYaml(target, decryption, databases).toString());
   }
 
   private static Map<String, String> digest(PostgresCluster pg) throws Exception {
@@ -195,6 +204,19 @@ class IncrementalRestoreIT {
           restore(f, target, "{passphraseSecretRef: {name: backup-pass, key: passphrase}}");
       assertThat(restored.exitCode()).as(restored.err()).isZero();
       assertThat(digest(target)).isEqualTo(digest(PG.cluster()));
+    }
+  }
+
+  @Test
+  void aRestoreOfSelectedDatabasesRestoresOnlyThem() throws Exception {
+    BackupFixture f = fixture("zstd");
+    assertThat(f.backup().exitCode()).isZero();
+    try (PostgresCluster target = PostgresCluster.start()) {
+      BackupFixture.Result restored = restore(f, target, null, "[shop]");
+      assertThat(restored.exitCode()).as(restored.err()).isZero();
+      assertThat(RestoreIT.only(digest(target), "shop"))
+          .isEqualTo(RestoreIT.only(digest(PG.cluster()), "shop"));
+      assertThat(digest(target).keySet()).noneMatch(k -> k.startsWith("analytics "));
     }
   }
 
