@@ -66,7 +66,8 @@ class DatabaseBackupValidatorTest {
           timeZone: Mars/Olympus               | spec.timeZone         | is not an IANA time zone name
           window: {start: "2am", end: "05:00"} | spec.window.start     | must be a time HH:MM
           window: {start: "02:00", end: "02:00"} | spec.window         | start and end must differ
-          type: incremental                    | spec.type             | incremental is not supported
+          type: incremental                    | spec.incremental      | must be set with type: incremental
+          incremental: {chunkKeySecretRef: {name: k, key: key}} | spec.incremental | goes with type: incremental
           retention: {days: 0}                 | spec.retention.days   | must be 1-36500, got 0
           retention: {minKeep: 0}              | spec.retention.minKeep | must be 1-10000, got 0
           retention: {keepDaily: -1}           | spec.retention.keepDaily | must be 0-3660, got -1
@@ -108,6 +109,27 @@ class DatabaseBackupValidatorTest {
     assertThat(DatabaseBackupValidator.validate(max)).isEmpty();
     assertThat(max.getSpec().getRetention().getKeepMonthly()).isEqualTo(1200);
     assertThat(max.getSpec().getRetention().getDays()).isEqualTo(30);
+  }
+
+  @Test
+  void incrementalNeedsAChunkKeyAndChecksumVerification() {
+    String inc = BASE + "  type: incremental\n";
+    assertThat(
+            DatabaseBackupValidator.validate(
+                parse(inc + "  incremental: {chunkKeySecretRef: {name: k, key: key}}\n")))
+        .isEmpty();
+    List<Violation> noKey = DatabaseBackupValidator.validate(parse(inc + "  incremental: {}\n"));
+    assertThat(noKey)
+        .extracting(Violation::field)
+        .containsExactly("spec.incremental.chunkKeySecretRef");
+    List<Violation> restore =
+        DatabaseBackupValidator.validate(
+            parse(
+                inc
+                    + "  incremental: {chunkKeySecretRef: {name: k, key: key}}\n"
+                    + "  verification: {mode: restore}\n"));
+    assertThat(restore).extracting(Violation::field).containsExactly("spec.verification.mode");
+    assertThat(restore.getFirst().message()).contains("not supported with type: incremental");
   }
 
   @Test

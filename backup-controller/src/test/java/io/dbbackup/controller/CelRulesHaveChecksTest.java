@@ -58,7 +58,9 @@ class CelRulesHaveChecksTest {
           "s3.kmsKeyId goes with serverSideEncryption aws:kms",
           BASE.replace(VOLUME, "    s3: {bucket: shop-backups, kmsKeyId: alias/backups}\n"),
           "storage: set exactly one of volume or s3",
-          BASE.replace(VOLUME, VOLUME + "    s3: {bucket: shop-backups}\n"));
+          BASE.replace(VOLUME, VOLUME + "    s3: {bucket: shop-backups}\n"),
+          "incremental: set spec.incremental (chunkKeySecretRef) exactly when type is incremental",
+          BASE + "  type: incremental\n");
 
   /** A DatabaseRestore each CEL rule refuses (transition rules aside: a file has no old value). */
   static final Map<String, String> RESTORE_CASES =

@@ -1,6 +1,11 @@
 package io.dbbackup.runner;
 
+import io.dbbackup.api.v1alpha1.BackupType;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
+import io.dbbackup.runner.chunk.ChunkFormat;
+import io.dbbackup.runner.chunk.ChunkKey;
+import io.dbbackup.runner.chunk.ChunkVerifier;
+import io.dbbackup.runner.chunk.ChunkWriter;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.ServerInfo;
@@ -15,6 +20,8 @@ import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.retention.RetentionPolicy;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.ChunkIndex;
+import io.dbbackup.runner.store.ChunkStore;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.verify.BackupVerifier;
 import io.dbbackup.runner.verify.restore.RestoreCheck;
@@ -25,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -87,6 +95,10 @@ public final class BackupRun {
     // or empty secret file) leaves the store untouched, no spooled record, no folder.
     DataPath path = DataPath.forBackup(spec, config.secrets(), start);
     ConnectionSettings.from(spec.getDatabase(), config.secrets());
+    ChunkKey chunkKey =
+        spec.getType() == BackupType.INCREMENTAL
+            ? ChunkKey.read(spec.getIncremental().getChunkKeySecretRef(), config.secrets())
+            : null;
     Compressor compressor = path.compressor();
     String file = path.fileName();
     RunRecord record =
@@ -152,43 +164,22 @@ public final class BackupRun {
         deadline.check();
 
         phase("dump");
-        DumpContent content = restoreVerification() ? new DumpContent() : null;
-        if (content != null && path.encrypted() && path.verifyDecryptor() == null) {
-          // Public keys only: restored while dumping (source stream), as a second consumer.
-          streamCheck = RestoreVerification.startStream(tools, deadline);
+        Written written;
+        if (chunkKey != null) {
+          written = incremental(id, start, server, path, chunkKey, recorder, session);
+        } else {
+          written = full(id, start, server, path, file, recorder, session);
         }
-        DumpStep.Output dump =
-            new DumpStep(store, tools, settings)
-                .run(
-                    id,
-                    file,
-                    compressor,
-                    path.encryptor(),
-                    session.connection(),
-                    server,
-                    deadline,
-                    content,
-                    streamCheck == null ? null : streamCheck.input());
-        deadline.check();
-
-        Manifest.Verification verification = verify(id, path, dump, content, deadline);
-        writeManifest(
-            id,
-            start,
-            server,
-            dump,
-            path,
-            verification,
-            recorder.head(),
-            content == null ? null : content.summary());
+        Manifest.Verification verification = written.verification();
         record =
             record.toBuilder()
                 .output(
-                    dump.result().dumpBytes(),
-                    dump.result().storedBytes(),
-                    dump.result().storedSha256(),
+                    written.dumpBytes(),
+                    written.storedBytes(),
+                    written.sha256(),
                     verification.verified())
                 .verification(historyVerification(verification))
+                .referencedBytes(written.referencedBytes())
                 .build();
         if (verification.restore() != null && !verification.verified()) {
           // Kept (the manifest is written) but unverified: never a good backup, and the run fails.
@@ -207,13 +198,25 @@ public final class BackupRun {
                 AuditEntry.CREATED,
                 id.value(),
                 store.location(id),
-                dump.result().storedSha256(),
+                written.sha256(),
                 "backup run"));
 
         phase("retention");
         RetentionStep.Result retention =
             RetentionStep.apply(
                 store, retentionPolicy(), now(), id, config.namespace(), config.name(), recorder);
+        if (chunkKey != null) {
+          // After the new manifest and retention, under the lock: the chunks no index names.
+          ChunkSweep.Result sweep =
+              ChunkSweep.sweep(store, now().minus(retentionPolicy().abandonedAfter()));
+          if (!sweep.warnings().isEmpty()) {
+            List<String> all = new java.util.ArrayList<>(retention.warnings());
+            all.addAll(sweep.warnings());
+            retention =
+                new RetentionStep.Result(
+                    retention.deleted(), retention.failed(), all, retention.decisions());
+          }
+        }
 
         record = record.finished(RunStatus.SUCCEEDED, now());
         if (!retention.warnings().isEmpty()) {
@@ -258,6 +261,172 @@ public final class BackupRun {
       MDC.remove("backup");
       MDC.remove("backup_id");
       MDC.remove("phase");
+    }
+  }
+
+  /** What the dump phase wrote, as the history row and the audit line record it. */
+  private record Written(
+      long dumpBytes,
+      long storedBytes,
+      String sha256,
+      Manifest.Verification verification,
+      Long referencedBytes) {}
+
+  private Written full(
+      BackupId id,
+      Instant start,
+      ServerInfo server,
+      DataPath path,
+      String file,
+      RunRecorder recorder,
+      RunSession session) {
+    Compressor compressor = path.compressor();
+    DumpContent content = restoreVerification() ? new DumpContent() : null;
+    if (content != null && path.encrypted() && path.verifyDecryptor() == null) {
+      // Public keys only: restored while dumping (source stream), as a second consumer.
+      streamCheck = RestoreVerification.startStream(tools, deadline);
+    }
+    DumpStep.Output dump =
+        new DumpStep(store, tools, settings)
+            .run(
+                id,
+                file,
+                compressor,
+                path.encryptor(),
+                session.connection(),
+                server,
+                deadline,
+                content,
+                streamCheck == null ? null : streamCheck.input());
+    deadline.check();
+
+    Manifest.Verification verification = verify(id, path, dump, content, deadline);
+    writeManifest(
+        id,
+        start,
+        server,
+        dump,
+        path,
+        verification,
+        recorder.head(),
+        content == null ? null : content.summary());
+    return new Written(
+        dump.result().dumpBytes(),
+        dump.result().storedBytes(),
+        dump.result().storedSha256(),
+        verification,
+        null);
+  }
+
+  /**
+   * An incremental backup: the dump's chunks (the known ones kept), then {@code index.json}, then
+   * the verification (every chunk there with its size and SHA-256; decrypted and its HMAC checked
+   * where the key allows), then the manifest.
+   */
+  private Written incremental(
+      BackupId id,
+      Instant start,
+      ServerInfo server,
+      DataPath path,
+      ChunkKey key,
+      RunRecorder recorder,
+      RunSession session) {
+    ChunkStore chunks = store.chunks();
+    ChunkFormat format =
+        new ChunkFormat(
+            path.compressor().algorithm(),
+            path.compressor().level(),
+            path.encryptor(),
+            path.verifyDecryptor());
+    Map<String, ChunkIndex.Entry> known = IncrementalIndexes.known(store, id);
+    DumpStep.ChunkedOutput dump;
+    try (ChunkWriter writer =
+        new ChunkWriter(chunks, key, format, known, IncrementalIndexes.UPLOADS, null)) {
+      dump =
+          new DumpStep(store, tools, settings)
+              .runIncremental(id, writer, format.ext(), session.connection(), deadline, null);
+    }
+    deadline.check();
+    ChunkIndex index = dump.chunks().index();
+    byte[] encoded = index.encode();
+    String indexSha = sha256(encoded);
+    try (var w = store.create(id, ChunkIndex.FILE_NAME)) {
+      w.stream().write(encoded);
+      w.commit();
+    } catch (IOException e) {
+      throw StorageErrors.classify("writing " + store.location(id) + "/" + ChunkIndex.FILE_NAME, e);
+    }
+    Manifest.Verification verification;
+    if (!config.spec().isVerify()) {
+      verification = new Manifest.Verification(false, "none", null, "verification is switched off");
+    } else {
+      phase("verify");
+      ChunkVerifier.Result r;
+      try {
+        r = new ChunkVerifier(chunks).verify(index, format, key, deadline::expired);
+      } catch (IOException e) {
+        deadline.check();
+        throw StorageErrors.classify("reading chunks back from " + store.location(id), e);
+      }
+      if (r.problem() != null) {
+        throw new RunnerException(
+            ExitCode.VERIFICATION_FAILED, "backup " + id + ": " + r.problem());
+      }
+      String what =
+          "read back: every chunk ("
+              + index.chunks().size()
+              + ") there with its size and SHA-256"
+              + (r.full()
+                  ? ", " + (format.encrypted() ? "decrypted, " : "") + "decompressed, HMAC matches"
+                  : " (no private key here to decrypt)");
+      LOG.atInfo().addKeyValue("event", "verified").addKeyValue("full", r.full()).log(what);
+      verification =
+          new Manifest.Verification(
+              true, r.full() ? "checksum" : "checksum+openpgp-structure", now(), what);
+    }
+    var res = dump.result();
+    Manifest manifest =
+        new Manifest(
+            Manifest.FORMAT_VERSION,
+            id.value(),
+            new Manifest.Resource(
+                config.namespace(), config.name(), config.resource().getMetadata().getUid()),
+            start,
+            now(),
+            server.version(),
+            dump.pgDumpVersion(),
+            server.databases(),
+            ChunkIndex.FILE_NAME,
+            res.dumpBytes(),
+            dump.chunks().newBytes(),
+            indexSha,
+            res.plainSha256(),
+            path.manifestCompression(),
+            path.manifestEncryption(),
+            verification,
+            recorder.head() == null ? null : recorder.head().toString(),
+            null,
+            new Manifest.Incremental(
+                ChunkIndex.FILE_NAME,
+                index.chunks().size(),
+                dump.chunks().newChunks(),
+                index.storedBytes()));
+    try (var w = store.create(id, Manifest.FILE_NAME)) {
+      w.stream().write(io.dbbackup.runner.store.ManifestCodec.encode(manifest));
+      w.commit();
+    } catch (IOException e) {
+      throw StorageErrors.classify("writing " + store.location(id) + "/manifest.json", e);
+    }
+    return new Written(
+        res.dumpBytes(), dump.chunks().newBytes(), indexSha, verification, index.storedBytes());
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

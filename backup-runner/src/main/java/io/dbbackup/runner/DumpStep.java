@@ -1,5 +1,7 @@
 package io.dbbackup.runner;
 
+import io.dbbackup.runner.chunk.ChunkWriter;
+import io.dbbackup.runner.chunk.FastCdcOutputStream;
 import io.dbbackup.runner.crypto.Encryptor;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.ServerInfo;
@@ -144,6 +146,87 @@ final class DumpStep {
               "rate_mb_s", String.format(java.util.Locale.ROOT, "%.1f", progress.rateMBps()))
           .log("dump written");
       return new Output(file, result, pgDumpVersion);
+    }
+  }
+
+  /** An incremental backup's dump: its chunks stored, and the index naming them in order. */
+  record ChunkedOutput(
+      DumpPipeline.Result result, ChunkWriter.Result chunks, String pgDumpVersion) {}
+
+  /**
+   * pg_dumpall cut into chunks ({@link FastCdcOutputStream}) stored by {@code writer}; the chunks
+   * are all stored when this returns, and the dump checked as the full path checks it (exit status,
+   * completion trailer). Writes nothing into the backup's folder: the caller writes the index.
+   */
+  ChunkedOutput runIncremental(
+      BackupId id,
+      ChunkWriter writer,
+      String format,
+      ConnectionSettings connection,
+      Deadline deadline,
+      DumpContent content) {
+    String pgDumpVersion = tools.version("pg_dumpall");
+    LOG.atInfo()
+        .addKeyValue("event", "dump_start")
+        .addKeyValue("program", pgDumpVersion)
+        .addKeyValue("chunks", format)
+        .log("dumping the cluster into chunks");
+    try (TransferProgress progress = new TransferProgress("dump", settings.progressInterval());
+        DumpProcess dump = startPgDumpAll(connection)) {
+      deadline.onExpiry(dump::kill);
+      DumpPipeline.Result result;
+      ChunkWriter.Result chunks;
+      try {
+        FastCdcOutputStream chunker = new FastCdcOutputStream(writer);
+        result =
+            DumpPipeline.pumpPlain(
+                new FirstBytes(dump.stdout(), () -> settings.listener().dumpStarted(dump.pid())),
+                chunker,
+                progress,
+                content);
+        try {
+          chunker.close();
+          chunks = writer.finish(id.value());
+        } catch (IOException e) {
+          throw new StorageWriteException(e);
+        }
+      } catch (StorageWriteException e) {
+        dump.kill();
+        deadline.check();
+        throw StorageErrors.classify("storing chunks in " + store.location(id), e.getCause());
+      } catch (IOException e) {
+        dump.kill();
+        deadline.check();
+        throw new RunnerException(
+            ExitCode.DUMP_FAILED, "reading pg_dumpall's output failed: " + e.getMessage(), e);
+      }
+      int status = waitFor(dump);
+      deadline.check();
+      if (status != 0) {
+        throw new RunnerException(
+            ExitCode.DUMP_FAILED,
+            "pg_dumpall exited with status "
+                + status
+                + (dump.stderrTail().isEmpty() ? "" : ": " + dump.stderrTail()));
+      }
+      if (!result.trailerComplete()) {
+        throw new RunnerException(
+            ExitCode.DUMP_FAILED,
+            "pg_dumpall exited 0 but its output lacks the completion trailer; the dump is"
+                + " incomplete");
+      }
+      LOG.atInfo()
+          .addKeyValue("event", "dump_done")
+          .addKeyValue("dump_bytes", result.dumpBytes())
+          .addKeyValue("chunks", chunks.index().chunks().size())
+          .addKeyValue("new_chunks", chunks.newChunks())
+          .addKeyValue("stored_bytes", chunks.newBytes())
+          .addKeyValue("referenced_bytes", chunks.index().storedBytes())
+          .addKeyValue("elapsed_s", progress.elapsed().toSeconds())
+          .addKeyValue(
+              "rate_mb_s", String.format(java.util.Locale.ROOT, "%.1f", progress.rateMBps()))
+          .log("dump stored as chunks");
+      return new ChunkedOutput(result, chunks, pgDumpVersion);
     }
   }
 

@@ -20,6 +20,11 @@ public class BackupRecord {
   @JsonPropertyDescription("Bytes stored (compressed, encrypted).")
   private Long storedBytes;
 
+  @JsonPropertyDescription(
+      "Incremental backups: the stored bytes of every chunk the backup names (storedBytes is what"
+          + " its run added).")
+  private Long referencedBytes;
+
   @JsonPropertyDescription("storedBytes for people, e.g. 1.2GiB.")
   private String size;
 
@@ -184,5 +189,13 @@ public class BackupRecord {
 
   public void setVerification(VerificationRecord verification) {
     this.verification = verification;
+  }
+
+  public Long getReferencedBytes() {
+    return referencedBytes;
+  }
+
+  public void setReferencedBytes(Long referencedBytes) {
+    this.referencedBytes = referencedBytes;
   }
 }

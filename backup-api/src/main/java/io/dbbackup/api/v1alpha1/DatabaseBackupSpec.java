@@ -7,9 +7,14 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** What to back up, when, where to, and how long to keep it. Defaults are BATCH-101's. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "(has(self.type) && self.type == 'incremental') == has(self.incremental)",
+    message =
+        "incremental: set spec.incremental (chunkKeySecretRef) exactly when type is incremental")
 public class DatabaseBackupSpec {
   public static final String DEFAULT_SCHEDULE = "0 2 * * *";
 
@@ -34,8 +39,14 @@ public class DatabaseBackupSpec {
   private WindowSpec window;
 
   @Default("full")
-  @JsonPropertyDescription("Backup type. Logical (pg_dumpall) backups are always full.")
+  @JsonPropertyDescription(
+      "Backup type: full (one compressed, encrypted dump file) or incremental (every backup a"
+          + " complete dump, cut into content-defined chunks stored once and shared by all"
+          + " backups; needs spec.incremental).")
   private BackupType type = BackupType.FULL;
+
+  @JsonPropertyDescription("Incremental backups (type: incremental only): the chunk naming key.")
+  private IncrementalSpec incremental;
 
   @JsonPropertyDescription("How long to keep backups.")
   private RetentionSpec retention = new RetentionSpec();
@@ -132,6 +143,14 @@ public class DatabaseBackupSpec {
 
   public void setType(BackupType type) {
     this.type = type;
+  }
+
+  public IncrementalSpec getIncremental() {
+    return incremental;
+  }
+
+  public void setIncremental(IncrementalSpec incremental) {
+    this.incremental = incremental;
   }
 
   public RetentionSpec getRetention() {

@@ -67,9 +67,7 @@ public final class DatabaseBackupValidator {
       return;
     }
     schedule(spec);
-    if (spec.getType() == BackupType.INCREMENTAL) {
-      add("spec.type", "incremental is not supported for logical (pg_dumpall) backups; use full");
-    }
+    incremental(spec);
     compression(spec);
     if (spec.getVerification() != null
         && spec.getVerification().getMode() == VerificationSpec.Mode.RESTORE) {
@@ -82,6 +80,31 @@ public final class DatabaseBackupValidator {
     encryption(spec.getEncryption());
     history(spec.getHistory());
     violations.addAll(NotificationsValidator.validate(spec.getNotifications()));
+  }
+
+  private void incremental(DatabaseBackupSpec spec) {
+    boolean incremental = spec.getType() == BackupType.INCREMENTAL;
+    if (incremental && spec.getIncremental() == null) {
+      add(
+          "spec.incremental",
+          "must be set with type: incremental (chunkKeySecretRef: the Secret key holding the"
+              + " chunk naming key)");
+    } else if (!incremental && spec.getIncremental() != null) {
+      add("spec.incremental", "goes with type: incremental (type is full)");
+    } else if (incremental && spec.getIncremental().getChunkKeySecretRef() == null) {
+      add(
+          "spec.incremental.chunkKeySecretRef",
+          "must be set (the Secret key holding at least 32 bytes of chunk naming key)");
+    } else if (incremental) {
+      secretKeyRef(
+          "spec.incremental.chunkKeySecretRef", spec.getIncremental().getChunkKeySecretRef());
+      if (spec.getVerification() != null
+          && spec.getVerification().getMode() == VerificationSpec.Mode.RESTORE) {
+        add(
+            "spec.verification.mode",
+            "restore is not supported with type: incremental yet; use checksum");
+      }
+    }
   }
 
   private void schedule(DatabaseBackupSpec spec) {

@@ -1,5 +1,6 @@
 package io.dbbackup.controller.dependent;
 
+import io.dbbackup.api.v1alpha1.BackupType;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
 import io.dbbackup.api.v1alpha1.DecryptionSpec;
@@ -46,6 +47,7 @@ public final class SecretMounts {
       key(refs, encryption.getPassphraseSecretRef());
       key(refs, encryption.getVerifyPrivateKeySecretRef());
     }
+    chunkKey(refs, spec);
     return refs;
   }
 
@@ -67,6 +69,8 @@ public final class SecretMounts {
       key(refs, decryption.getPrivateKeySecretRef());
       key(refs, decryption.getPassphraseSecretRef());
     }
+    // An incremental backup's chunks are checked against their names (HMAC under this key).
+    chunkKey(refs, backup);
     return refs;
   }
 
@@ -101,6 +105,12 @@ public final class SecretMounts {
       return "secret-" + HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void chunkKey(Map<String, Set<String>> refs, DatabaseBackupSpec spec) {
+    if (spec.getType() == BackupType.INCREMENTAL && spec.getIncremental() != null) {
+      key(refs, spec.getIncremental().getChunkKeySecretRef());
     }
   }
 

@@ -128,6 +128,15 @@ public final class SpecCheck {
           client,
           namespace);
     }
+    if (spec.getIncremental() != null) {
+      keyRef(
+          "spec.incremental.chunkKeySecretRef",
+          spec.getIncremental().getChunkKeySecretRef(),
+          read,
+          missing,
+          client,
+          namespace);
+    }
     return missing;
   }
 

@@ -41,14 +41,18 @@ public final class ListCommand implements Callable<Integer> {
                 .writerWithDefaultPrettyPrinter()
                 .writeValueAsString(catalog.backups()));
       } else {
-        String format = "%-23s %-22s %10s %10s %-9s %s%n";
-        out.printf(format, "ID", "STARTED", "SIZE", "DUMP", "VERIFIED", "LOCATION");
+        String format = "%-23s %-22s %-11s %10s %10s %10s %-9s %s%n";
+        out.printf(
+            format, "ID", "STARTED", "TYPE", "SIZE", "REFERENCED", "DUMP", "VERIFIED", "LOCATION");
         for (Manifest m : catalog.backups()) {
           out.printf(
               format,
               m.id(),
               m.startTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+              m.isIncremental() ? "incremental" : "full",
               Sizes.human(m.storedBytes()),
+              // An incremental backup's SIZE is what its run added; it reads REFERENCED bytes.
+              Sizes.human(m.isIncremental() ? m.incremental().referencedBytes() : m.storedBytes()),
               Sizes.human(m.dumpBytes()),
               verifiedLabel(m),
               store.location(m.backupId()));

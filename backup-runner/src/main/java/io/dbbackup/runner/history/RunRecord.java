@@ -28,7 +28,8 @@ public record RunRecord(
     String errorMessage,
     String runnerHost,
     String serverVersion,
-    Verification verification) {
+    Verification verification,
+    Long referencedBytes) {
 
   /**
    * What verification by restore found (history columns verification_*): mode, source (storage or
@@ -80,6 +81,7 @@ public record RunRecord(
     private String location;
     private Boolean verified;
     private Verification verification;
+    private Long referencedBytes;
     private Integer errorCode;
     private String errorMessage;
     private String runnerHost;
@@ -105,6 +107,7 @@ public record RunRecord(
       location = r.location;
       verified = r.verified;
       verification = r.verification;
+      referencedBytes = r.referencedBytes;
       errorCode = r.errorCode;
       errorMessage = r.errorMessage;
       runnerHost = r.runnerHost;
@@ -201,6 +204,12 @@ public record RunRecord(
       return this;
     }
 
+    /** An incremental backup: the stored bytes of every chunk its index names. */
+    public Builder referencedBytes(Long bytes) {
+      referencedBytes = bytes;
+      return this;
+    }
+
     public RunRecord build() {
       return new RunRecord(
           backupId,
@@ -222,7 +231,8 @@ public record RunRecord(
           errorMessage,
           runnerHost,
           serverVersion,
-          verification);
+          verification,
+          referencedBytes);
     }
   }
 }

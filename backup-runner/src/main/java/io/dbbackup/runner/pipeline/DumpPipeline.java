@@ -90,4 +90,32 @@ public final class DumpPipeline {
     return new Result(
         plain.count(), stored.count(), plain.sha256Hex(), stored.sha256Hex(), trailer.isComplete());
   }
+
+  /**
+   * The plain dump into {@code plainSink} (an incremental backup's chunker), through the same
+   * trailer check, content counting and plain SHA-256 as the full path. Read errors are thrown as
+   * they are; write errors as {@link StorageWriteException}. {@code plainSink} is flushed, not
+   * closed. The result's stored fields are 0 and null: the chunks account for them.
+   */
+  public static Result pumpPlain(
+      InputStream source, OutputStream plainSink, TransferProgress progress, DumpContent content)
+      throws IOException {
+    HashingOutputStream plain =
+        new HashingOutputStream(new StorageSideStream(plainSink), progress.plainBytes());
+    DumpTrailer trailer = new DumpTrailer();
+    byte[] buffer = new byte[BUFFER];
+    try (plain) {
+      int n;
+      while ((n = source.read(buffer)) >= 0) {
+        if (n > 0) {
+          trailer.update(buffer, 0, n);
+          if (content != null) {
+            content.update(buffer, 0, n);
+          }
+          plain.write(buffer, 0, n);
+        }
+      }
+    }
+    return new Result(plain.count(), 0, plain.sha256Hex(), null, trailer.isComplete());
+  }
 }

@@ -26,6 +26,7 @@ public final class StatusRecords {
     b.setDurationSeconds(r.durationMs() == null ? null : r.durationMs() / 1000);
     b.setDumpBytes(r.dumpBytes());
     b.setStoredBytes(r.storedBytes());
+    b.setReferencedBytes(r.referencedBytes());
     b.setSize(r.storedBytes() == null ? null : Sizes.human(r.storedBytes()));
     b.setSha256(r.sha256());
     b.setLocation(r.location());

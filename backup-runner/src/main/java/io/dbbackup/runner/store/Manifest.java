@@ -43,7 +43,8 @@ public record Manifest(
     Encryption encryption,
     Verification verification,
     String auditChainHead,
-    DumpContent.Summary content) {
+    DumpContent.Summary content,
+    Incremental incremental) {
 
   public static final String FILE_NAME = "manifest.json";
 
@@ -62,6 +63,62 @@ public record Manifest(
   /** The format a manifest with {@code verification} is written in. */
   public static int formatVersionFor(Verification verification) {
     return failed(verification) ? FORMAT_VERSION_UNVERIFIED : FORMAT_VERSION;
+  }
+
+  /**
+   * An incremental backup ({@code type: incremental}): {@code file} is the chunk index ({@code
+   * index.json}) and {@code sha256} its SHA-256; {@code storedBytes} is what this run added to the
+   * chunk store; {@code chunks} the chunks the index names, {@code newChunks} those this run
+   * stored, {@code referencedBytes} the stored bytes of every chunk the index names.
+   */
+  public record Incremental(String index, long chunks, long newChunks, long referencedBytes) {}
+
+  /** A full backup's manifest (no chunk index). */
+  public Manifest(
+      int formatVersion,
+      String id,
+      Resource resource,
+      Instant startTime,
+      Instant endTime,
+      String serverVersion,
+      String pgDumpVersion,
+      List<DatabaseInfo> databases,
+      String file,
+      long dumpBytes,
+      long storedBytes,
+      String sha256,
+      String plainSha256,
+      Compression compression,
+      Encryption encryption,
+      Verification verification,
+      String auditChainHead,
+      DumpContent.Summary content) {
+    this(
+        formatVersion,
+        id,
+        resource,
+        startTime,
+        endTime,
+        serverVersion,
+        pgDumpVersion,
+        databases,
+        file,
+        dumpBytes,
+        storedBytes,
+        sha256,
+        plainSha256,
+        compression,
+        encryption,
+        verification,
+        auditChainHead,
+        content,
+        null);
+  }
+
+  /** Whether this is an incremental backup: a chunk index instead of one dump file. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isIncremental() {
+    return incremental != null;
   }
 
   /** The DatabaseBackup this backup belongs to. */
@@ -149,6 +206,7 @@ public record Manifest(
         encryption,
         verification,
         null,
+        null,
         null);
   }
 
@@ -189,6 +247,7 @@ public record Manifest(
         encryption,
         verification,
         auditChainHead,
+        null,
         null);
   }
 

@@ -61,6 +61,7 @@ public final class ManifestCheck {
     bytes(m.dumpBytes(), "dumpBytes", where);
     bytes(m.storedBytes(), "storedBytes", where);
     if (!"none".equals(m.compression().algorithm())
+        && !m.isIncremental()
         && m.storedBytes() > 2 * m.dumpBytes() + OVERHEAD_BYTES) {
       throw new ManifestException(
           where,
@@ -102,7 +103,22 @@ public final class ManifestCheck {
   }
 
   private static void checkFile(Manifest m, String where) throws ManifestException {
-    if (!isDumpFileName(m.file())) {
+    if (m.isIncremental()) {
+      if (!ChunkIndex.FILE_NAME.equals(m.file())
+          || !ChunkIndex.FILE_NAME.equals(m.incremental().index())) {
+        throw new ManifestException(
+            where,
+            "file",
+            "\"" + clip(m.file()) + "\": an incremental backup's file is " + ChunkIndex.FILE_NAME);
+      }
+      bytes(m.incremental().referencedBytes(), "incremental.referencedBytes", where);
+      if (m.incremental().chunks() < 0
+          || m.incremental().newChunks() < 0
+          || m.incremental().newChunks() > m.incremental().chunks()) {
+        throw new ManifestException(
+            where, "incremental.newChunks", "expected 0 to incremental.chunks");
+      }
+    } else if (!isDumpFileName(m.file())) {
       throw new ManifestException(
           where,
           "file",
@@ -141,7 +157,7 @@ public final class ManifestCheck {
               + algorithm.maxLevel());
     }
     String expected = "dump.sql" + algorithm.suffix() + (m.encrypted() ? ".gpg" : "");
-    if (!expected.equals(m.file())) {
+    if (!m.isIncremental() && !expected.equals(m.file())) {
       throw new ManifestException(
           where,
           "file",

@@ -214,6 +214,121 @@ public final class VolumeStore implements BackupStore {
     Files.deleteIfExists(stateDir().resolve(name));
   }
 
+  @Override
+  public ChunkStore chunks() {
+    return new VolumeChunks();
+  }
+
+  /**
+   * {@code <root>/chunks/<2 hex>/<name>}: written to a temporary file (0600), fsynced, then hard
+   * linked to its name, which fails when the name exists (create-only, atomic); file systems
+   * without hard links fall back to a rename that refuses an existing target.
+   */
+  private final class VolumeChunks implements ChunkStore {
+    private Path path(String file) {
+      return root.resolve(ChunkStore.checkFile(file));
+    }
+
+    @Override
+    public OptionalLong size(String file) throws IOException {
+      try {
+        BasicFileAttributes a =
+            Files.readAttributes(path(file), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return a.isRegularFile() ? OptionalLong.of(a.size()) : OptionalLong.empty();
+      } catch (NoSuchFileException e) {
+        return OptionalLong.empty();
+      }
+    }
+
+    @Override
+    public boolean put(String file, byte[] content, int len) throws IOException {
+      Path target = path(file);
+      Path dir = target.getParent();
+      createDirectories(dir);
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      Path temp =
+          dir.resolve(
+              target.getFileName()
+                  + "."
+                  + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                  + PARTIAL);
+      try {
+        try (FileChannel ch =
+            FileChannel.open(
+                temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE)) {
+          java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content, 0, len);
+          while (b.hasRemaining()) {
+            ch.write(b);
+          }
+          ch.force(true);
+        }
+        boolean created;
+        try {
+          Files.createLink(target, temp);
+          created = true;
+        } catch (FileAlreadyExistsException e) {
+          created = false;
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+          if (e instanceof java.nio.file.FileSystemException fse
+              && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            created = false;
+          } else {
+            try {
+              Files.move(temp, target);
+              created = true;
+            } catch (FileAlreadyExistsException exists) {
+              created = false;
+            }
+          }
+        }
+        fsync(dir);
+        return created;
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    }
+
+    @Override
+    public InputStream open(String file) throws IOException {
+      return Files.newInputStream(path(file), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public void list(java.util.function.Consumer<StoredChunk> each) throws IOException {
+      Path top = root.resolve(FOLDER);
+      if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      try (DirectoryStream<Path> dirs =
+          Files.newDirectoryStream(top, p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+        for (Path dir : dirs) {
+          try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+              String name = FOLDER + "/" + dir.getFileName() + "/" + f.getFileName();
+              if (FILE.matcher(name).matches()) {
+                BasicFileAttributes a =
+                    Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile()) {
+                  each.accept(new StoredChunk(name, a.size()));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+
+    @Override
+    public void delete(String file) throws IOException {
+      Path p = path(file);
+      if (Files.deleteIfExists(p)) {
+        fsync(p.getParent());
+      }
+    }
+  }
+
   /** Runner state lives in a dot-folder, which is never taken for a backup. */
   private Path stateDir() {
     return root.resolve(".state");

@@ -131,7 +131,8 @@ class ConfigViolationsTest {
                 + " Europe/Berlin, UTC)",
             "spec.retries: must be 0-10, got 50",
             "spec.verfy: unknown field (did you mean verify? expected one of: compress,"
-                + " compression, database, encryption, expectedSizeMiB, history, notifications,"
+                + " compression, database, encryption, expectedSizeMiB, history, incremental,"
+                + " notifications,"
                 + " retention, retries, runner, schedule, storage, suspend, timeZone,"
                 + " timeoutMinutes, type, verification, verify, window)");
   }
