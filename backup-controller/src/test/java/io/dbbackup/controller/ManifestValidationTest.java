@@ -74,6 +74,7 @@ class ManifestValidationTest {
             "databasebackup-volume.yaml",
             "databasebackup-s3.yaml",
             "databasebackup-notifications.yaml",
+            "databasebackup-incremental.yaml",
             "databaserestore.yaml");
   }
 
