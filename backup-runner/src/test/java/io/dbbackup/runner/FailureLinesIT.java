@@ -41,7 +41,7 @@ class FailureLinesIT {
     assertThat(r.err())
         .startsWith("backup-runner: backup failed: database ")
         .contains("refused")
-        .contains("(exit 3, database unreachable; check spec.database");
+        .contains("(exit 3, database unreachable; check that the server is up");
     assertThat(r.err()).doesNotContain(pg.password());
   }
 
