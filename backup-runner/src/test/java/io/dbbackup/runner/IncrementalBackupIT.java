@@ -140,8 +140,12 @@ class IncrementalBackupIT {
     assertThat(unchanged.at("/incremental/newChunks").asLong())
         .as("unchanged")
         .isLessThanOrEqualTo(4);
+    // Each changed key sits in one chunk of up to 4 MiB, and where it ends a chunk the next cut can
+    // move too: the new chunks' size varies from run to run, so the bound is on their count above
+    // and only loosely on their bytes here.
     assertThat(unchanged.get("storedBytes").asLong())
-        .isLessThan(first.get("storedBytes").asLong() / 5);
+        .as("unchanged stored bytes")
+        .isLessThan(first.get("storedBytes").asLong() / 2);
     // 20000 rows of ~110 bytes: ~2 MB plain; the chunks around the append are new.
     long added = appended.get("storedBytes").asLong();
     assertThat(appended.at("/incremental/newChunks").asLong()).isBetween(1L, 6L);
