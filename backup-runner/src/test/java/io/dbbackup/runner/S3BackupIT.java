@@ -154,6 +154,58 @@ class S3BackupIT {
   }
 
   @Test
+  void everyCommandWithoutTheCredentialsSecretIsAConfigErrorNamingTheFieldAndTouchesNothing()
+      throws Exception {
+    Path yaml = resource("nocreds-db", "retention: {days: 1, minKeep: 1}");
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    Run old = backup(yaml, "good", Clock.fixed(now.minus(Duration.ofDays(3)), ZoneOffset.UTC));
+    assertThat(old.exitCode()).isZero();
+    String root = PREFIX + "/default/nocreds-db/";
+    List<String> keys = S3.keys(BUCKET, root);
+    PostgresCluster pg = PG.cluster();
+    secret("nocreds", "pg", "password", pg.password());
+    secret("nocreds", "target-pg", "password", pg.password());
+    Path restore = work.resolve("nocreds-restore.yaml");
+    Files.writeString(
+        restore,
+        """
+        apiVersion: dbbackup.io/v1alpha1
+        kind: DatabaseRestore
+        metadata: {name: nocreds-restore, namespace: default}
+        spec:
+          backupRef: {name: nocreds-db}
+          backupId: latest
+          overwrite: true
+          target:
+            host: %s
+            port: %d
+            user: %s
+            passwordSecretRef: {name: target-pg, key: password}
+        """
+            .formatted(pg.host(), pg.port(), pg.superuser()));
+
+    for (List<String> command :
+        List.of(
+            List.of("list"),
+            List.of("verify", "latest"),
+            List.of("prune"),
+            List.of("restore", "--restore", restore.toString()))) {
+      Output out =
+          runner(
+              command.getFirst(),
+              yaml,
+              "nocreds",
+              command.subList(1, command.size()).toArray(String[]::new));
+      assertThat(out.exitCode()).as("%s exit", command).isEqualTo(ExitCode.INVALID_CONFIG.code());
+      assertThat(out.err())
+          .as("%s stderr", command)
+          .contains("spec.storage.s3.credentialsSecretRef");
+    }
+    assertThat(S3.keys(BUCKET, root)).as("the bucket after the refused commands").isEqualTo(keys);
+    assertThat(pg.psql("postgres", "SELECT note FROM marker")).isEqualTo("s3-e2e");
+  }
+
+  @Test
   void aSecretWithoutTheKeysIsAConfigErrorNamingTheField() throws Exception {
     Path yaml = resource("nokeys-db", "");
     Files.writeString(yaml, Files.readString(yaml).replace("{name: s3-creds}", "{name: pg}"));
