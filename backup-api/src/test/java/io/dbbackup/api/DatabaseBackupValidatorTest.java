@@ -279,6 +279,18 @@ class DatabaseBackupValidatorTest {
                   + bad
                   + "\"");
     }
+    // a prefix read from a file with its line break, or with a tab: refused, the message one line
+    for (String bad : List.of("backups\\n", "team\\ta")) {
+      String s3 = "    s3: {bucket: my-bucket, prefix: \"" + bad + "\"}\n";
+      assertThat(DatabaseBackupValidator.validate(parse(VALID.replace(volume, s3))))
+          .as(bad)
+          .extracting(Violation::toString)
+          .containsExactly(
+              "spec.storage.s3.prefix: must not contain control characters (a line break, a tab),"
+                  + " got \""
+                  + bad
+                  + "\"");
+    }
     String escaping = "    volume: {claimName: backups, path: /backup/../etc}\n";
     assertThat(DatabaseBackupValidator.validate(parse(VALID.replace(volume, escaping))))
         .extracting(Violation::toString)

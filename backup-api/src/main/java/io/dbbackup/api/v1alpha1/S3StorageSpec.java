@@ -22,8 +22,9 @@ public class S3StorageSpec {
   @JsonPropertyDescription("Bucket name.")
   private String bucket;
 
-  @Pattern("^([^/].*[^/]|[^/])?$")
-  @JsonPropertyDescription("Key prefix inside the bucket, without leading or trailing slash.")
+  @Pattern("^([^/\\x00-\\x1f\\x7f]([^\\x00-\\x1f\\x7f]*[^/\\x00-\\x1f\\x7f])?)?$")
+  @JsonPropertyDescription(
+      "Key prefix inside the bucket, without leading or trailing slash or control characters.")
   private String prefix = "";
 
   @JsonPropertyDescription("Region, e.g. eu-west-1; S3-compatible stores often take any value.")

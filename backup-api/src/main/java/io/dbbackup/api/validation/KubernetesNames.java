@@ -73,6 +73,9 @@ public final class KubernetesNames {
     if (value == null || value.isEmpty()) {
       return null;
     }
+    if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      return "must not contain control characters (a line break, a tab), got " + quote(value);
+    }
     for (String segment : value.split("/", -1)) {
       if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
         return "must be segments separated by single '/', none empty, '.' or '..' (no leading"
@@ -118,7 +121,26 @@ public final class KubernetesNames {
     }
   }
 
+  /** {@code s} in double quotes, its control characters escaped so a message stays one line. */
   static String quote(String s) {
-    return s == null ? "nothing" : "\"" + s + "\"";
+    if (s == null) {
+      return "nothing";
+    }
+    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+    s.chars()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default ->
+                    out.append(
+                        c < 0x20 || c == 0x7f
+                            ? String.format("\\x%02x", c)
+                            : String.valueOf((char) c));
+              }
+            });
+    return out.append('"').toString();
   }
 }
