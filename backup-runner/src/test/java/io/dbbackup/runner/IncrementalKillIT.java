@@ -120,9 +120,6 @@ class IncrementalKillIT {
     assertThat(indexedNow).hasSize(2).contains(a);
     String half = indexedNow.stream().filter(id -> !id.equals(a)).findFirst().orElseThrow();
     assertThat(bucket.files(ROOT)).doesNotContain(half + "/manifest.json");
-    assertThat(bucket.indexed(ROOT, List.of(half)))
-        .as("the strays of the first kill, kept and named by the half index")
-        .containsAll(strays);
     assertEveryBackupVerifiesAndRestores(Map.of(a, atA));
 
     // The next run, while the killed one is younger than the run timeout: its folder and the
@@ -136,6 +133,8 @@ class IncrementalKillIT {
         .as("chunks of the dropped table, named by the half index only")
         .isNotEmpty();
     assertThat(bucket.indexedFolders(ROOT)).containsExactlyInAnyOrder(a, half, c);
+    // The strays of the first kill the half run did not store again (each dump differs a little:
+    // pg_dumpall's random \restrict keys) were swept; the ones it recorded in its index are kept.
     assertStoreHoldsExactlyTheIndexedChunks();
 
     // Once it is older than the run timeout (120 min), a run removes its folder, then its chunks.
