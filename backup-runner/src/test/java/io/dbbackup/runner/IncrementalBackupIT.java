@@ -85,7 +85,7 @@ class IncrementalBackupIT {
     BackupFixture.Result r = fixture.backup();
     assertThat(r.exitCode()).as(r.err()).isZero();
 
-    Path backup = backups(fixture).getFirst();
+    Path backup = fixture.folders().getFirst();
     JsonNode index = json(backup.resolve("index.json"));
     JsonNode manifest = json(backup.resolve("manifest.json"));
     assertThat(manifest.get("file").asText()).isEqualTo("index.json");
@@ -129,7 +129,7 @@ class IncrementalBackupIT {
             + " FROM generate_series(200001, 220000) g");
     assertThat(fixture.backup().exitCode()).isZero();
 
-    List<Path> all = backups(fixture);
+    List<Path> all = fixture.folders();
     assertThat(all).hasSize(3);
     JsonNode first = json(all.get(0).resolve("manifest.json"));
     JsonNode unchanged = json(all.get(1).resolve("manifest.json"));
@@ -187,7 +187,7 @@ class IncrementalBackupIT {
             .retention(5, 1)
             .spec("history: {enabled: false}");
     assertThat(fixture.backup(at("2026-01-01T02:00:00Z")).exitCode()).isZero();
-    Path first = backups(fixture).getFirst();
+    Path first = fixture.folders().getFirst();
     java.util.Set<String> firstChunks = indexed(first);
 
     source.execute("postgres", "DROP TABLE old_data");
@@ -214,7 +214,7 @@ class IncrementalBackupIT {
     BackupFixture.Result third = fixture.backup(at("2026-01-11T02:00:00Z"));
     assertThat(third.exitCode()).as(third.err()).isZero();
     java.util.Set<String> named = new java.util.HashSet<>();
-    for (Path b : backups(fixture)) {
+    for (Path b : fixture.folders()) {
       named.addAll(indexed(b));
     }
     assertThat(storedChunks(fixture)).isEqualTo(named);
@@ -231,7 +231,7 @@ class IncrementalBackupIT {
     BackupFixture.Result fourth = fixture.backup(at("2026-01-20T02:00:00Z"));
     assertThat(fourth.exitCode()).as(fourth.err()).isZero();
     // Retention deleted the two earlier backups, whose chunks the sweep would otherwise delete.
-    assertThat(backups(fixture)).hasSize(2).contains(broken);
+    assertThat(fixture.folders()).hasSize(2).contains(broken);
     assertThat(storedChunks(fixture)).containsAll(before);
   }
 
@@ -246,7 +246,7 @@ class IncrementalBackupIT {
     BackupFixture fixture =
         incremental(new BackupFixture(dir, source)).spec("history: {enabled: false}");
     assertThat(fixture.backup().exitCode()).isZero();
-    Path first = backups(fixture).getFirst();
+    Path first = fixture.folders().getFirst();
     Map<String, String> atFirst = digest(source);
 
     source.execute(
@@ -265,7 +265,7 @@ class IncrementalBackupIT {
     }
     BackupFixture.Result failed = fixture.backup();
     assertThat(failed.exitCode()).as(failed.err()).isEqualTo(ExitCode.STORAGE_FAILED.code());
-    assertThat(backups(fixture)).as("the failed run's folder is removed").containsExactly(first);
+    assertThat(fixture.folders()).as("the failed run's folder is removed").containsExactly(first);
 
     BackupFixture.Result verify = fixture.run(BackupFixture.testSettings(), "verify", "latest");
     assertThat(verify.exitCode()).as(verify.err()).isZero();
@@ -280,7 +280,7 @@ class IncrementalBackupIT {
     BackupFixture.Result good = fixture.backup();
     assertThat(good.exitCode()).as(good.err()).isZero();
     java.util.Set<String> named = new java.util.HashSet<>();
-    for (Path b : backups(fixture)) {
+    for (Path b : fixture.folders()) {
       named.addAll(indexed(b));
     }
     assertThat(storedChunks(fixture)).as("only indexed chunks remain").isEqualTo(named);

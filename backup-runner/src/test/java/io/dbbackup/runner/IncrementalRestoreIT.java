@@ -68,13 +68,9 @@ class IncrementalRestoreIT {
     Files.writeString(file, value);
   }
 
-  private static Path onlyBackup(BackupFixture f) throws Exception {
-    try (Stream<Path> s = Files.list(f.backupsRoot())) {
-      List<Path> l =
-          s.filter(p -> p.getFileName().toString().matches("\\d{8}T\\d{6}Z-.*")).toList();
-      assertThat(l).hasSize(1);
-      return l.getFirst();
-    }
+  private static Path onlyBackup(BackupFixture f) {
+    assertThat(f.folders()).hasSize(1);
+    return f.folders().getFirst();
   }
 
   private static List<Path> chunkFiles(BackupFixture f, Path backup) throws Exception {

@@ -3,28 +3,22 @@ package io.dbbackup.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.runner.store.ChunkStore;
-import io.dbbackup.runner.support.ClusterDigest;
+import io.dbbackup.runner.support.IncrementalBucket;
+import io.dbbackup.runner.support.IncrementalBucket.Output;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import io.dbbackup.testing.S3ProxyServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,19 +38,14 @@ class IncrementalS3IT {
   @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
   static final String BUCKET = "inc-backups";
   static final String PREFIX = "nightly";
-  static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path work;
 
+  static IncrementalBucket bucket;
+
   @BeforeAll
-  static void setUp() throws IOException {
-    S3.createBucket(BUCKET);
-    PostgresCluster pg = PG.cluster();
-    secret("pg", "password", pg.password());
-    secret("s3-creds", "AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY + "\n");
-    secret("s3-creds", "AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY + "\n");
-    secret("chunk-key", "key", "0123456789abcdef0123456789abcdef-s3-test-key");
-    secret("pass", "passphrase", "correct horse battery staple\n");
+  static void setUp() {
+    bucket = new IncrementalBucket(S3, BUCKET, work);
   }
 
   @Test
@@ -141,158 +130,45 @@ class IncrementalS3IT {
     assertThat(verify.exitCode()).as(verify.err()).isZero();
   }
 
-  // --- helpers
+  // --- helpers (support/IncrementalBucket)
 
   static JsonNode manifest(String root, String id) throws IOException {
-    return JSON.readTree(object(root + id + "/manifest.json"));
-  }
-
-  static byte[] object(String key) {
-    return S3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
+    return bucket.manifest(root, id);
   }
 
   static Set<String> chunkKeys(String root) {
-    Set<String> keys = new TreeSet<>();
-    for (String k : S3.keys(BUCKET, root + ChunkStore.FOLDER + "/")) {
-      keys.add(k.substring(root.length()));
-    }
-    return keys;
+    return bucket.chunkKeys(root);
   }
 
   static List<String> indexedList(String root, String id) throws IOException {
-    List<String> files = new ArrayList<>();
-    for (JsonNode c : JSON.readTree(object(root + id + "/index.json")).get("chunks")) {
-      files.add(c.get("file").asText());
-    }
-    return files;
+    return bucket.indexedList(root, id);
   }
 
   static Set<String> indexed(String root, List<String> ids) throws IOException {
-    Set<String> all = new TreeSet<>();
-    for (String id : ids) {
-      all.addAll(indexedList(root, id));
-    }
-    return all;
+    return bucket.indexed(root, ids);
   }
 
   static Map<String, String> digest(PostgresCluster pg) throws Exception {
-    Map<String, String> d =
-        new TreeMap<>(ClusterDigest.of(pg.host(), pg.port(), "postgres", pg.password()));
-    d.keySet().removeIf(k -> k.contains(" dbbackup.") || k.equals("role postgres"));
-    return d;
+    return IncrementalBucket.digest(pg);
   }
 
-  record Output(int exitCode, String out, String err) {}
-
   static int backup(Path yaml, Clock clock) {
-    return RunnerMain.execute(
-        RunSettings.defaults().withClock(clock),
-        "backup",
-        "-f",
-        yaml.toString(),
-        "--secrets-dir",
-        work.resolve("secrets").toString());
+    return bucket.run(RunSettings.defaults().withClock(clock), "backup", yaml).exitCode();
   }
 
   static Output runner(String command, Path yaml, String... more) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                command,
-                "-f",
-                yaml.toString(),
-                "--secrets-dir",
-                work.resolve("secrets").toString()));
-    args.addAll(List.of(more));
-    int code =
-        RunnerMain.commandLine(RunSettings.defaults(), new PrintWriter(out), new PrintWriter(err))
-            .execute(args.toArray(String[]::new));
-    return new Output(code, out.toString(), err.toString());
+    return bucket.run(command, yaml, more);
   }
 
   static List<String> listIds(Path yaml) throws IOException {
-    Output list = runner("list", yaml, "--json");
-    assertThat(list.exitCode()).as(list.err()).isZero();
-    List<String> ids = new ArrayList<>();
-    for (JsonNode m : JSON.readTree(list.out())) {
-      ids.add(m.get("id").asText());
-    }
-    return ids;
+    return bucket.listIds(yaml);
   }
 
   static Path restoreFile(PostgresCluster target, String backupId) throws IOException {
-    secret("target-pg", "password", target.password());
-    Path file = Files.createTempFile(work, "restore", ".yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseRestore
-        metadata: {name: r, namespace: default}
-        spec:
-          backupRef: {name: %s}
-          backupId: %s
-          decryption: {passphraseSecretRef: {name: pass, key: passphrase}}
-          target:
-            host: %s
-            port: %d
-            user: %s
-            passwordSecretRef: {name: target-pg, key: password}
-        """
-            .formatted("orders-db", backupId, target.host(), target.port(), target.superuser()));
-    return file;
+    return bucket.restoreFile(target, "orders-db", backupId);
   }
 
-  static Path resource(String name, String extra) throws IOException {
-    PostgresCluster pg = PG.cluster();
-    String yaml =
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseBackup
-        metadata: {name: %s, namespace: default}
-        spec:
-          schedule: "0 2 * * *"
-          type: incremental
-          incremental: {chunkKeySecretRef: {name: chunk-key, key: key}}
-          compression: {algorithm: zstd}
-          encryption: {passphraseSecretRef: {name: pass, key: passphrase}}
-          history: {enabled: false}
-          database:
-            host: %s
-            port: %d
-            user: %s
-            passwordSecretRef: {name: pg, key: password}
-            connectRetry: {attempts: 1, initialIntervalSeconds: 1}
-          storage:
-            s3:
-              bucket: %s
-              prefix: %s
-              endpoint: %s
-              region: %s
-              forcePathStyle: true
-              credentialsSecretRef: {name: s3-creds}
-          %s
-        """
-            .formatted(
-                name,
-                pg.host(),
-                pg.port(),
-                pg.superuser(),
-                BUCKET,
-                PREFIX,
-                S3.endpoint(),
-                S3ProxyServer.REGION,
-                extra);
-    Path file = work.resolve(name + ".yaml");
-    Files.writeString(file, yaml);
-    return file;
-  }
-
-  static void secret(String name, String key, String value) throws IOException {
-    Path file = work.resolve("secrets").resolve(name).resolve(key);
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, value);
+  static Path resource(String name, String extra) {
+    return bucket.resource(name, PG.cluster(), S3.endpoint(), extra);
   }
 }

@@ -3,6 +3,7 @@ package io.dbbackup.runner.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +14,38 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class VolumeChunksTest {
+/** The chunk store contract on a volume, and what is particular to one: modes, links, fsync. */
+class VolumeChunksTest extends ChunkStoreContract {
   private static final String NAME = "ab" + "0".repeat(62);
   private static final String FILE = "chunks/ab/" + NAME + ".zst.gpg";
 
   @TempDir Path dir;
+
+  private Path root() {
+    return dir.resolve("shop").resolve("orders-db");
+  }
+
+  @Override
+  protected ChunkStore chunks(int listPageSize) {
+    return new VolumeStore(dir, "shop", "orders-db").chunks();
+  }
+
+  @Override
+  protected void putForeign(String path, byte[] content) throws IOException {
+    Path file = root().resolve(path);
+    Files.createDirectories(file.getParent());
+    Files.write(file, content);
+  }
+
+  @Override
+  protected List<String> storedFiles() throws IOException {
+    if (!Files.isDirectory(root())) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(root())) {
+      return s.filter(Files::isRegularFile).map(p -> root().relativize(p).toString()).toList();
+    }
+  }
 
   @Test
   void putIsCreateOnlyDurableAndPrivate() throws Exception {

@@ -2,6 +2,7 @@ package io.dbbackup.runner.support;
 
 import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.RunnerMain;
+import io.dbbackup.runner.store.ChunkStore;
 import io.dbbackup.testing.PostgresCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -162,7 +163,10 @@ public final class BackupFixture {
     return RunSettings.defaults().withProgressInterval(java.time.Duration.ofMillis(200));
   }
 
-  /** The backup folders on disk (with or without manifest), oldest first. */
+  /**
+   * The backup folders on disk (with or without manifest), oldest first: not the runner's state
+   * (dot-folders) nor the chunk folder of incremental backups.
+   */
   public List<Path> folders() {
     if (!Files.isDirectory(backupsRoot())) {
       return List.of();
@@ -170,6 +174,7 @@ public final class BackupFixture {
     try (Stream<Path> s = Files.list(backupsRoot())) {
       return s.filter(Files::isDirectory)
           .filter(p -> !p.getFileName().toString().startsWith("."))
+          .filter(p -> !p.getFileName().toString().equals(ChunkStore.FOLDER))
           .sorted()
           .toList();
     } catch (IOException e) {
