@@ -142,7 +142,7 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
           config.secretRecheck());
     }
 
-    Optional<SpecCheck.Refusal> missing = SpecCheck.missingSecrets(restore, client);
+    Optional<SpecCheck.Refusal> missing = SpecCheck.missingSecrets(restore, backup, client);
     if (missing.isPresent()) {
       return waiting(
           restore,

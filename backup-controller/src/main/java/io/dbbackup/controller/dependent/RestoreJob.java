@@ -116,7 +116,7 @@ public final class RestoreJob {
             .withName(RunnerPodTemplate.TMP_VOLUME)
             .withMountPath("/tmp")
             .build());
-    SecretMounts.add(SecretMounts.referenced(restore.getSpec(), backup.getSpec()), volumes, mounts);
+    SecretMounts.add(SecretMounts.referenced(restore.getSpec(), backup), volumes, mounts);
     VolumeStorageSpec storage = backup.getSpec().getStorage().getVolume();
     if (storage != null) {
       volumes.add(
