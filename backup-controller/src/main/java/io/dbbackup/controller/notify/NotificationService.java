@@ -289,21 +289,9 @@ public final class NotificationService implements AutoCloseable {
 
   private void deliver(
       DatabaseBackup backup, HasMetadata subject, Happening h, ChannelTarget t, String flight) {
-    String ns = subject.getMetadata().getNamespace();
-    String name = subject.getMetadata().getName();
     try {
       KubernetesSecretSource secrets = new KubernetesSecretSource(client, t.secretNamespace());
-      ChannelResult result;
-      try {
-        List<ChannelResult> results =
-            notifier.deliver(h.notification(), List.of(t.spec()), secrets);
-        result =
-            results == null || results.isEmpty()
-                ? new ChannelResult(t.spec().getName(), false, 0, "the notifier gave no result")
-                : results.getFirst();
-      } catch (RuntimeException e) {
-        result = new ChannelResult(t.spec().getName(), false, 1, e.getClass().getSimpleName());
-      }
+      ChannelResult result = send(h, t, secrets);
       boolean sent = result.delivered();
       String error =
           sent
@@ -324,45 +312,65 @@ public final class NotificationService implements AutoCloseable {
           .computeIfAbsent(backup.getMetadata().getUid(), k -> new ConcurrentHashMap<>())
           .put(t.name() + "|" + h.key(), record);
       counter.count(t.name(), h.event().name(), sent ? "sent" : "failed");
-      if (sent) {
-        LOG.info(
-            "notification sent namespace={} name={} channel={} event={} key={} attempts={}",
-            ns,
-            name,
-            t.name(),
-            h.event(),
-            h.key(),
-            result.attempts());
-      } else {
-        LOG.warn(
-            "notification failed namespace={} name={} channel={} event={} key={} attempts={}"
-                + " error=\"{}\"",
-            ns,
-            name,
-            t.name(),
-            h.event(),
-            h.key(),
-            result.attempts(),
-            error);
-        events.warning(
-            subject,
-            "NotificationFailed",
-            "channel "
-                + t.name()
-                + " could not deliver "
-                + h.event()
-                + " ("
-                + h.key()
-                + "): "
-                + error
-                + "; tried again in "
-                + settings.retryFailedAfter().toMinutes()
-                + " min while it is current");
-      }
+      report(subject, h, t, result, error);
       record(backup, record);
     } finally {
       inFlight.remove(flight);
     }
+  }
+
+  /** The notifier's result for one channel; a notifier that throws is a failed delivery. */
+  private ChannelResult send(Happening h, ChannelTarget t, KubernetesSecretSource secrets) {
+    try {
+      List<ChannelResult> results = notifier.deliver(h.notification(), List.of(t.spec()), secrets);
+      return results == null || results.isEmpty()
+          ? new ChannelResult(t.spec().getName(), false, 0, "the notifier gave no result")
+          : results.getFirst();
+    } catch (RuntimeException e) {
+      return new ChannelResult(t.spec().getName(), false, 1, e.getClass().getSimpleName());
+    }
+  }
+
+  /** A log line, and for a failure a Warning Event on the subject; {@code error} is redacted. */
+  private void report(
+      HasMetadata subject, Happening h, ChannelTarget t, ChannelResult result, String error) {
+    String ns = subject.getMetadata().getNamespace();
+    String name = subject.getMetadata().getName();
+    if (result.delivered()) {
+      LOG.info(
+          "notification sent namespace={} name={} channel={} event={} key={} attempts={}",
+          ns,
+          name,
+          t.name(),
+          h.event(),
+          h.key(),
+          result.attempts());
+      return;
+    }
+    LOG.warn(
+        "notification failed namespace={} name={} channel={} event={} key={} attempts={}"
+            + " error=\"{}\"",
+        ns,
+        name,
+        t.name(),
+        h.event(),
+        h.key(),
+        result.attempts(),
+        error);
+    events.warning(
+        subject,
+        "NotificationFailed",
+        "channel "
+            + t.name()
+            + " could not deliver "
+            + h.event()
+            + " ("
+            + h.key()
+            + "): "
+            + error
+            + "; tried again in "
+            + settings.retryFailedAfter().toMinutes()
+            + " min while it is current");
   }
 
   /** Queues {@code record} for {@code backup}'s status; the records thread writes the queue. */
