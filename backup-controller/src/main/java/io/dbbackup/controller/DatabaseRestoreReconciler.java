@@ -9,6 +9,7 @@ import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus.Phase;
 import io.dbbackup.controller.dependent.RestoreJob;
 import io.dbbackup.controller.notify.NotificationService;
 import io.dbbackup.controller.restore.RestoreOutcome;
+import io.dbbackup.controller.status.RestoreStatus;
 import io.dbbackup.controller.validation.SpecCheck;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -28,29 +29,33 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Carries out a DatabaseRestore (API-308) once: checks it (an invalid one fails for good), waits
- * for its DatabaseBackup to be Ready and its Secrets to exist, creates the restore's ConfigMap and
- * Job ({@link RestoreJob}), and follows the Job to its end, reading the runner's outcome from the
- * pod's termination message. A finished restore (Succeeded or Failed) is never started again; a new
- * one is a new resource. The Job is never changed once created, and the CRD refuses changes to the
- * spec.
+ * for its DatabaseBackup to be Ready and the Secrets it reads to exist, creates the restore's
+ * ConfigMap and Job ({@link RestoreJob}), and follows the Job to its end, reading the runner's
+ * outcome from the pod's termination message. A finished restore (Succeeded or Failed) is never
+ * started again; a new one is a new resource. The Job is never changed once created, and the CRD
+ * refuses changes to the spec.
+ *
+ * <p>Its DatabaseBackup and its Job are secondary resources (informers), so a backup that appears
+ * or becomes Ready and a Job that changes bring a reconcile; only Secrets, which the controller may
+ * not watch, are looked at again after {@link ControllerConfig#secretRecheck()}.
  */
 @ControllerConfiguration(name = DatabaseRestoreReconciler.NAME)
 public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   public static final String NAME = "databaserestore";
 
   /** The condition {@code kubectl wait --for=condition=Succeeded} waits for. */
-  public static final String CONDITION_SUCCEEDED = "Succeeded";
+  public static final String CONDITION_SUCCEEDED = RestoreStatus.CONDITION_SUCCEEDED;
 
   public static final String REASON_BACKUP_NOT_FOUND = "BackupNotFound";
   public static final String REASON_BACKUP_NOT_READY = "BackupNotReady";
@@ -58,11 +63,17 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   public static final String REASON_RUNNING = "Running";
   public static final String REASON_RESTORED = "Restored";
 
+  /** Restores that are not over yet, by the {@code namespace/name} of their DatabaseBackup. */
+  private static final String BY_BACKUP = "restores-by-backup";
+
   private static final Logger LOG = LoggerFactory.getLogger(DatabaseRestoreReconciler.class);
 
   private final ControllerConfig config;
   private final Clock clock;
   private final NotificationService notifications;
+
+  /** Why a restore cannot start yet: a condition reason and message, and when to look again. */
+  private record Wait(String reason, String message, Duration recheck) {}
 
   public DatabaseRestoreReconciler(
       ControllerConfig config, Clock clock, NotificationService notifications) {
@@ -74,12 +85,31 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   @Override
   public List<EventSource<?, DatabaseRestore>> prepareEventSources(
       EventSourceContext<DatabaseRestore> context) {
+    var restores = context.getPrimaryCache();
+    restores.addIndexer(
+        BY_BACKUP,
+        r ->
+            RestoreStatus.terminal(r.getStatus()) || backupOf(r).isEmpty()
+                ? List.of()
+                : List.of(key(backupOf(r).get())));
     return List.of(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Job.class, DatabaseRestore.class)
                 .withName("restore-jobs")
                 .withLabelSelector(BackupNames.MANAGED_SELECTOR + "," + RestoreJob.RESTORE_LABEL)
                 .withSecondaryToPrimaryMapper(DatabaseRestoreReconciler::restoreOfJob)
+                .build(),
+            context),
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(DatabaseBackup.class, DatabaseRestore.class)
+                .withName("restore-backups")
+                .withSecondaryToPrimaryMapper(
+                    (DatabaseBackup b) ->
+                        restores.byIndex(BY_BACKUP, key(ResourceID.fromResource(b))).stream()
+                            .map(ResourceID::fromResource)
+                            .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper(
+                    (DatabaseRestore r) -> backupOf(r).map(Set::of).orElse(Set.of()))
                 .build(),
             context));
   }
@@ -90,23 +120,33 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
     return name == null ? Set.of() : Set.of(new ResourceID(name, job.getMetadata().getNamespace()));
   }
 
+  /** The DatabaseBackup a restore reads, when its spec names one. */
+  private static Optional<ResourceID> backupOf(DatabaseRestore restore) {
+    var spec = restore.getSpec();
+    return spec == null || spec.getBackupRef() == null || spec.getBackupRef().getName() == null
+        ? Optional.empty()
+        : Optional.of(
+            new ResourceID(spec.getBackupRef().getName(), restore.getMetadata().getNamespace()));
+  }
+
+  private static String key(ResourceID id) {
+    return id.getNamespace().orElse("") + "/" + id.getName();
+  }
+
   @Override
   public UpdateControl<DatabaseRestore> reconcile(
       DatabaseRestore restore, Context<DatabaseRestore> context) {
-    DatabaseRestoreStatus status = restore.getStatus();
-    if (status != null && terminal(status.getPhase())) {
+    if (RestoreStatus.terminal(restore.getStatus())) {
       // Seen again (e.g. after a restart): notified unless its backup's status says it was.
       notifications.restoreFinished(restore);
       return UpdateControl.noUpdate();
     }
     Instant now = clock.instant();
-    KubernetesClient client = context.getClient();
-    BackupEvents events = new BackupEvents(client, clock);
+    BackupEvents events = new BackupEvents(context.getClient(), clock);
     Optional<Job> job = context.getSecondaryResource(Job.class);
     if (job.isPresent()) {
-      return follow(restore, job.get(), client, events, now);
+      return follow(restore, job.get(), context.getClient(), events, now);
     }
-
     Optional<SpecCheck.Refusal> invalid = SpecCheck.invalid(restore);
     if (invalid.isPresent()) {
       // Final: the spec cannot change (CEL rule), so a new DatabaseRestore is the way on.
@@ -115,70 +155,75 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
       LOG.warn(
           "restore refused restore={} message=\"{}\"", restore.getMetadata().getName(), message);
       events.warning(restore, reason, message);
-      return patch(restore, Phase.Failed, Conditions.FALSE, reason, message, now, null);
+      return RestoreStatus.patch(
+          restore, Phase.Failed, Conditions.FALSE, reason, message, now, null);
     }
+    Optional<DatabaseBackup> backup = context.getSecondaryResource(DatabaseBackup.class);
+    Optional<Wait> wait = whyWait(restore, backup, context.getClient());
+    if (wait.isPresent()) {
+      return waiting(restore, wait.get(), events, now);
+    }
+    return start(restore, backup.get(), context.getClient(), events, now);
+  }
+
+  /**
+   * What the restore waits for: its DatabaseBackup (the informer brings its changes), or a Secret
+   * it reads (looked at again after {@code secretRecheck}).
+   */
+  private Optional<Wait> whyWait(
+      DatabaseRestore restore, Optional<DatabaseBackup> backup, KubernetesClient client) {
     String ns = restore.getMetadata().getNamespace();
     String backupName = restore.getSpec().getBackupRef().getName();
-    DatabaseBackup backup =
-        client.resources(DatabaseBackup.class).inNamespace(ns).withName(backupName).get();
-    if (backup == null) {
-      return waiting(
-          restore,
-          REASON_BACKUP_NOT_FOUND,
-          "DatabaseBackup " + backupName + " not found in namespace " + ns,
-          events,
-          now,
-          config.secretRecheck());
+    if (backup.isEmpty()) {
+      return Optional.of(
+          new Wait(
+              REASON_BACKUP_NOT_FOUND,
+              "DatabaseBackup " + backupName + " not found in namespace " + ns,
+              null));
     }
     // Ready (for its current generation) means its runner ConfigMap is in place and valid.
-    Optional<String> notReady = notReady(backup);
+    Optional<String> notReady = notReady(backup.get());
     if (notReady.isPresent()) {
-      return waiting(
-          restore,
-          REASON_BACKUP_NOT_READY,
-          "DatabaseBackup " + backupName + " is not Ready: " + notReady.get(),
-          events,
-          now,
-          config.secretRecheck());
+      return Optional.of(
+          new Wait(
+              REASON_BACKUP_NOT_READY,
+              "DatabaseBackup " + backupName + " is not Ready: " + notReady.get(),
+              null));
     }
+    return SpecCheck.missingSecrets(restore, backup.get(), client)
+        .map(m -> new Wait(m.reason(), m.message(), config.secretRecheck()));
+  }
 
-    Optional<SpecCheck.Refusal> missing = SpecCheck.missingSecrets(restore, backup, client);
-    if (missing.isPresent()) {
-      return waiting(
-          restore,
-          missing.get().reason(),
-          missing.get().message(),
-          events,
-          now,
-          config.secretRecheck());
-    }
-
+  /** Creates the ConfigMap and the Job (each once) and says so. */
+  private UpdateControl<DatabaseRestore> start(
+      DatabaseRestore restore,
+      DatabaseBackup backup,
+      KubernetesClient client,
+      BackupEvents events,
+      Instant now) {
     createUnlessPresent(client, RestoreJob.configMap(restore));
     String jobName = RestoreJob.name(restore);
     if (createUnlessPresent(client, RestoreJob.build(restore, backup, config.runnerImage()))) {
+      String backupName = backup.getMetadata().getName();
+      String backupId = restore.getSpec().getBackupId();
       LOG.info(
           "restore started restore={}/{} job={} backup={} backupId={}",
-          ns,
+          restore.getMetadata().getNamespace(),
           restore.getMetadata().getName(),
           jobName,
           backupName,
-          restore.getSpec().getBackupId());
+          backupId);
       events.normal(
           restore,
           "RestoreStarted",
-          "started Job "
-              + jobName
-              + " to restore "
-              + restore.getSpec().getBackupId()
-              + " of "
-              + backupName);
+          "started Job " + jobName + " to restore " + backupId + " of " + backupName);
     }
     return jobCreated(restore, jobName, now);
   }
 
   private static UpdateControl<DatabaseRestore> jobCreated(
       DatabaseRestore restore, String jobName, Instant now) {
-    return patch(
+    return RestoreStatus.patch(
         restore,
         Phase.Pending,
         Conditions.UNKNOWN,
@@ -209,7 +254,7 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   private UpdateControl<DatabaseRestore> follow(
       DatabaseRestore restore, Job job, KubernetesClient client, BackupEvents events, Instant now) {
     String jobName = job.getMetadata().getName();
-    DatabaseRestoreStatus s = ensureStatus(restore);
+    DatabaseRestoreStatus s = RestoreStatus.ensure(restore);
     boolean started = job.getStatus() != null && job.getStatus().getStartTime() != null;
     if (started) {
       s.setStartTime(job.getStatus().getStartTime());
@@ -217,7 +262,7 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
     Optional<String> ended = RestoreOutcome.jobEnded(job);
     if (ended.isEmpty()) {
       return started
-          ? patch(
+          ? RestoreStatus.patch(
               restore,
               Phase.Running,
               Conditions.UNKNOWN,
@@ -232,14 +277,19 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
     if (outcome.backupId() != null) {
       s.setBackupId(outcome.backupId());
     }
+    return finished(restore, outcome, events, now);
+  }
+
+  /** Succeeded or Failed in the runner's words, an Event, and the restore's notification. */
+  private UpdateControl<DatabaseRestore> finished(
+      DatabaseRestore restore, RestoreOutcome outcome, BackupEvents events, Instant now) {
+    String name = restore.getMetadata().getName();
+    UpdateControl<DatabaseRestore> done;
     if (outcome.succeeded()) {
-      LOG.info(
-          "restore succeeded restore={} message=\"{}\"",
-          restore.getMetadata().getName(),
-          outcome.message());
+      LOG.info("restore succeeded restore={} message=\"{}\"", name, outcome.message());
       events.normal(restore, "RestoreSucceeded", outcome.message());
-      var done =
-          patch(
+      done =
+          RestoreStatus.patch(
               restore,
               Phase.Succeeded,
               Conditions.TRUE,
@@ -247,24 +297,23 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
               outcome.message(),
               now,
               null);
-      notifications.restoreFinished(restore);
-      return done;
+    } else {
+      LOG.warn(
+          "restore failed restore={} reason={} message=\"{}\"",
+          name,
+          outcome.reason(),
+          outcome.message());
+      events.warning(restore, "RestoreFailed", outcome.message());
+      done =
+          RestoreStatus.patch(
+              restore,
+              Phase.Failed,
+              Conditions.FALSE,
+              outcome.reason(),
+              outcome.message(),
+              now,
+              null);
     }
-    LOG.warn(
-        "restore failed restore={} reason={} message=\"{}\"",
-        restore.getMetadata().getName(),
-        outcome.reason(),
-        outcome.message());
-    events.warning(restore, "RestoreFailed", outcome.message());
-    var done =
-        patch(
-            restore,
-            Phase.Failed,
-            Conditions.FALSE,
-            outcome.reason(),
-            outcome.message(),
-            now,
-            null);
     notifications.restoreFinished(restore);
     return done;
   }
@@ -286,63 +335,23 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
 
   /** Pending, with why; a Warning Event the first time this reason and message are seen. */
   private UpdateControl<DatabaseRestore> waiting(
-      DatabaseRestore restore,
-      String reason,
-      String message,
-      BackupEvents events,
-      Instant now,
-      Duration recheck) {
-    boolean known =
-        restore.getStatus() != null
-            && Conditions.find(restore.getStatus().getConditions(), CONDITION_SUCCEEDED)
-                .filter(c -> reason.equals(c.getReason()) && message.equals(c.getMessage()))
-                .isPresent();
-    if (!known) {
+      DatabaseRestore restore, Wait wait, BackupEvents events, Instant now) {
+    if (!RestoreStatus.alreadySays(restore, wait.reason(), wait.message())) {
       LOG.warn(
           "restore waiting restore={} reason={} message=\"{}\"",
           restore.getMetadata().getName(),
-          reason,
-          message);
-      events.warning(restore, reason, message);
+          wait.reason(),
+          wait.message());
+      events.warning(restore, wait.reason(), wait.message());
     }
-    return patch(restore, Phase.Pending, Conditions.UNKNOWN, reason, message, now, recheck);
-  }
-
-  private static UpdateControl<DatabaseRestore> patch(
-      DatabaseRestore restore,
-      Phase phase,
-      String conditionStatus,
-      String reason,
-      String message,
-      Instant now,
-      Duration recheck) {
-    DatabaseRestoreStatus s = ensureStatus(restore);
-    s.setPhase(phase);
-    s.setMessage(message);
-    Conditions.set(
-        s.getConditions(),
-        CONDITION_SUCCEEDED,
-        conditionStatus,
-        reason,
-        message,
-        restore.getMetadata().getGeneration(),
-        now);
-    UpdateControl<DatabaseRestore> control = UpdateControl.patchStatus(restore);
-    return recheck == null ? control : control.rescheduleAfter(recheck);
-  }
-
-  private static DatabaseRestoreStatus ensureStatus(DatabaseRestore restore) {
-    if (restore.getStatus() == null) {
-      restore.setStatus(new DatabaseRestoreStatus());
-    }
-    if (restore.getStatus().getConditions() == null) {
-      restore.getStatus().setConditions(new ArrayList<>());
-    }
-    return restore.getStatus();
-  }
-
-  private static boolean terminal(Phase phase) {
-    return phase == Phase.Succeeded || phase == Phase.Failed;
+    return RestoreStatus.patch(
+        restore,
+        Phase.Pending,
+        Conditions.UNKNOWN,
+        wait.reason(),
+        wait.message(),
+        now,
+        wait.recheck());
   }
 
   /**

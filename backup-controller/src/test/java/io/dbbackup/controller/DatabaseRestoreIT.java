@@ -68,6 +68,23 @@ class DatabaseRestoreIT extends ControllerTestBase {
     return get(name).getStatus();
   }
 
+  /**
+   * Waits until the restore is Pending for {@code reason}: one created just as its backup turned
+   * Ready may first say BackupNotReady, until the controller's informer has the backup's new
+   * status.
+   */
+  static DatabaseRestoreStatus awaitPending(String name, String reason) {
+    TestConfig.eventually()
+        .untilAsserted(
+            () -> {
+              DatabaseRestore r = get(name);
+              assertThat(r.getStatus()).isNotNull();
+              assertThat(r.getStatus().getPhase()).isEqualTo(Phase.Pending);
+              assertThat(r.getStatus().getConditions().getFirst().getReason()).isEqualTo(reason);
+            });
+    return get(name).getStatus();
+  }
+
   static Job awaitJob(String restore) {
     TestConfig.eventually().untilAsserted(() -> assertThat(job(restore)).isNotNull());
     return job(restore);
@@ -338,7 +355,7 @@ class DatabaseRestoreIT extends ControllerTestBase {
                 "keyed-db",
                 "decryption: {passphraseSecretRef: {name: backup-passphrase, key: passphrase}}"))
         .create();
-    DatabaseRestoreStatus waiting = awaitPhase("keyed-restore", Phase.Pending);
+    DatabaseRestoreStatus waiting = awaitPending("keyed-restore", "SecretNotFound");
     assertThat(waiting.getConditions().getFirst().getReason()).isEqualTo("SecretNotFound");
     assertThat(waiting.getMessage())
         .isEqualTo(
@@ -365,7 +382,7 @@ class DatabaseRestoreIT extends ControllerTestBase {
     client.secrets().inNamespace(NS).withName("lost-s3-creds").delete();
     client.resource(restore("lost-creds-restore", "lost-creds-db", "")).create();
 
-    DatabaseRestoreStatus waiting = awaitPhase("lost-creds-restore", Phase.Pending);
+    DatabaseRestoreStatus waiting = awaitPending("lost-creds-restore", "SecretNotFound");
     assertThat(waiting.getConditions().getFirst().getReason()).isEqualTo("SecretNotFound");
     assertThat(waiting.getMessage())
         .isEqualTo(
