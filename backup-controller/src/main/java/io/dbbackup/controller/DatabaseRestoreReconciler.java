@@ -6,29 +6,32 @@ import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus.Phase;
+import io.dbbackup.controller.dependent.RestoreDependent;
 import io.dbbackup.controller.dependent.RestoreJob;
 import io.dbbackup.controller.notify.NotificationService;
 import io.dbbackup.controller.restore.RestoreOutcome;
 import io.dbbackup.controller.status.RestoreStatus;
 import io.dbbackup.controller.validation.SpecCheck;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult.Operation;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -71,6 +74,8 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   private final ControllerConfig config;
   private final Clock clock;
   private final NotificationService notifications;
+  private final RestoreDependent<ConfigMap> configMap = RestoreDependent.configMap();
+  private final RestoreDependent<Job> job;
 
   /** Why a restore cannot start yet: a condition reason and message, and when to look again. */
   private record Wait(String reason, String message, Duration recheck) {}
@@ -80,6 +85,7 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
     this.config = config;
     this.clock = clock;
     this.notifications = notifications;
+    this.job = RestoreDependent.job(config.runnerImage());
   }
 
   @Override
@@ -92,14 +98,9 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
             RestoreStatus.terminal(r.getStatus()) || backupOf(r).isEmpty()
                 ? List.of()
                 : List.of(key(backupOf(r).get())));
-    return List.of(
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Job.class, DatabaseRestore.class)
-                .withName("restore-jobs")
-                .withLabelSelector(BackupNames.MANAGED_SELECTOR + "," + RestoreJob.RESTORE_LABEL)
-                .withSecondaryToPrimaryMapper(DatabaseRestoreReconciler::restoreOfJob)
-                .build(),
-            context),
+    List<EventSource<?, DatabaseRestore>> sources =
+        new ArrayList<>(EventSourceUtils.dependentEventSources(context, configMap, job));
+    sources.add(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(DatabaseBackup.class, DatabaseRestore.class)
                 .withName("restore-backups")
@@ -112,12 +113,7 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
                     (DatabaseRestore r) -> backupOf(r).map(Set::of).orElse(Set.of()))
                 .build(),
             context));
-  }
-
-  private static Set<ResourceID> restoreOfJob(Job job) {
-    var labels = job.getMetadata().getLabels();
-    String name = labels == null ? null : labels.get(RestoreJob.RESTORE_LABEL);
-    return name == null ? Set.of() : Set.of(new ResourceID(name, job.getMetadata().getNamespace()));
+    return sources;
   }
 
   /** The DatabaseBackup a restore reads, when its spec names one. */
@@ -143,9 +139,9 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
     }
     Instant now = clock.instant();
     BackupEvents events = new BackupEvents(context.getClient(), clock);
-    Optional<Job> job = context.getSecondaryResource(Job.class);
-    if (job.isPresent()) {
-      return follow(restore, job.get(), context.getClient(), events, now);
+    Optional<Job> started = context.getSecondaryResource(Job.class);
+    if (started.isPresent()) {
+      return follow(restore, started.get(), context.getClient(), events, now);
     }
     Optional<SpecCheck.Refusal> invalid = SpecCheck.invalid(restore);
     if (invalid.isPresent()) {
@@ -163,7 +159,7 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
     if (wait.isPresent()) {
       return waiting(restore, wait.get(), events, now);
     }
-    return start(restore, backup.get(), context.getClient(), events, now);
+    return start(restore, backup.get(), context, events, now);
   }
 
   /**
@@ -194,16 +190,16 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
         .map(m -> new Wait(m.reason(), m.message(), config.secretRecheck()));
   }
 
-  /** Creates the ConfigMap and the Job (each once) and says so. */
+  /** Creates the ConfigMap and the Job (each once: the dependents never update) and says so. */
   private UpdateControl<DatabaseRestore> start(
       DatabaseRestore restore,
       DatabaseBackup backup,
-      KubernetesClient client,
+      Context<DatabaseRestore> context,
       BackupEvents events,
       Instant now) {
-    createUnlessPresent(client, RestoreJob.configMap(restore));
+    configMap.reconcile(restore, context);
     String jobName = RestoreJob.name(restore);
-    if (createUnlessPresent(client, RestoreJob.build(restore, backup, config.runnerImage()))) {
+    if (job.reconcile(restore, context).getSingleOperation() == Operation.CREATED) {
       String backupName = backup.getMetadata().getName();
       String backupId = restore.getSpec().getBackupId();
       LOG.info(
@@ -352,21 +348,5 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
         wait.message(),
         now,
         wait.recheck());
-  }
-
-  /**
-   * Creates {@code resource} unless it exists (a reconcile retried after creating it): false then.
-   * Never a GET: the controller may create Jobs and ConfigMaps but reads them only from informers.
-   */
-  private static boolean createUnlessPresent(KubernetesClient client, HasMetadata resource) {
-    try {
-      client.resource(resource).create();
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      return false;
-    }
   }
 }
