@@ -5,12 +5,12 @@ import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
-import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus.Phase;
 import io.dbbackup.controller.dependent.RestoreDependent;
 import io.dbbackup.controller.dependent.RestoreJob;
 import io.dbbackup.controller.notify.NotificationService;
 import io.dbbackup.controller.restore.RestoreOutcome;
 import io.dbbackup.controller.status.RestoreStatus;
+import io.dbbackup.controller.status.RestoreStatus.State;
 import io.dbbackup.controller.validation.SpecCheck;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,9 +140,11 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
     }
     Instant now = clock.instant();
     BackupEvents events = new BackupEvents(context.getClient(), clock);
+    RestoreStatus status = new RestoreStatus(context);
     Optional<Job> started = context.getSecondaryResource(Job.class);
     if (started.isPresent()) {
-      return follow(restore, started.get(), context.getClient(), events, now);
+      follow(restore, started.get(), context.getClient(), status, events, now);
+      return UpdateControl.noUpdate();
     }
     Optional<SpecCheck.Refusal> invalid = SpecCheck.invalid(restore);
     if (invalid.isPresent()) {
@@ -151,15 +154,17 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
       LOG.warn(
           "restore refused restore={} message=\"{}\"", restore.getMetadata().getName(), message);
       events.warning(restore, reason, message);
-      return RestoreStatus.patch(
-          restore, Phase.Failed, Conditions.FALSE, reason, message, now, null);
+      status.write(restore, State.failed(reason, message), now);
+      return UpdateControl.noUpdate();
     }
     Optional<DatabaseBackup> backup = context.getSecondaryResource(DatabaseBackup.class);
     Optional<Wait> wait = whyWait(restore, backup, context.getClient());
     if (wait.isPresent()) {
-      return waiting(restore, wait.get(), events, now);
+      return waiting(restore, wait.get(), status, events, now);
     }
-    return start(restore, backup.get(), context, events, now);
+    start(restore, backup.get(), context, events);
+    status.write(restore, jobCreated(restore), now);
+    return UpdateControl.noUpdate();
   }
 
   /**
@@ -191,12 +196,11 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   }
 
   /** Creates the ConfigMap and the Job (each once: the dependents never update) and says so. */
-  private UpdateControl<DatabaseRestore> start(
+  private void start(
       DatabaseRestore restore,
       DatabaseBackup backup,
       Context<DatabaseRestore> context,
-      BackupEvents events,
-      Instant now) {
+      BackupEvents events) {
     configMap.reconcile(restore, context);
     String jobName = RestoreJob.name(restore);
     if (job.reconcile(restore, context).getSingleOperation() == Operation.CREATED) {
@@ -214,19 +218,10 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
           "RestoreStarted",
           "started Job " + jobName + " to restore " + backupId + " of " + backupName);
     }
-    return jobCreated(restore, jobName, now);
   }
 
-  private static UpdateControl<DatabaseRestore> jobCreated(
-      DatabaseRestore restore, String jobName, Instant now) {
-    return RestoreStatus.patch(
-        restore,
-        Phase.Pending,
-        Conditions.UNKNOWN,
-        REASON_STARTING,
-        "Job " + jobName + " created",
-        now,
-        null);
+  private static State jobCreated(DatabaseRestore restore) {
+    return State.pending(REASON_STARTING, "Job " + RestoreJob.name(restore) + " created");
   }
 
   /** Why {@code backup} is not Ready for its current generation, if it is not. */
@@ -247,52 +242,55 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   }
 
   /** The restore's phase from its Job, and the runner's outcome once the Job has ended. */
-  private UpdateControl<DatabaseRestore> follow(
-      DatabaseRestore restore, Job job, KubernetesClient client, BackupEvents events, Instant now) {
-    String jobName = job.getMetadata().getName();
-    DatabaseRestoreStatus s = RestoreStatus.ensure(restore);
-    boolean started = job.getStatus() != null && job.getStatus().getStartTime() != null;
-    if (started) {
-      s.setStartTime(job.getStatus().getStartTime());
-    }
+  private void follow(
+      DatabaseRestore restore,
+      Job job,
+      KubernetesClient client,
+      RestoreStatus status,
+      BackupEvents events,
+      Instant now) {
+    String startTime = job.getStatus() == null ? null : job.getStatus().getStartTime();
+    Consumer<DatabaseRestoreStatus> started =
+        s -> {
+          if (startTime != null) {
+            s.setStartTime(startTime);
+          }
+        };
     Optional<String> ended = RestoreOutcome.jobEnded(job);
     if (ended.isEmpty()) {
-      return started
-          ? RestoreStatus.patch(
-              restore,
-              Phase.Running,
-              Conditions.UNKNOWN,
-              REASON_RUNNING,
-              "Job " + jobName + " running",
-              now,
-              null)
-          : jobCreated(restore, jobName, now);
+      State state =
+          startTime != null
+              ? State.running(REASON_RUNNING, "Job " + job.getMetadata().getName() + " running")
+              : jobCreated(restore);
+      status.write(restore, state, now, started);
+      return;
     }
     RestoreOutcome outcome = RestoreOutcome.of(job, pod(client, restore));
-    s.setCompletionTime(ended.get());
-    if (outcome.backupId() != null) {
-      s.setBackupId(outcome.backupId());
-    }
-    return finished(restore, outcome, events, now);
+    State state =
+        outcome.succeeded()
+            ? State.succeeded(REASON_RESTORED, outcome.message())
+            : State.failed(outcome.reason(), outcome.message());
+    status
+        .write(
+            restore,
+            state,
+            now,
+            started.andThen(
+                s -> {
+                  s.setCompletionTime(ended.get());
+                  if (outcome.backupId() != null) {
+                    s.setBackupId(outcome.backupId());
+                  }
+                }))
+        .ifPresent(done -> finished(done, outcome, events));
   }
 
-  /** Succeeded or Failed in the runner's words, an Event, and the restore's notification. */
-  private UpdateControl<DatabaseRestore> finished(
-      DatabaseRestore restore, RestoreOutcome outcome, BackupEvents events, Instant now) {
+  /** The log line, Event and notification of a restore's end, said once. */
+  private void finished(DatabaseRestore restore, RestoreOutcome outcome, BackupEvents events) {
     String name = restore.getMetadata().getName();
-    UpdateControl<DatabaseRestore> done;
     if (outcome.succeeded()) {
       LOG.info("restore succeeded restore={} message=\"{}\"", name, outcome.message());
       events.normal(restore, "RestoreSucceeded", outcome.message());
-      done =
-          RestoreStatus.patch(
-              restore,
-              Phase.Succeeded,
-              Conditions.TRUE,
-              REASON_RESTORED,
-              outcome.message(),
-              now,
-              null);
     } else {
       LOG.warn(
           "restore failed restore={} reason={} message=\"{}\"",
@@ -300,18 +298,8 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
           outcome.reason(),
           outcome.message());
       events.warning(restore, "RestoreFailed", outcome.message());
-      done =
-          RestoreStatus.patch(
-              restore,
-              Phase.Failed,
-              Conditions.FALSE,
-              outcome.reason(),
-              outcome.message(),
-              now,
-              null);
     }
     notifications.restoreFinished(restore);
-    return done;
   }
 
   /** The restore's pod, the newest if there are several (there is one: backoffLimit 0). */
@@ -331,7 +319,7 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
 
   /** Pending, with why; a Warning Event the first time this reason and message are seen. */
   private UpdateControl<DatabaseRestore> waiting(
-      DatabaseRestore restore, Wait wait, BackupEvents events, Instant now) {
+      DatabaseRestore restore, Wait wait, RestoreStatus status, BackupEvents events, Instant now) {
     if (!RestoreStatus.alreadySays(restore, wait.reason(), wait.message())) {
       LOG.warn(
           "restore waiting restore={} reason={} message=\"{}\"",
@@ -340,13 +328,8 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
           wait.message());
       events.warning(restore, wait.reason(), wait.message());
     }
-    return RestoreStatus.patch(
-        restore,
-        Phase.Pending,
-        Conditions.UNKNOWN,
-        wait.reason(),
-        wait.message(),
-        now,
-        wait.recheck());
+    status.write(restore, State.pending(wait.reason(), wait.message()), now);
+    UpdateControl<DatabaseRestore> control = UpdateControl.noUpdate();
+    return wait.recheck() == null ? control : control.rescheduleAfter(wait.recheck());
   }
 }

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
  *       OnDemandRun and the restore's dependents (its Job and ConfigMap, created once, never read
  *       back).
  *   <li>databaserestores list, watch: the restore controller's informer; databaserestores/status
- *       patch: JOSDK's patchStatus (editStatus on the reconciled copy, no GET, SSA off). The
- *       DatabaseBackup a restore names is read with the databasebackups get above.
+ *       patch: StatusPatcher's JSON Patch, the restore re-read from the informer cache (no GET).
+ *       The DatabaseBackup a restore names comes from an informer (databasebackups list, watch).
  *   <li>pods list: a finished restore's pod, by its label, for the termination message.
  *   <li>secrets get: SpecCheck reads each referenced Secret by name; the notification sender reads
  *       the Secrets a DatabaseBackup's channels name with the same GET. The chart's default

@@ -1,46 +1,104 @@
 package io.dbbackup.controller.status;
 
 import io.dbbackup.api.status.Conditions;
+import io.dbbackup.api.status.RestoreStatusPart;
+import io.dbbackup.api.status.StatusPatcher;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus.Phase;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import java.time.Duration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * A DatabaseRestore's status, which only the controller writes: {@code phase}, {@code message} and
- * the {@code Succeeded} condition ({@code kubectl wait --for=condition=Succeeded}) set together.
+ * A DatabaseRestore's status, which only the controller writes ({@link
+ * RestoreStatusPart#CONTROLLER}): {@code phase}, {@code message} and the {@code Succeeded}
+ * condition set together, through the shared {@link StatusPatcher} as the DatabaseBackup's status
+ * is. The current state is read from the controller's cache (the controller may not GET restores):
+ * a 409 from a cache that lags the last patch is retried once the cache has caught up.
  */
 public final class RestoreStatus {
   /** The condition {@code kubectl wait --for=condition=Succeeded} waits for. */
-  public static final String CONDITION_SUCCEEDED = "Succeeded";
+  public static final String CONDITION_SUCCEEDED = RestoreStatusPart.CONDITION_SUCCEEDED;
 
-  private RestoreStatus() {}
+  /** What a status says: phase, the condition's status and reason, and the message. */
+  public record State(Phase phase, String conditionStatus, String reason, String message) {
+    public static State pending(String reason, String message) {
+      return new State(Phase.Pending, Conditions.UNKNOWN, reason, message);
+    }
 
-  /** Sets phase, message and the condition on the reconciled copy, and patches the status. */
-  public static UpdateControl<DatabaseRestore> patch(
-      DatabaseRestore restore,
-      Phase phase,
-      String conditionStatus,
-      String reason,
-      String message,
-      Instant now,
-      Duration recheck) {
-    DatabaseRestoreStatus s = ensure(restore);
-    s.setPhase(phase);
-    s.setMessage(message);
+    public static State running(String reason, String message) {
+      return new State(Phase.Running, Conditions.UNKNOWN, reason, message);
+    }
+
+    public static State succeeded(String reason, String message) {
+      return new State(Phase.Succeeded, Conditions.TRUE, reason, message);
+    }
+
+    public static State failed(String reason, String message) {
+      return new State(Phase.Failed, Conditions.FALSE, reason, message);
+    }
+  }
+
+  private final StatusPatcher patcher;
+  private final Context<DatabaseRestore> context;
+
+  public RestoreStatus(Context<DatabaseRestore> context) {
+    this.patcher = new StatusPatcher(context.getClient());
+    this.context = context;
+  }
+
+  /**
+   * Writes {@code state} (and {@code more}: the Job's times, the backup id) unless the stored
+   * status is already over.
+   *
+   * @return the restore as stored after the write, or empty when its status was already over (so a
+   *     final state is acted on once)
+   */
+  public Optional<DatabaseRestore> write(
+      DatabaseRestore restore, State state, Instant now, Consumer<DatabaseRestoreStatus> more) {
+    ResourceID id = ResourceID.fromResource(restore);
+    AtomicBoolean open = new AtomicBoolean();
+    DatabaseRestore stored =
+        patcher.patch(
+            DatabaseRestore.class,
+            restore.getMetadata().getNamespace(),
+            restore.getMetadata().getName(),
+            () -> context.getPrimaryCache().get(id).orElse(null),
+            DatabaseRestoreStatus.class,
+            RestoreStatusPart.CONTROLLER,
+            s -> {
+              open.set(!terminal(s));
+              if (open.get()) {
+                apply(s, state, restore.getMetadata().getGeneration(), now);
+                more.accept(s);
+              }
+            });
+    return open.get() ? Optional.of(stored) : Optional.empty();
+  }
+
+  public Optional<DatabaseRestore> write(DatabaseRestore restore, State state, Instant now) {
+    return write(restore, state, now, s -> {});
+  }
+
+  private static void apply(DatabaseRestoreStatus s, State state, Long generation, Instant now) {
+    s.setPhase(state.phase());
+    s.setMessage(state.message());
+    if (s.getConditions() == null) {
+      s.setConditions(new ArrayList<>());
+    }
     Conditions.set(
         s.getConditions(),
         CONDITION_SUCCEEDED,
-        conditionStatus,
-        reason,
-        message,
-        restore.getMetadata().getGeneration(),
+        state.conditionStatus(),
+        state.reason(),
+        state.message(),
+        generation,
         now);
-    UpdateControl<DatabaseRestore> control = UpdateControl.patchStatus(restore);
-    return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
   /** Whether the stored condition already says exactly this (so no new Event is due). */
@@ -49,17 +107,6 @@ public final class RestoreStatus {
         && Conditions.find(restore.getStatus().getConditions(), CONDITION_SUCCEEDED)
             .filter(c -> reason.equals(c.getReason()) && message.equals(c.getMessage()))
             .isPresent();
-  }
-
-  /** The restore's status, created (with a conditions list) when it has none. */
-  public static DatabaseRestoreStatus ensure(DatabaseRestore restore) {
-    if (restore.getStatus() == null) {
-      restore.setStatus(new DatabaseRestoreStatus());
-    }
-    if (restore.getStatus().getConditions() == null) {
-      restore.getStatus().setConditions(new ArrayList<>());
-    }
-    return restore.getStatus();
   }
 
   /** Succeeded or Failed: the restore is over for good. */
