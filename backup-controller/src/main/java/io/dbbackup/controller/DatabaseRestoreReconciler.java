@@ -1,18 +1,16 @@
 package io.dbbackup.controller;
 
-import io.dbbackup.api.status.Conditions;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
-import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
 import io.dbbackup.controller.dependent.RestoreDependent;
 import io.dbbackup.controller.dependent.RestoreJob;
 import io.dbbackup.controller.notify.NotificationService;
 import io.dbbackup.controller.restore.RestoreOutcome;
+import io.dbbackup.controller.restore.RestoreWait;
 import io.dbbackup.controller.status.RestoreStatus;
 import io.dbbackup.controller.status.RestoreStatus.State;
 import io.dbbackup.controller.validation.SpecCheck;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -29,7 +27,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -77,9 +74,6 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
   private final NotificationService notifications;
   private final RestoreDependent<ConfigMap> configMap = RestoreDependent.configMap();
   private final RestoreDependent<Job> job;
-
-  /** Why a restore cannot start yet: a condition reason and message, and when to look again. */
-  private record Wait(String reason, String message, Duration recheck) {}
 
   public DatabaseRestoreReconciler(
       ControllerConfig config, Clock clock, NotificationService notifications) {
@@ -158,41 +152,14 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
       return UpdateControl.noUpdate();
     }
     Optional<DatabaseBackup> backup = context.getSecondaryResource(DatabaseBackup.class);
-    Optional<Wait> wait = whyWait(restore, backup, context.getClient());
+    Optional<RestoreWait> wait =
+        RestoreWait.of(restore, backup, context.getClient(), config.secretRecheck());
     if (wait.isPresent()) {
       return waiting(restore, wait.get(), status, events, now);
     }
     start(restore, backup.get(), context, events);
     status.write(restore, jobCreated(restore), now);
     return UpdateControl.noUpdate();
-  }
-
-  /**
-   * What the restore waits for: its DatabaseBackup (the informer brings its changes), or a Secret
-   * it reads (looked at again after {@code secretRecheck}).
-   */
-  private Optional<Wait> whyWait(
-      DatabaseRestore restore, Optional<DatabaseBackup> backup, KubernetesClient client) {
-    String ns = restore.getMetadata().getNamespace();
-    String backupName = restore.getSpec().getBackupRef().getName();
-    if (backup.isEmpty()) {
-      return Optional.of(
-          new Wait(
-              REASON_BACKUP_NOT_FOUND,
-              "DatabaseBackup " + backupName + " not found in namespace " + ns,
-              null));
-    }
-    // Ready (for its current generation) means its runner ConfigMap is in place and valid.
-    Optional<String> notReady = notReady(backup.get());
-    if (notReady.isPresent()) {
-      return Optional.of(
-          new Wait(
-              REASON_BACKUP_NOT_READY,
-              "DatabaseBackup " + backupName + " is not Ready: " + notReady.get(),
-              null));
-    }
-    return SpecCheck.missingSecrets(restore, backup.get(), client)
-        .map(m -> new Wait(m.reason(), m.message(), config.secretRecheck()));
   }
 
   /** Creates the ConfigMap and the Job (each once: the dependents never update) and says so. */
@@ -222,23 +189,6 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
 
   private static State jobCreated(DatabaseRestore restore) {
     return State.pending(REASON_STARTING, "Job " + RestoreJob.name(restore) + " created");
-  }
-
-  /** Why {@code backup} is not Ready for its current generation, if it is not. */
-  private static Optional<String> notReady(DatabaseBackup backup) {
-    var status = backup.getStatus();
-    var ready =
-        status == null
-                || !Objects.equals(
-                    status.getObservedGeneration(), backup.getMetadata().getGeneration())
-            ? Optional.<Condition>empty()
-            : Conditions.find(status.getConditions(), DatabaseBackupStatus.CONDITION_READY);
-    if (ready.isEmpty()) {
-      return Optional.of("not reconciled yet");
-    }
-    return Conditions.TRUE.equals(ready.get().getStatus())
-        ? Optional.empty()
-        : Optional.of(ready.get().getReason() + ": " + ready.get().getMessage());
   }
 
   /** The restore's phase from its Job, and the runner's outcome once the Job has ended. */
@@ -319,7 +269,11 @@ public class DatabaseRestoreReconciler implements Reconciler<DatabaseRestore> {
 
   /** Pending, with why; a Warning Event the first time this reason and message are seen. */
   private UpdateControl<DatabaseRestore> waiting(
-      DatabaseRestore restore, Wait wait, RestoreStatus status, BackupEvents events, Instant now) {
+      DatabaseRestore restore,
+      RestoreWait wait,
+      RestoreStatus status,
+      BackupEvents events,
+      Instant now) {
     if (!RestoreStatus.alreadySays(restore, wait.reason(), wait.message())) {
       LOG.warn(
           "restore waiting restore={} reason={} message=\"{}\"",
