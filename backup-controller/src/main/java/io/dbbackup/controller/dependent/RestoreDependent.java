@@ -6,12 +6,10 @@ import io.dbbackup.controller.BackupNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.Optional;
@@ -30,14 +28,8 @@ public abstract class RestoreDependent<R extends HasMetadata>
   protected RestoreDependent(Class<R> type) {
     super(type);
     configureWith(
-        new KubernetesDependentResourceConfigBuilder<R>()
-            .withUseSSA(false)
-            .withKubernetesDependentInformerConfig(
-                InformerConfiguration.builder(type)
-                    .withLabelSelector(
-                        BackupNames.MANAGED_SELECTOR + "," + RestoreJob.RESTORE_LABEL)
-                    .build())
-            .build());
+        PlainDependents.config(
+            type, BackupNames.MANAGED_SELECTOR + "," + RestoreJob.RESTORE_LABEL));
   }
 
   /** The restore's ConfigMap: the DatabaseRestore as the runner reads it. */
