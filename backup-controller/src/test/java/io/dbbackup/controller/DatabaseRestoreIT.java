@@ -2,9 +2,11 @@ package io.dbbackup.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus.Phase;
+import io.dbbackup.api.v1alpha1.SecretRef;
 import io.dbbackup.api.validation.DatabaseRestoreValidator;
 import io.dbbackup.controller.dependent.RestoreJob;
 import io.dbbackup.controller.restore.RestoreOutcomeTest;
@@ -62,6 +64,23 @@ class DatabaseRestoreIT extends ControllerTestBase {
               DatabaseRestore r = get(name);
               assertThat(r.getStatus()).isNotNull();
               assertThat(r.getStatus().getPhase()).isEqualTo(phase);
+            });
+    return get(name).getStatus();
+  }
+
+  /**
+   * Waits until the restore is Pending for {@code reason}: one created just as its backup turned
+   * Ready may first say BackupNotReady, until the controller's informer has the backup's new
+   * status.
+   */
+  static DatabaseRestoreStatus awaitPending(String name, String reason) {
+    TestConfig.eventually()
+        .untilAsserted(
+            () -> {
+              DatabaseRestore r = get(name);
+              assertThat(r.getStatus()).isNotNull();
+              assertThat(r.getStatus().getPhase()).isEqualTo(Phase.Pending);
+              assertThat(r.getStatus().getConditions().getFirst().getReason()).isEqualTo(reason);
             });
     return get(name).getStatus();
   }
@@ -336,7 +355,7 @@ class DatabaseRestoreIT extends ControllerTestBase {
                 "keyed-db",
                 "decryption: {passphraseSecretRef: {name: backup-passphrase, key: passphrase}}"))
         .create();
-    DatabaseRestoreStatus waiting = awaitPhase("keyed-restore", Phase.Pending);
+    DatabaseRestoreStatus waiting = awaitPending("keyed-restore", "SecretNotFound");
     assertThat(waiting.getConditions().getFirst().getReason()).isEqualTo("SecretNotFound");
     assertThat(waiting.getMessage())
         .isEqualTo(
@@ -350,5 +369,30 @@ class DatabaseRestoreIT extends ControllerTestBase {
         .anyMatch(
             v ->
                 v.getSecret() != null && v.getSecret().getSecretName().equals("backup-passphrase"));
+  }
+
+  @Test
+  void aRestoreChecksTheS3CredentialsOfItsBackupToo() {
+    cluster.secret(NS, "lost-s3-creds", Map.of("AWS_ACCESS_KEY_ID", "a"));
+    DatabaseBackup s3 = Fixtures.s3Backup(NS, "lost-creds-db");
+    s3.getSpec().getStorage().getS3().setCredentialsSecretRef(new SecretRef("lost-s3-creds"));
+    cluster.create(s3);
+    awaitReady("lost-creds-db", "True");
+    // Gone after the backup was found valid; the backup's next check is hours away.
+    client.secrets().inNamespace(NS).withName("lost-s3-creds").delete();
+    client.resource(restore("lost-creds-restore", "lost-creds-db", "")).create();
+
+    DatabaseRestoreStatus waiting = awaitPending("lost-creds-restore", "SecretNotFound");
+    assertThat(waiting.getConditions().getFirst().getReason()).isEqualTo("SecretNotFound");
+    assertThat(waiting.getMessage())
+        .isEqualTo(
+            "DatabaseBackup lost-creds-db spec.storage.s3.credentialsSecretRef.name: Secret"
+                + " lost-s3-creds not found in namespace shop");
+    assertThat(job("lost-creds-restore")).isNull();
+
+    cluster.secret(NS, "lost-s3-creds", Map.of("AWS_ACCESS_KEY_ID", "a"));
+    assertThat(awaitJob("lost-creds-restore").getSpec().getTemplate().getSpec().getVolumes())
+        .anyMatch(
+            v -> v.getSecret() != null && v.getSecret().getSecretName().equals("lost-s3-creds"));
   }
 }

@@ -31,11 +31,12 @@ import org.junit.jupiter.api.Test;
  *       informers; create, update: KubernetesDependentResource with useSSA=false (POST, PUT). No
  *       get (the informer cache answers), no patch, no delete (owner references and Kubernetes'
  *       garbage collector remove them).
- *   <li>jobs list, watch: the backup-jobs and restore-jobs informers; create: OnDemandRun and
- *       DatabaseRestoreReconciler (the restore's Job and ConfigMap, created once, never read back).
+ *   <li>jobs list, watch: the backup-jobs informer and the restore's Job dependent; create:
+ *       OnDemandRun and the restore's dependents (its Job and ConfigMap, created once, never read
+ *       back).
  *   <li>databaserestores list, watch: the restore controller's informer; databaserestores/status
- *       patch: JOSDK's patchStatus (editStatus on the reconciled copy, no GET, SSA off). The
- *       DatabaseBackup a restore names is read with the databasebackups get above.
+ *       patch: StatusPatcher's JSON Patch, the restore re-read from the informer cache (no GET).
+ *       The DatabaseBackup a restore names comes from an informer (databasebackups list, watch).
  *   <li>pods list: a finished restore's pod, by its label, for the termination message.
  *   <li>secrets get: SpecCheck reads each referenced Secret by name; the notification sender reads
  *       the Secrets a DatabaseBackup's channels name with the same GET. The chart's default

@@ -8,7 +8,7 @@ import java.util.Set;
  * The two writers of a DatabaseBackup's status and the fields each owns. A writer patches only its
  * own fields and condition types, so neither overwrites the other with a stale value.
  */
-public enum StatusPart {
+public enum StatusPart implements StatusOwner {
   /** The controller: readiness, the schedule as the cluster sees it, and what it has notified. */
   CONTROLLER(
       List.of("observedGeneration", "nextScheduleTime", "lastScheduleTime", "notifications"),
@@ -30,16 +30,19 @@ public enum StatusPart {
   }
 
   /** The JSON names of the status fields this writer owns (conditions excluded). */
+  @Override
   public List<String> fields() {
     return fields;
   }
 
   /** The condition types this writer owns. */
+  @Override
   public Set<String> conditionTypes() {
     return conditionTypes;
   }
 
   /** Whether this writer owns conditions of {@code type}. */
+  @Override
   public boolean ownsCondition(String type) {
     return conditionTypes.contains(type);
   }

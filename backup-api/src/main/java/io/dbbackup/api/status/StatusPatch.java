@@ -1,5 +1,6 @@
 package io.dbbackup.api.status;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,9 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -44,9 +47,22 @@ public final class StatusPatch {
    */
   public static Optional<ArrayNode> compute(
       DatabaseBackup fresh, StatusPart part, Consumer<DatabaseBackupStatus> mutator, Instant now) {
+    return compute(fresh, DatabaseBackupStatus.class, part, mutator, now);
+  }
+
+  /**
+   * {@link #compute(DatabaseBackup, StatusPart, Consumer, Instant)} for any custom resource whose
+   * status is a {@code statusType} with a {@code conditions} list (a DatabaseRestore's too).
+   */
+  public static <S> Optional<ArrayNode> compute(
+      CustomResource<?, S> fresh,
+      Class<S> statusType,
+      StatusOwner part,
+      Consumer<S> mutator,
+      Instant now) {
     boolean hasStatus = fresh.getStatus() != null;
-    DatabaseBackupStatus before = hasStatus ? fresh.getStatus() : new DatabaseBackupStatus();
-    DatabaseBackupStatus after = copy(before);
+    S before = hasStatus ? fresh.getStatus() : MAPPER.convertValue(Map.of(), statusType);
+    S after = MAPPER.convertValue(before, statusType);
     mutator.accept(after);
 
     JsonNode beforeTree = MAPPER.valueToTree(before);
@@ -60,10 +76,10 @@ public final class StatusPatch {
         changed.set(field, is == null ? NullNode.getInstance() : is);
       }
     }
-    List<Condition> merged =
-        mergeConditions(before.getConditions(), after.getConditions(), part, now);
+    List<Condition> stored = conditions(beforeTree);
+    List<Condition> merged = mergeConditions(stored, conditions(afterTree), part, now);
     ArrayNode mergedTree = MAPPER.valueToTree(merged);
-    if (!mergedTree.equals(MAPPER.valueToTree(nonNull(before.getConditions())))) {
+    if (!mergedTree.equals(MAPPER.valueToTree(stored))) {
       changed.set("conditions", mergedTree);
     }
     if (changed.isEmpty()) {
@@ -103,9 +119,16 @@ public final class StatusPatch {
         : MAPPER.convertValue(status, DatabaseBackupStatus.class);
   }
 
+  private static List<Condition> conditions(JsonNode status) {
+    JsonNode list = status.get("conditions");
+    return list == null || list.isNull()
+        ? List.of()
+        : MAPPER.convertValue(list, new TypeReference<List<Condition>>() {});
+  }
+
   /** The stored list with only {@code part}'s condition types taken from the mutated list. */
   static List<Condition> mergeConditions(
-      List<Condition> stored, List<Condition> mutated, StatusPart part, Instant now) {
+      List<Condition> stored, List<Condition> mutated, StatusOwner part, Instant now) {
     List<Condition> result = new ArrayList<>();
     for (Condition old : nonNull(stored)) {
       if (!part.ownsCondition(old.getType())) {

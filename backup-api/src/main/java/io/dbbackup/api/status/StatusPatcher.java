@@ -3,6 +3,7 @@ package io.dbbackup.api.status;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
+import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Writes one writer's part of a DatabaseBackup status: re-reads the resource, applies a mutator to
@@ -59,13 +61,51 @@ public final class StatusPatcher {
       String namespace, String name, StatusPart part, Consumer<DatabaseBackupStatus> mutator) {
     Resource<DatabaseBackup> resource =
         client.resources(DatabaseBackup.class).inNamespace(namespace).withName(name);
+    return patch(
+        resource,
+        "DatabaseBackup " + namespace + "/" + name,
+        resource::get,
+        DatabaseBackupStatus.class,
+        part,
+        mutator);
+  }
+
+  /**
+   * The same for any custom resource ({@code type}, status {@code statusType}), its current state
+   * read with {@code read} before each attempt: a GET, or an informer's cache for a writer that may
+   * not GET (the attempt after a 409 waits for the cache to catch up).
+   */
+  public <R extends CustomResource<?, S>, S> R patch(
+      Class<R> type,
+      String namespace,
+      String name,
+      Supplier<R> read,
+      Class<S> statusType,
+      StatusOwner part,
+      Consumer<S> mutator) {
+    return patch(
+        client.resources(type).inNamespace(namespace).withName(name),
+        type.getSimpleName() + " " + namespace + "/" + name,
+        read,
+        statusType,
+        part,
+        mutator);
+  }
+
+  private <R extends CustomResource<?, S>, S> R patch(
+      Resource<R> resource,
+      String what,
+      Supplier<R> read,
+      Class<S> statusType,
+      StatusOwner part,
+      Consumer<S> mutator) {
     for (int attempt = 1; ; attempt++) {
-      DatabaseBackup fresh = resource.get();
+      R fresh = read.get();
       if (fresh == null) {
-        throw new KubernetesClientException(
-            "DatabaseBackup " + namespace + "/" + name + " not found", 404, null);
+        throw new KubernetesClientException(what + " not found", 404, null);
       }
-      Optional<ArrayNode> patch = StatusPatch.compute(fresh, part, mutator, clock.instant());
+      Optional<ArrayNode> patch =
+          StatusPatch.compute(fresh, statusType, part, mutator, clock.instant());
       if (patch.isEmpty()) {
         return fresh;
       }

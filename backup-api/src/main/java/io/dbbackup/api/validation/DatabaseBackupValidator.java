@@ -8,8 +8,7 @@ import io.dbbackup.api.v1alpha1.DatabaseSpec;
 import io.dbbackup.api.v1alpha1.EncryptionSpec;
 import io.dbbackup.api.v1alpha1.HistorySpec;
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
-import io.dbbackup.api.v1alpha1.SecretKeyRef;
-import io.dbbackup.api.v1alpha1.SecretRef;
+import io.dbbackup.api.v1alpha1.SecretReferences;
 import io.dbbackup.api.v1alpha1.StorageSpec;
 import io.dbbackup.api.v1alpha1.VerificationSpec;
 import io.dbbackup.api.v1alpha1.VolumeStorageSpec;
@@ -34,6 +33,7 @@ public final class DatabaseBackupValidator {
   private static final Set<String> CONDITIONAL_WRITES = Set.of("auto", "required", "off");
 
   private final List<Violation> violations = new ArrayList<>();
+  private List<SecretReferences.Entry> secrets = List.of();
 
   private DatabaseBackupValidator() {}
 
@@ -66,6 +66,7 @@ public final class DatabaseBackupValidator {
       add("spec", "must be set");
       return;
     }
+    secrets = SecretReferences.of(spec);
     schedule(spec);
     incremental(spec);
     compression(spec);
@@ -96,8 +97,7 @@ public final class DatabaseBackupValidator {
           "spec.incremental.chunkKeySecretRef",
           "must be set (the Secret key holding at least 32 bytes of chunk naming key)");
     } else if (incremental) {
-      secretKeyRef(
-          "spec.incremental.chunkKeySecretRef", spec.getIncremental().getChunkKeySecretRef());
+      secrets("spec.incremental.");
       if (spec.getVerification() != null
           && spec.getVerification().getMode() == VerificationSpec.Mode.RESTORE) {
         add(
@@ -169,7 +169,7 @@ public final class DatabaseBackupValidator {
     if (isBlank(db.getUser())) {
       add("spec.database.user", "must be set");
     }
-    secretKeyRef("spec.database.passwordSecretRef", db.getPasswordSecretRef());
+    secrets("spec.database.");
     if (db.getDatabases() != null && !db.getDatabases().isEmpty()) {
       add(
           "spec.database.databases",
@@ -222,9 +222,7 @@ public final class DatabaseBackupValidator {
                 + quote(s3.getServerSideEncryption())
                 + ")");
       }
-      if (s3.getCredentialsSecretRef() != null) {
-        secretRef("spec.storage.s3.credentialsSecretRef", s3.getCredentialsSecretRef());
-      }
+      secrets("spec.storage.s3.");
       s3Tuning(s3);
     }
   }
@@ -252,20 +250,11 @@ public final class DatabaseBackupValidator {
       add("spec.encryption", "set exactly one of publicKeysSecretRef or passphraseSecretRef");
       return;
     }
-    if (keys) {
-      secretRef("spec.encryption.publicKeysSecretRef", encryption.getPublicKeysSecretRef());
-    } else {
-      secretKeyRef("spec.encryption.passphraseSecretRef", encryption.getPassphraseSecretRef());
-    }
-    if (encryption.getVerifyPrivateKeySecretRef() != null) {
-      if (keys) {
-        secretKeyRef(
-            "spec.encryption.verifyPrivateKeySecretRef", encryption.getVerifyPrivateKeySecretRef());
-      } else {
-        add(
-            "spec.encryption.verifyPrivateKeySecretRef",
-            "goes with publicKeysSecretRef (with a passphrase, verify decrypts anyway)");
-      }
+    secrets("spec.encryption.");
+    if (encryption.getVerifyPrivateKeySecretRef() != null && !keys) {
+      add(
+          "spec.encryption.verifyPrivateKeySecretRef",
+          "goes with publicKeysSecretRef (with a passphrase, verify decrypts anyway)");
     }
   }
 
@@ -284,12 +273,9 @@ public final class DatabaseBackupValidator {
     }
   }
 
-  private void secretKeyRef(String field, SecretKeyRef ref) {
-    KubernetesNames.secretKeyRef(violations, field, ref);
-  }
-
-  private void secretRef(String field, SecretRef ref) {
-    KubernetesNames.secretRef(violations, field, ref);
+  /** The names and keys of the spec's {@link SecretReferences} under {@code section}. */
+  private void secrets(String section) {
+    KubernetesNames.secretReferences(violations, secrets, section);
   }
 
   private void add(String field, String message) {

@@ -4,7 +4,7 @@ import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
 import io.dbbackup.api.v1alpha1.DecryptionSpec;
 import io.dbbackup.api.v1alpha1.RestoreTargetSpec;
-import io.dbbackup.api.v1alpha1.SecretKeyRef;
+import io.dbbackup.api.v1alpha1.SecretReferences;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,21 +22,43 @@ public final class DatabaseRestoreValidator {
 
   public static List<Violation> validate(DatabaseRestore restore) {
     List<Violation> v = new ArrayList<>();
-    if (restore.getMetadata() == null || blank(restore.getMetadata().getName())) {
-      v.add(new Violation("metadata.name", "must be set"));
-    } else {
-      KubernetesNames.add(
-          v, "metadata.name", KubernetesNames.dnsLabel(restore.getMetadata().getName()));
-      String namespace = restore.getMetadata().getNamespace();
-      if (namespace != null) {
-        KubernetesNames.add(v, "metadata.namespace", KubernetesNames.dnsLabel(namespace));
-      }
-    }
+    metadata(v, restore);
     DatabaseRestoreSpec spec = restore.getSpec();
     if (spec == null) {
       v.add(new Violation("spec", "must be set"));
       return v;
     }
+    List<SecretReferences.Entry> secrets = SecretReferences.of(spec);
+    backup(v, spec);
+    target(v, spec.getTarget());
+    KubernetesNames.secretReferences(v, secrets, "spec.target.");
+    databases(v, spec.getDatabases());
+    DecryptionSpec decryption = spec.getDecryption();
+    if (decryption != null
+        && (decryption.getPrivateKeySecretRef() == null)
+            == (decryption.getPassphraseSecretRef() == null)) {
+      v.add(
+          new Violation(
+              "spec.decryption", "set exactly one of privateKeySecretRef or passphraseSecretRef"));
+    }
+    KubernetesNames.secretReferences(v, secrets, "spec.decryption.");
+    return Violations.merge(Violations.schema(CrdSchema.RESTORES, restore), v);
+  }
+
+  private static void metadata(List<Violation> v, DatabaseRestore restore) {
+    if (restore.getMetadata() == null || blank(restore.getMetadata().getName())) {
+      v.add(new Violation("metadata.name", "must be set"));
+      return;
+    }
+    KubernetesNames.add(
+        v, "metadata.name", KubernetesNames.dnsLabel(restore.getMetadata().getName()));
+    String namespace = restore.getMetadata().getNamespace();
+    if (namespace != null) {
+      KubernetesNames.add(v, "metadata.namespace", KubernetesNames.dnsLabel(namespace));
+    }
+  }
+
+  private static void backup(List<Violation> v, DatabaseRestoreSpec spec) {
     if (spec.getBackupRef() == null || blank(spec.getBackupRef().getName())) {
       v.add(new Violation("spec.backupRef.name", "must name the DatabaseBackup to restore from"));
     } else {
@@ -51,21 +73,25 @@ public final class DatabaseRestoreValidator {
               "must be latest or a backup id like 20261124T020000Z-7f3a, got "
                   + quote(spec.getBackupId())));
     }
-    RestoreTargetSpec target = spec.getTarget();
+  }
+
+  private static void target(List<Violation> v, RestoreTargetSpec target) {
     if (target == null) {
       v.add(
           new Violation(
               "spec.target", "must be set (host, port, user of the server to restore into)"));
-    } else {
-      if (blank(target.getHost())) {
-        v.add(new Violation("spec.target.host", "must be set"));
-      }
-      if (blank(target.getUser())) {
-        v.add(new Violation("spec.target.user", "must be set"));
-      }
-      keyRef(v, "spec.target.passwordSecretRef", target.getPasswordSecretRef());
+      return;
     }
-    List<String> databases = spec.getDatabases() == null ? List.of() : spec.getDatabases();
+    if (blank(target.getHost())) {
+      v.add(new Violation("spec.target.host", "must be set"));
+    }
+    if (blank(target.getUser())) {
+      v.add(new Violation("spec.target.user", "must be set"));
+    }
+  }
+
+  private static void databases(List<Violation> v, List<String> list) {
+    List<String> databases = list == null ? List.of() : list;
     Set<String> distinct = new HashSet<>();
     for (int i = 0; i < databases.size(); i++) {
       String db = databases.get(i);
@@ -78,23 +104,6 @@ public final class DatabaseRestoreValidator {
         v.add(new Violation(field, quote(db) + " is listed twice"));
       }
     }
-    DecryptionSpec decryption = spec.getDecryption();
-    if (decryption != null) {
-      if ((decryption.getPrivateKeySecretRef() == null)
-          == (decryption.getPassphraseSecretRef() == null)) {
-        v.add(
-            new Violation(
-                "spec.decryption",
-                "set exactly one of privateKeySecretRef or passphraseSecretRef"));
-      }
-      keyRef(v, "spec.decryption.privateKeySecretRef", decryption.getPrivateKeySecretRef());
-      keyRef(v, "spec.decryption.passphraseSecretRef", decryption.getPassphraseSecretRef());
-    }
-    return Violations.merge(Violations.schema(CrdSchema.RESTORES, restore), v);
-  }
-
-  private static void keyRef(List<Violation> v, String field, SecretKeyRef ref) {
-    KubernetesNames.secretKeyRef(v, field, ref);
   }
 
   private static boolean blank(String s) {

@@ -2,6 +2,7 @@ package io.dbbackup.api.validation;
 
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import io.dbbackup.api.v1alpha1.SecretRef;
+import io.dbbackup.api.v1alpha1.SecretReferences;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -106,12 +107,20 @@ public final class KubernetesNames {
     add(out, field + ".key", secretKey(ref.getKey()));
   }
 
-  /** Adds the violation of a whole-Secret reference to {@code out}. */
-  static void secretRef(List<Violation> out, String field, SecretRef ref) {
-    if (ref == null) {
-      return;
+  /**
+   * Adds the violations of a spec's {@link SecretReferences} whose field is under {@code section}
+   * (e.g. {@code spec.database.}) to {@code out}: a Secret name, and the key of a key reference.
+   */
+  static void secretReferences(
+      List<Violation> out, List<SecretReferences.Entry> refs, String section) {
+    for (SecretReferences.Entry ref : refs) {
+      if (ref.fieldPath().startsWith(section)) {
+        add(out, ref.fieldPath() + ".name", dnsSubdomain(ref.secretName(), "Secret"));
+        if (!ref.wholeSecret()) {
+          add(out, ref.fieldPath() + ".key", secretKey(ref.key()));
+        }
+      }
     }
-    add(out, field + ".name", dnsSubdomain(ref.getName(), "Secret"));
   }
 
   /** Adds {@code message} for {@code field} unless it is null. */

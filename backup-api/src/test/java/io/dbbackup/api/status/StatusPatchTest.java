@@ -8,6 +8,8 @@ import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.api.v1alpha1.BackupRecord;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
+import io.dbbackup.api.v1alpha1.DatabaseRestore;
+import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -136,5 +138,48 @@ class StatusPatchTest {
             .orElseThrow();
     assertThat(value(ops, "/status/conditions").get(0).get("lastTransitionTime").asText())
         .isEqualTo("2026-11-24T03:00:00Z");
+  }
+
+  @Test
+  void aRestoresStatusGoesTheSameWayFirstWholeThenOnlyWhatChanged() {
+    DatabaseRestore r = new DatabaseRestore();
+    r.setMetadata(new ObjectMetaBuilder().withName("r").withResourceVersion("7").build());
+    r.setStatus(null); // as a new resource comes from the API server
+    ArrayNode first =
+        StatusPatch.compute(
+                r,
+                DatabaseRestoreStatus.class,
+                RestoreStatusPart.CONTROLLER,
+                s -> {
+                  s.setPhase(DatabaseRestoreStatus.Phase.Pending);
+                  s.setMessage("Job r-restore created");
+                  Conditions.set(
+                      s.getConditions(), "Succeeded", "Unknown", "JobCreated", "created", 1L, NOW);
+                },
+                NOW)
+            .orElseThrow();
+    assertThat(paths(first)).containsExactly("replace /metadata/resourceVersion", "add /status");
+    assertThat(value(first, "/status").get("phase").asText()).isEqualTo("Pending");
+    assertThat(value(first, "/status").get("conditions").get(0).get("reason").asText())
+        .isEqualTo("JobCreated");
+
+    DatabaseRestoreStatus stored = new DatabaseRestoreStatus();
+    stored.setPhase(DatabaseRestoreStatus.Phase.Running);
+    stored.setStartTime("2026-11-24T02:00:00Z");
+    r.setStatus(stored);
+    ArrayNode next =
+        StatusPatch.compute(
+                r,
+                DatabaseRestoreStatus.class,
+                RestoreStatusPart.CONTROLLER,
+                s -> s.setPhase(DatabaseRestoreStatus.Phase.Succeeded),
+                NOW)
+            .orElseThrow();
+    assertThat(paths(next))
+        .containsExactly("replace /metadata/resourceVersion", "add /status/phase");
+    assertThat(
+            StatusPatch.compute(
+                r, DatabaseRestoreStatus.class, RestoreStatusPart.CONTROLLER, s -> {}, NOW))
+        .isEmpty();
   }
 }

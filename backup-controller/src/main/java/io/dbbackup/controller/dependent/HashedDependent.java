@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.controller.BackupNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -27,14 +25,7 @@ public abstract class HashedDependent<R extends HasMetadata>
 
   protected HashedDependent(Class<R> type) {
     super(type);
-    configureWith(
-        new KubernetesDependentResourceConfigBuilder<R>()
-            .withUseSSA(false)
-            .withKubernetesDependentInformerConfig(
-                InformerConfiguration.builder(type)
-                    .withLabelSelector(BackupNames.MANAGED_SELECTOR)
-                    .build())
-            .build());
+    configureWith(PlainDependents.config(type, BackupNames.MANAGED_SELECTOR));
   }
 
   /** The desired child, without the hash annotation. */

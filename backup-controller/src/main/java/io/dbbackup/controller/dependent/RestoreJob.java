@@ -6,6 +6,7 @@ import io.dbbackup.api.v1alpha1.VolumeStorageSpec;
 import io.dbbackup.controller.BackupNames;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -87,48 +88,7 @@ public final class RestoreJob {
   public static Job build(DatabaseRestore restore, DatabaseBackup backup, String defaultImage) {
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
-    volumes.add(
-        new VolumeBuilder()
-            .withName(RunnerPodTemplate.CONFIG_VOLUME)
-            .withNewConfigMap()
-            .withName(BackupNames.configMap(backup))
-            .withDefaultMode(0444)
-            .endConfigMap()
-            .build());
-    mounts.add(RunnerPodTemplate.mount(RunnerPodTemplate.CONFIG_VOLUME, RunnerContract.CONFIG_DIR));
-    volumes.add(
-        new VolumeBuilder()
-            .withName(RESTORE_VOLUME)
-            .withNewConfigMap()
-            .withName(name(restore))
-            .withDefaultMode(0444)
-            .endConfigMap()
-            .build());
-    mounts.add(RunnerPodTemplate.mount(RESTORE_VOLUME, RESTORE_DIR));
-    volumes.add(
-        new VolumeBuilder()
-            .withName(RunnerPodTemplate.TMP_VOLUME)
-            .withNewEmptyDir()
-            .endEmptyDir()
-            .build());
-    mounts.add(
-        new VolumeMountBuilder()
-            .withName(RunnerPodTemplate.TMP_VOLUME)
-            .withMountPath("/tmp")
-            .build());
-    SecretMounts.add(SecretMounts.referenced(restore.getSpec(), backup.getSpec()), volumes, mounts);
-    VolumeStorageSpec storage = backup.getSpec().getStorage().getVolume();
-    if (storage != null) {
-      volumes.add(
-          new VolumeBuilder()
-              .withName(RunnerPodTemplate.STORAGE_VOLUME)
-              .withNewPersistentVolumeClaim()
-              .withClaimName(storage.getClaimName())
-              .withReadOnly(true)
-              .endPersistentVolumeClaim()
-              .build());
-      mounts.add(RunnerPodTemplate.mount(RunnerPodTemplate.STORAGE_VOLUME, storage.getPath()));
-    }
+    volumes(restore, backup, volumes, mounts);
     return new JobBuilder()
         .withMetadata(meta(restore))
         .withNewSpec()
@@ -143,31 +103,85 @@ public final class RestoreJob {
         .withAutomountServiceAccountToken(false)
         .withEnableServiceLinks(false)
         .withSecurityContext(RunnerPodTemplate.podSecurityContext())
-        .withContainers(
-            new ContainerBuilder()
-                .withName(CONTAINER_NAME)
-                .withImage(RunnerPodTemplate.image(backup.getSpec(), defaultImage))
-                .withImagePullPolicy("IfNotPresent")
-                .withArgs(
-                    "restore",
-                    "-f",
-                    RunnerContract.CONFIG_FILE,
-                    "--restore",
-                    RESTORE_DIR + "/" + CONFIG_KEY,
-                    "--secrets-dir",
-                    RunnerContract.SECRETS_DIR,
-                    "--result-file",
-                    TERMINATION_LOG)
-                .withTerminationMessagePath(TERMINATION_LOG)
-                .withTerminationMessagePolicy("FallbackToLogsOnError")
-                .withResources(RunnerPodTemplate.resources(backup.getSpec()))
-                .withSecurityContext(RunnerPodTemplate.containerSecurityContext())
-                .withVolumeMounts(mounts)
-                .build())
+        .withContainers(container(backup, defaultImage, mounts))
         .withVolumes(volumes)
         .endSpec()
         .endTemplate()
         .endSpec()
+        .build();
+  }
+
+  /**
+   * The backup's runner config, the restore's own, {@code /tmp}, the Secrets a restore reads and
+   * the backup volume read-only.
+   */
+  private static void volumes(
+      DatabaseRestore restore,
+      DatabaseBackup backup,
+      List<Volume> volumes,
+      List<VolumeMount> mounts) {
+    volumes.add(configMapVolume(RunnerPodTemplate.CONFIG_VOLUME, BackupNames.configMap(backup)));
+    mounts.add(RunnerPodTemplate.mount(RunnerPodTemplate.CONFIG_VOLUME, RunnerContract.CONFIG_DIR));
+    volumes.add(configMapVolume(RESTORE_VOLUME, name(restore)));
+    mounts.add(RunnerPodTemplate.mount(RESTORE_VOLUME, RESTORE_DIR));
+    volumes.add(
+        new VolumeBuilder()
+            .withName(RunnerPodTemplate.TMP_VOLUME)
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .build());
+    mounts.add(
+        new VolumeMountBuilder()
+            .withName(RunnerPodTemplate.TMP_VOLUME)
+            .withMountPath("/tmp")
+            .build());
+    SecretMounts.add(SecretMounts.referenced(restore.getSpec(), backup), volumes, mounts);
+    VolumeStorageSpec storage = backup.getSpec().getStorage().getVolume();
+    if (storage != null) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(RunnerPodTemplate.STORAGE_VOLUME)
+              .withNewPersistentVolumeClaim()
+              .withClaimName(storage.getClaimName())
+              .withReadOnly(true)
+              .endPersistentVolumeClaim()
+              .build());
+      mounts.add(RunnerPodTemplate.mount(RunnerPodTemplate.STORAGE_VOLUME, storage.getPath()));
+    }
+  }
+
+  private static Volume configMapVolume(String volume, String configMap) {
+    return new VolumeBuilder()
+        .withName(volume)
+        .withNewConfigMap()
+        .withName(configMap)
+        .withDefaultMode(0444)
+        .endConfigMap()
+        .build();
+  }
+
+  /** The runner's restore command; its outcome is the termination message. */
+  private static Container container(
+      DatabaseBackup backup, String defaultImage, List<VolumeMount> mounts) {
+    return new ContainerBuilder()
+        .withName(CONTAINER_NAME)
+        .withImage(RunnerPodTemplate.image(backup.getSpec(), defaultImage))
+        .withImagePullPolicy("IfNotPresent")
+        .withArgs(
+            "restore",
+            "-f",
+            RunnerContract.CONFIG_FILE,
+            "--restore",
+            RESTORE_DIR + "/" + CONFIG_KEY,
+            "--secrets-dir",
+            RunnerContract.SECRETS_DIR,
+            "--result-file",
+            TERMINATION_LOG)
+        .withTerminationMessagePath(TERMINATION_LOG)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .withResources(RunnerPodTemplate.resources(backup.getSpec()))
+        .withSecurityContext(RunnerPodTemplate.containerSecurityContext())
+        .withVolumeMounts(mounts)
         .build();
   }
 

@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The runner pod: the fixed runner contract, Pod Security Standard "restricted", the config, each
@@ -215,10 +214,5 @@ public final class RunnerPodTemplate {
 
   static VolumeMount mount(String volume, String path) {
     return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
-  }
-
-  /** The defaults, for documentation and tests. */
-  public static Map<String, Quantity> defaultLimits() {
-    return DEFAULT_RESOURCES.getLimits();
   }
 }

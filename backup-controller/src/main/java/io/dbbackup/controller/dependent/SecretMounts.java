@@ -1,12 +1,9 @@
 package io.dbbackup.controller.dependent;
 
-import io.dbbackup.api.v1alpha1.BackupType;
+import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
-import io.dbbackup.api.v1alpha1.DecryptionSpec;
-import io.dbbackup.api.v1alpha1.EncryptionSpec;
-import io.dbbackup.api.v1alpha1.SecretKeyRef;
-import io.dbbackup.api.v1alpha1.SecretRef;
+import io.dbbackup.api.v1alpha1.SecretReferences;
 import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.SecretVolumeSourceBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -34,44 +31,38 @@ public final class SecretMounts {
 
   /** The referenced Secrets in spec order: name to the keys used, or an empty set for all keys. */
   public static Map<String, Set<String>> referenced(DatabaseBackupSpec spec) {
-    Map<String, Set<String>> refs = new LinkedHashMap<>();
-    if (spec.getDatabase() != null) {
-      key(refs, spec.getDatabase().getPasswordSecretRef());
-    }
-    if (spec.getStorage() != null && spec.getStorage().getS3() != null) {
-      whole(refs, spec.getStorage().getS3().getCredentialsSecretRef());
-    }
-    EncryptionSpec encryption = spec.getEncryption();
-    if (encryption != null) {
-      whole(refs, encryption.getPublicKeysSecretRef());
-      key(refs, encryption.getPassphraseSecretRef());
-      key(refs, encryption.getVerifyPrivateKeySecretRef());
-    }
-    chunkKey(refs, spec);
-    return refs;
+    return byName(SecretReferences.of(spec));
   }
 
   /**
    * The Secrets a restore reads: the target's password, the decryption key or passphrase, and the
-   * backup's S3 credentials. Not the backed-up server's password, nor the backup's encryption keys.
+   * backup's S3 credentials and chunk key ({@link SecretReferences#of(DatabaseRestoreSpec,
+   * DatabaseBackup)}). Not the backed-up server's password, nor the backup's encryption keys.
    */
   public static Map<String, Set<String>> referenced(
-      DatabaseRestoreSpec restore, DatabaseBackupSpec backup) {
-    Map<String, Set<String>> refs = new LinkedHashMap<>();
-    if (restore.getTarget() != null) {
-      key(refs, restore.getTarget().getPasswordSecretRef());
+      DatabaseRestoreSpec restore, DatabaseBackup backup) {
+    return byName(SecretReferences.of(restore, backup));
+  }
+
+  /** The references merged per Secret: the keys used, or an empty set when all keys are. */
+  private static Map<String, Set<String>> byName(List<SecretReferences.Entry> refs) {
+    Map<String, Set<String>> byName = new LinkedHashMap<>();
+    for (SecretReferences.Entry ref : refs) {
+      if (ref.secretName() == null) {
+        continue;
+      }
+      if (ref.wholeSecret()) {
+        byName.put(ref.secretName(), new TreeSet<>());
+        continue;
+      }
+      Set<String> keys = byName.get(ref.secretName());
+      if (keys == null) {
+        byName.put(ref.secretName(), new TreeSet<>(Set.of(ref.key())));
+      } else if (!keys.isEmpty()) {
+        keys.add(ref.key());
+      }
     }
-    if (backup.getStorage() != null && backup.getStorage().getS3() != null) {
-      whole(refs, backup.getStorage().getS3().getCredentialsSecretRef());
-    }
-    DecryptionSpec decryption = restore.getDecryption();
-    if (decryption != null) {
-      key(refs, decryption.getPrivateKeySecretRef());
-      key(refs, decryption.getPassphraseSecretRef());
-    }
-    // An incremental backup's chunks are checked against their names (HMAC under this key).
-    chunkKey(refs, backup);
-    return refs;
+    return byName;
   }
 
   static void add(DatabaseBackupSpec spec, List<Volume> volumes, List<VolumeMount> mounts) {
@@ -105,30 +96,6 @@ public final class SecretMounts {
       return "secret-" + HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void chunkKey(Map<String, Set<String>> refs, DatabaseBackupSpec spec) {
-    if (spec.getType() == BackupType.INCREMENTAL && spec.getIncremental() != null) {
-      key(refs, spec.getIncremental().getChunkKeySecretRef());
-    }
-  }
-
-  private static void key(Map<String, Set<String>> refs, SecretKeyRef ref) {
-    if (ref == null || ref.getName() == null) {
-      return;
-    }
-    Set<String> keys = refs.get(ref.getName());
-    if (keys == null) {
-      refs.put(ref.getName(), new TreeSet<>(Set.of(ref.getKey())));
-    } else if (!keys.isEmpty()) {
-      keys.add(ref.getKey());
-    }
-  }
-
-  private static void whole(Map<String, Set<String>> refs, SecretRef ref) {
-    if (ref != null && ref.getName() != null) {
-      refs.put(ref.getName(), new TreeSet<>());
     }
   }
 }

@@ -57,20 +57,6 @@ public final class BackupMetrics implements MultiCollector {
     Collection<DatabaseBackup> all = backups.get();
     runs.retain(all);
     Instant now = clock.instant();
-    CounterSnapshot.Builder runsTotal =
-        CounterSnapshot.builder().name("dbbackup_runs").help("Finished backup runs by result.");
-    for (RunCounter.Counts c : runs.snapshot()) {
-      c.byResult()
-          .forEach(
-              (result, count) ->
-                  runsTotal.dataPoint(
-                      CounterSnapshot.CounterDataPointSnapshot.builder()
-                          .labels(
-                              Labels.of(
-                                  "namespace", c.namespace(), "name", c.name(), "result", result))
-                          .value(count)
-                          .build()));
-    }
     return MetricSnapshots.of(
         gauge(
             all,
@@ -113,8 +99,27 @@ public final class BackupMetrics implements MultiCollector {
             "Seconds between scheduled runs at this time: the longer of the current gap and the"
                 + " one before it.",
             b -> expectedInterval(b, now)),
-        runsTotal.build(),
+        runsTotal(),
         notifications.snapshot());
+  }
+
+  /** {@code dbbackup_runs_total{namespace, name, result}}. */
+  private CounterSnapshot runsTotal() {
+    CounterSnapshot.Builder runsTotal =
+        CounterSnapshot.builder().name("dbbackup_runs").help("Finished backup runs by result.");
+    for (RunCounter.Counts c : runs.snapshot()) {
+      c.byResult()
+          .forEach(
+              (result, count) ->
+                  runsTotal.dataPoint(
+                      CounterSnapshot.CounterDataPointSnapshot.builder()
+                          .labels(
+                              Labels.of(
+                                  "namespace", c.namespace(), "name", c.name(), "result", result))
+                          .value(count)
+                          .build()));
+    }
+    return runsTotal.build();
   }
 
   private static GaugeSnapshot gauge(

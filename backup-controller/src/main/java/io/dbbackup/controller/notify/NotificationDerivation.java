@@ -1,5 +1,11 @@
 package io.dbbackup.controller.notify;
 
+import static io.dbbackup.controller.notify.Happenings.firstLine;
+import static io.dbbackup.controller.notify.Happenings.notification;
+import static io.dbbackup.controller.notify.Happenings.once;
+import static io.dbbackup.controller.notify.Happenings.runDetails;
+import static io.dbbackup.controller.notify.Happenings.sizeText;
+
 import io.dbbackup.api.status.RunnerStatus;
 import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.api.v1alpha1.BackupRecord;
@@ -7,11 +13,8 @@ import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.dbbackup.api.v1alpha1.NotificationEvent;
-import io.dbbackup.controller.status.ScheduleTimes;
-import io.dbbackup.notify.Notification;
 import io.dbbackup.notify.ResourceRef;
 import io.dbbackup.notify.Severity;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,7 +63,7 @@ public final class NotificationDerivation {
       fromRun(backup, status, last, now, out);
     }
     successRate(backup, status, now).ifPresent(out::add);
-    stale(backup, now).ifPresent(out::add);
+    StaleDerivation.stale(backup, now).ifPresent(out::add);
     return out;
   }
 
@@ -94,10 +97,10 @@ public final class NotificationDerivation {
               at,
               "backup " + id + " succeeded" + sizeText(run),
               runDetails(run, null)));
-      Optional<BackupRecord> previous = previousFinished(status, id);
+      Optional<BackupRecord> previous = RecentRuns.previousFinished(status, id);
       boolean afterFailure =
           previous.isPresent() && previous.get().getPhase() == BackupPhase.Failed;
-      if (afterFailure || staleAnnounced(status, id)) {
+      if (afterFailure || RecentRuns.staleAnnounced(status, id)) {
         Map<String, Object> d = runDetails(run, null);
         previous.ifPresent(p -> d.put("previousBackupId", p.getId()));
         out.add(
@@ -157,7 +160,7 @@ public final class NotificationDerivation {
       return Optional.empty();
     }
     Optional<BackupRecord> previousGood =
-        after(status, run.getId()).stream()
+        RecentRuns.after(status, run.getId()).stream()
             .filter(r -> r.getPhase() == BackupPhase.Succeeded && r.getStoredBytes() != null)
             .findFirst();
     if (previousGood.isEmpty() || previousGood.get().getStoredBytes() <= 0) {
@@ -248,179 +251,12 @@ public final class NotificationDerivation {
 
   /** When the resource becomes stale: the last success (or creation) plus 1.5 intervals. */
   public static Optional<Instant> staleAt(DatabaseBackup b, Instant now) {
-    DatabaseBackupSpec spec = b.getSpec();
-    if (spec == null || spec.isSuspend()) {
-      return Optional.empty();
-    }
-    Optional<Duration> interval;
-    try {
-      interval = ScheduleTimes.expectedInterval(spec, now);
-    } catch (RuntimeException invalidSchedule) {
-      return Optional.empty();
-    }
-    Optional<Instant> since = lastSuccess(b).or(() -> time(b.getMetadata().getCreationTimestamp()));
-    if (interval.isEmpty() || since.isEmpty()) {
-      return Optional.empty();
-    }
-    long millis = (long) (interval.get().toMillis() * STALE_FACTOR);
-    return Optional.of(since.get().plusMillis(millis));
-  }
-
-  private static Optional<Happening> stale(DatabaseBackup b, Instant now) {
-    Optional<Instant> at = staleAt(b, now);
-    if (at.isEmpty() || !now.isAfter(at.get())) {
-      return Optional.empty();
-    }
-    DatabaseBackupStatus s = b.getStatus();
-    String goodId =
-        s == null || s.getLastSuccessfulBackup() == null || lastSuccess(b).isEmpty()
-            ? null
-            : s.getLastSuccessfulBackup().getId();
-    Map<String, Object> d = new LinkedHashMap<>();
-    Optional<Instant> success = lastSuccess(b);
-    success.ifPresent(t -> d.put("lastSuccessTime", t.toString()));
-    if (goodId != null) {
-      d.put("lastSuccessfulBackupId", goodId);
-    }
-    d.put("staleSince", at.get().toString());
-    try {
-      ScheduleTimes.expectedInterval(b.getSpec(), now)
-          .ifPresent(i -> d.put("expectedIntervalSeconds", i.toSeconds()));
-    } catch (RuntimeException ignored) {
-      // staleAt already read it
-    }
-    String text =
-        success
-            .map(t -> "no successful backup since " + t)
-            .orElse("no successful backup since the resource was created");
-    return Optional.of(
-        new Happening(
-            new Notification(
-                NotificationEvent.BackupStale + "/" + (goodId == null ? "never" : goodId),
-                NotificationEvent.BackupStale,
-                Severity.CRITICAL,
-                now,
-                ref(b),
-                goodId,
-                text,
-                d),
-            true));
-  }
-
-  private static Optional<Instant> lastSuccess(DatabaseBackup b) {
-    DatabaseBackupStatus s = b.getStatus();
-    return s == null || s.getLastSuccessfulBackup() == null
-        ? Optional.empty()
-        : time(s.getLastSuccessfulBackup().getCompletionTime());
-  }
-
-  /**
-   * Whether a BackupStale about the good backup before {@code id} (or about none) was sent: the
-   * success {@code id} then ends it, and is a recovery too (PagerDuty resolves the incident).
-   */
-  private static boolean staleAnnounced(DatabaseBackupStatus status, String id) {
-    if (status == null || status.getNotifications() == null) {
-      return false;
-    }
-    String previousGood =
-        after(status, id).stream()
-            .filter(r -> r.getPhase() == BackupPhase.Succeeded)
-            .map(BackupRecord::getId)
-            .findFirst()
-            .orElse("never");
-    String key = NotificationEvent.BackupStale + "/" + previousGood;
-    return status.getNotifications().stream()
-        .anyMatch(r -> r != null && key.equals(r.getKey()) && "Sent".equals(r.getResult()));
-  }
-
-  /** The finished (Succeeded or Failed) run recorded before {@code id}. */
-  private static Optional<BackupRecord> previousFinished(DatabaseBackupStatus status, String id) {
-    return after(status, id).stream()
-        .filter(r -> r.getPhase() == BackupPhase.Succeeded || r.getPhase() == BackupPhase.Failed)
-        .findFirst();
-  }
-
-  /** The records of {@code recentBackups} (newest first) that come after {@code id}. */
-  private static List<BackupRecord> after(DatabaseBackupStatus status, String id) {
-    List<BackupRecord> recent =
-        status == null || status.getRecentBackups() == null ? List.of() : status.getRecentBackups();
-    for (int i = 0; i < recent.size(); i++) {
-      if (recent.get(i) != null && id.equals(recent.get(i).getId())) {
-        return recent.subList(i + 1, recent.size()).stream()
-            .filter(r -> r != null && r.getId() != null)
-            .toList();
-      }
-    }
-    return List.of();
-  }
-
-  private static Happening once(
-      DatabaseBackup b,
-      NotificationEvent event,
-      Severity severity,
-      String runId,
-      Instant at,
-      String summary,
-      Map<String, Object> details) {
-    return new Happening(notification(b, event, severity, runId, at, summary, details), false);
-  }
-
-  private static Notification notification(
-      DatabaseBackup b,
-      NotificationEvent event,
-      Severity severity,
-      String runId,
-      Instant at,
-      String summary,
-      Map<String, Object> details) {
-    return new Notification(
-        event + "/" + runId, event, severity, at, ref(b), runId, summary, details);
+    return StaleDerivation.staleAt(b, now);
   }
 
   static ResourceRef ref(DatabaseBackup b) {
     return new ResourceRef(
         KIND, b.getMetadata().getNamespace(), b.getMetadata().getName(), b.getMetadata().getUid());
-  }
-
-  private static Map<String, Object> runDetails(BackupRecord run, String reason) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    if (run.getExitCode() != null) {
-      d.put("exitCode", run.getExitCode());
-    }
-    if (reason != null) {
-      d.put("reason", reason);
-    }
-    if (run.getMessage() != null) {
-      d.put("message", run.getMessage());
-    }
-    if (run.getStoredBytes() != null) {
-      d.put("storedBytes", run.getStoredBytes());
-    }
-    if (run.getDurationSeconds() != null) {
-      d.put("durationSeconds", run.getDurationSeconds());
-    }
-    if (run.getLocation() != null) {
-      d.put("location", run.getLocation());
-    }
-    if (run.getJobName() != null) {
-      d.put("job", run.getJobName());
-    }
-    if (run.getStartTime() != null) {
-      d.put("startTime", run.getStartTime());
-    }
-    return d;
-  }
-
-  private static String sizeText(BackupRecord run) {
-    return run.getSize() == null ? "" : ", " + run.getSize();
-  }
-
-  private static String firstLine(String message, String fallback) {
-    if (message == null || message.isBlank()) {
-      return fallback;
-    }
-    String line = message.strip().lines().findFirst().orElse(fallback);
-    return line.length() <= 200 ? line : line.substring(0, 197) + "...";
   }
 
   static Optional<Instant> time(String text) {

@@ -1,30 +1,22 @@
 package io.dbbackup.controller.notify;
 
-import io.dbbackup.api.status.StatusPart;
 import io.dbbackup.api.status.StatusPatcher;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreStatus;
 import io.dbbackup.api.v1alpha1.NotificationRecord;
 import io.dbbackup.api.v1alpha1.NotificationsSpec;
-import io.dbbackup.controller.BackupEvents;
 import io.dbbackup.controller.metrics.NotificationCounter;
-import io.dbbackup.notify.ChannelResult;
 import io.dbbackup.notify.Notifier;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,17 +50,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class NotificationService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationService.class);
-  private static final Duration LEDGER_KEEP = Duration.ofMinutes(10);
 
   private final KubernetesClient client;
-  private final Notifier notifier;
   private final NotificationSettings settings;
   private final Clock clock;
-  private final NotificationCounter counter;
-  private final BackupEvents events;
-  private final StatusPatcher patcher;
   private final ScheduledExecutorService scan;
-  private final ExecutorService records;
+  private final NotificationRecords records;
+  private final ChannelDelivery delivery;
   private final ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor();
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -83,14 +71,6 @@ public final class NotificationService implements AutoCloseable {
 
   static final int PER_CHANNEL = 2;
 
-  /** Backup uid → channel|key → what this process recorded. */
-  private final ConcurrentMap<String, ConcurrentMap<String, NotificationRecord>> ledger =
-      new ConcurrentHashMap<>();
-
-  /** namespace/name → records waiting to be written. */
-  private final ConcurrentMap<String, ConcurrentLinkedQueue<NotificationRecord>> pending =
-      new ConcurrentHashMap<>();
-
   private volatile Supplier<? extends Collection<DatabaseBackup>> backups = List::of;
   private volatile boolean closed;
 
@@ -101,14 +81,15 @@ public final class NotificationService implements AutoCloseable {
       Clock clock,
       NotificationCounter counter) {
     this.client = client;
-    this.notifier = notifier;
     this.settings = settings;
     this.clock = clock;
-    this.counter = counter;
-    this.events = new BackupEvents(client, clock);
-    this.patcher = new StatusPatcher(client);
     this.scan = Executors.newSingleThreadScheduledExecutor(daemon("notification-scan"));
-    this.records = Executors.newSingleThreadExecutor(daemon("notification-records"));
+    this.records =
+        new NotificationRecords(
+            new StatusPatcher(client),
+            settings.maxRecords(),
+            Executors.newSingleThreadExecutor(daemon("notification-records")));
+    this.delivery = new ChannelDelivery(client, notifier, settings, clock, counter, records);
   }
 
   /** Where the resources come from: the controller's primary cache once it has started. */
@@ -154,7 +135,7 @@ public final class NotificationService implements AutoCloseable {
           Collection<DatabaseBackup> all = backups.get();
           Set<String> present =
               all.stream().map(b -> b.getMetadata().getUid()).collect(Collectors.toSet());
-          ledger.keySet().retainAll(present);
+          records.retainAll(present);
           for (DatabaseBackup b : all) {
             guarded(() -> evaluate(b));
           }
@@ -226,7 +207,7 @@ public final class NotificationService implements AutoCloseable {
     if (targets.isEmpty()) {
       return;
     }
-    List<NotificationRecord> known = known(backup, now);
+    List<NotificationRecord> known = records.known(backup, now);
     Duration repeat =
         Duration.ofMinutes(
             spec == null ? NotificationsSpec.DEFAULT_REPEAT_MINUTES : spec.getRepeatMinutes());
@@ -247,8 +228,9 @@ public final class NotificationService implements AutoCloseable {
           deliveries.execute(
               () -> {
                 try {
-                  deliver(backup, subject, h, t, flight);
+                  delivery.run(backup, subject, h, t);
                 } finally {
+                  inFlight.remove(flight);
                   busy.decrementAndGet();
                 }
               });
@@ -257,155 +239,6 @@ public final class NotificationService implements AutoCloseable {
           inFlight.remove(flight);
         }
       }
-    }
-  }
-
-  /** The status's records plus what this process recorded that the status may not show yet. */
-  private List<NotificationRecord> known(DatabaseBackup backup, Instant now) {
-    List<NotificationRecord> stored =
-        backup.getStatus() == null || backup.getStatus().getNotifications() == null
-            ? List.of()
-            : backup.getStatus().getNotifications();
-    List<NotificationRecord> all = new ArrayList<>(stored);
-    Map<String, NotificationRecord> mine = ledger.get(backup.getMetadata().getUid());
-    if (mine != null) {
-      mine.entrySet()
-          .removeIf(
-              e ->
-                  DeliveryPlan.sentAt(e.getValue()).plus(LEDGER_KEEP).isBefore(now)
-                      && stored.stream().anyMatch(r -> sameRecord(r, e.getValue())));
-      all.addAll(mine.values());
-    }
-    return all;
-  }
-
-  private static boolean sameRecord(NotificationRecord a, NotificationRecord b) {
-    return a != null
-        && java.util.Objects.equals(a.getChannel(), b.getChannel())
-        && java.util.Objects.equals(a.getKey(), b.getKey())
-        && java.util.Objects.equals(a.getSentAt(), b.getSentAt())
-        && java.util.Objects.equals(a.getResult(), b.getResult());
-  }
-
-  private void deliver(
-      DatabaseBackup backup, HasMetadata subject, Happening h, ChannelTarget t, String flight) {
-    String ns = subject.getMetadata().getNamespace();
-    String name = subject.getMetadata().getName();
-    try {
-      KubernetesSecretSource secrets = new KubernetesSecretSource(client, t.secretNamespace());
-      ChannelResult result;
-      try {
-        List<ChannelResult> results =
-            notifier.deliver(h.notification(), List.of(t.spec()), secrets);
-        result =
-            results == null || results.isEmpty()
-                ? new ChannelResult(t.spec().getName(), false, 0, "the notifier gave no result")
-                : results.getFirst();
-      } catch (RuntimeException e) {
-        result = new ChannelResult(t.spec().getName(), false, 1, e.getClass().getSimpleName());
-      }
-      boolean sent = result.delivered();
-      String error =
-          sent
-              ? null
-              : secrets.redact(
-                  secrets.problem() != null
-                      ? secrets.problem()
-                      : java.util.Objects.requireNonNullElse(result.error(), "not delivered"));
-      Instant at = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      NotificationRecord record =
-          new NotificationRecord(
-              h.key(),
-              t.name(),
-              h.event(),
-              at.toString(),
-              sent ? DeliveryPlan.SENT : DeliveryPlan.FAILED);
-      ledger
-          .computeIfAbsent(backup.getMetadata().getUid(), k -> new ConcurrentHashMap<>())
-          .put(t.name() + "|" + h.key(), record);
-      counter.count(t.name(), h.event().name(), sent ? "sent" : "failed");
-      if (sent) {
-        LOG.info(
-            "notification sent namespace={} name={} channel={} event={} key={} attempts={}",
-            ns,
-            name,
-            t.name(),
-            h.event(),
-            h.key(),
-            result.attempts());
-      } else {
-        LOG.warn(
-            "notification failed namespace={} name={} channel={} event={} key={} attempts={}"
-                + " error=\"{}\"",
-            ns,
-            name,
-            t.name(),
-            h.event(),
-            h.key(),
-            result.attempts(),
-            error);
-        events.warning(
-            subject,
-            "NotificationFailed",
-            "channel "
-                + t.name()
-                + " could not deliver "
-                + h.event()
-                + " ("
-                + h.key()
-                + "): "
-                + error
-                + "; tried again in "
-                + settings.retryFailedAfter().toMinutes()
-                + " min while it is current");
-      }
-      record(backup, record);
-    } finally {
-      inFlight.remove(flight);
-    }
-  }
-
-  /** Queues {@code record} for {@code backup}'s status; the records thread writes the queue. */
-  private void record(DatabaseBackup backup, NotificationRecord record) {
-    String ns = backup.getMetadata().getNamespace();
-    String name = backup.getMetadata().getName();
-    String where = ns + "/" + name;
-    pending.computeIfAbsent(where, k -> new ConcurrentLinkedQueue<>()).add(record);
-    try {
-      records.execute(() -> write(ns, name, where));
-    } catch (RejectedExecutionException e) {
-      // closing: the in-memory ledger is gone with the process; a new leader may send it again
-    }
-  }
-
-  private void write(String ns, String name, String where) {
-    ConcurrentLinkedQueue<NotificationRecord> queue = pending.get(where);
-    if (queue == null || queue.isEmpty()) {
-      return;
-    }
-    List<NotificationRecord> batch = new ArrayList<>();
-    for (NotificationRecord r; (r = queue.poll()) != null; ) {
-      batch.add(r);
-    }
-    try {
-      patcher.patch(
-          ns,
-          name,
-          StatusPart.CONTROLLER,
-          s -> {
-            List<NotificationRecord> list = s.getNotifications();
-            for (NotificationRecord r : batch) {
-              list = DeliveryPlan.merge(list, r, settings.maxRecords());
-            }
-            s.setNotifications(list);
-          });
-    } catch (KubernetesClientException e) {
-      LOG.warn(
-          "could not record notifications namespace={} name={} code={}: {}",
-          ns,
-          name,
-          e.getCode(),
-          e.getMessage());
     }
   }
 
@@ -423,13 +256,7 @@ public final class NotificationService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    records.shutdown();
-    try {
-      records.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    records.close();
     deliveries.shutdownNow();
-    records.shutdownNow();
   }
 }

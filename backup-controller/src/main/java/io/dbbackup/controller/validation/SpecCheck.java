@@ -3,11 +3,7 @@ package io.dbbackup.controller.validation;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
-import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
-import io.dbbackup.api.v1alpha1.DatabaseSpec;
-import io.dbbackup.api.v1alpha1.EncryptionSpec;
-import io.dbbackup.api.v1alpha1.SecretKeyRef;
-import io.dbbackup.api.v1alpha1.SecretRef;
+import io.dbbackup.api.v1alpha1.SecretReferences;
 import io.dbbackup.api.validation.DatabaseBackupValidator;
 import io.dbbackup.api.validation.DatabaseRestoreValidator;
 import io.dbbackup.api.validation.Violation;
@@ -81,63 +77,8 @@ public final class SpecCheck {
   }
 
   static List<Violation> missingSecrets(DatabaseBackup backup, KubernetesClient client) {
-    String namespace = backup.getMetadata().getNamespace();
-    Map<String, Optional<Secret>> read = new HashMap<>();
-    List<Violation> missing = new ArrayList<>();
-    DatabaseBackupSpec spec = backup.getSpec();
-    DatabaseSpec db = spec.getDatabase();
-    if (db != null) {
-      keyRef(
-          "spec.database.passwordSecretRef",
-          db.getPasswordSecretRef(),
-          read,
-          missing,
-          client,
-          namespace);
-    }
-    if (spec.getStorage().getS3() != null) {
-      ref(
-          "spec.storage.s3.credentialsSecretRef",
-          spec.getStorage().getS3().getCredentialsSecretRef(),
-          read,
-          missing,
-          client,
-          namespace);
-    }
-    EncryptionSpec encryption = spec.getEncryption();
-    if (encryption != null) {
-      ref(
-          "spec.encryption.publicKeysSecretRef",
-          encryption.getPublicKeysSecretRef(),
-          read,
-          missing,
-          client,
-          namespace);
-      keyRef(
-          "spec.encryption.passphraseSecretRef",
-          encryption.getPassphraseSecretRef(),
-          read,
-          missing,
-          client,
-          namespace);
-      keyRef(
-          "spec.encryption.verifyPrivateKeySecretRef",
-          encryption.getVerifyPrivateKeySecretRef(),
-          read,
-          missing,
-          client,
-          namespace);
-    }
-    if (spec.getIncremental() != null) {
-      keyRef(
-          "spec.incremental.chunkKeySecretRef",
-          spec.getIncremental().getChunkKeySecretRef(),
-          read,
-          missing,
-          client,
-          namespace);
-    }
-    return missing;
+    return missing(
+        SecretReferences.of(backup.getSpec()), backup.getMetadata().getNamespace(), client);
   }
 
   /**
@@ -159,74 +100,42 @@ public final class SpecCheck {
   }
 
   /**
-   * The Secrets a restore names that are missing or lack their key: without them its pod would
-   * never start (CreateContainerConfigError) and sit until the Job's deadline.
+   * The Secrets a restore of {@code backup} reads that are missing or lack their key (its own and
+   * the backup's S3 credentials and chunk key): without them its pod would never start
+   * (CreateContainerConfigError) and sit until the Job's deadline.
    */
-  public static Optional<Refusal> missingSecrets(DatabaseRestore restore, KubernetesClient client) {
-    String namespace = restore.getMetadata().getNamespace();
-    Map<String, Optional<Secret>> read = new HashMap<>();
-    List<Violation> missing = new ArrayList<>();
-    DatabaseRestoreSpec spec = restore.getSpec();
-    if (spec.getTarget() != null) {
-      keyRef(
-          "spec.target.passwordSecretRef",
-          spec.getTarget().getPasswordSecretRef(),
-          read,
-          missing,
-          client,
-          namespace);
-    }
-    if (spec.getDecryption() != null) {
-      keyRef(
-          "spec.decryption.privateKeySecretRef",
-          spec.getDecryption().getPrivateKeySecretRef(),
-          read,
-          missing,
-          client,
-          namespace);
-      keyRef(
-          "spec.decryption.passphraseSecretRef",
-          spec.getDecryption().getPassphraseSecretRef(),
-          read,
-          missing,
-          client,
-          namespace);
-    }
+  public static Optional<Refusal> missingSecrets(
+      DatabaseRestore restore, DatabaseBackup backup, KubernetesClient client) {
+    List<Violation> missing =
+        missing(
+            SecretReferences.of(restore.getSpec(), backup),
+            restore.getMetadata().getNamespace(),
+            client);
     return missing.isEmpty()
         ? Optional.empty()
         : Optional.of(new Refusal(REASON_SECRET_NOT_FOUND, missing));
   }
 
-  private static void ref(
-      String field,
-      SecretRef ref,
-      Map<String, Optional<Secret>> read,
-      List<Violation> missing,
-      KubernetesClient client,
-      String namespace) {
-    if (ref != null && secret(ref.getName(), read, client, namespace).isEmpty()) {
-      missing.add(notFound(field, ref.getName(), namespace));
+  /** A violation for each reference whose Secret, or key, is not there; each Secret read once. */
+  private static List<Violation> missing(
+      List<SecretReferences.Entry> refs, String namespace, KubernetesClient client) {
+    Map<String, Optional<Secret>> read = new HashMap<>();
+    List<Violation> missing = new ArrayList<>();
+    for (SecretReferences.Entry ref : refs) {
+      Optional<Secret> secret = secret(ref.secretName(), read, client, namespace);
+      if (secret.isEmpty()) {
+        missing.add(
+            new Violation(
+                ref.where() + ".name",
+                "Secret " + ref.secretName() + " not found in namespace " + namespace));
+      } else if (!ref.wholeSecret() && !hasKey(secret.get(), ref.key())) {
+        missing.add(
+            new Violation(
+                ref.where() + ".key",
+                "Secret " + ref.secretName() + " has no key \"" + ref.key() + "\""));
+      }
     }
-  }
-
-  private static void keyRef(
-      String field,
-      SecretKeyRef ref,
-      Map<String, Optional<Secret>> read,
-      List<Violation> missing,
-      KubernetesClient client,
-      String namespace) {
-    if (ref == null) {
-      return;
-    }
-    Optional<Secret> secret = secret(ref.getName(), read, client, namespace);
-    if (secret.isEmpty()) {
-      missing.add(notFound(field, ref.getName(), namespace));
-    } else if (!hasKey(secret.get(), ref.getKey())) {
-      missing.add(
-          new Violation(
-              field + ".key", "Secret " + ref.getName() + " has no key \"" + ref.getKey() + "\""));
-    }
+    return missing;
   }
 
   private static Optional<Secret> secret(
@@ -238,11 +147,6 @@ public final class SpecCheck {
   private static boolean hasKey(Secret secret, String key) {
     return (secret.getData() != null && secret.getData().containsKey(key))
         || (secret.getStringData() != null && secret.getStringData().containsKey(key));
-  }
-
-  private static Violation notFound(String field, String name, String namespace) {
-    return new Violation(
-        field + ".name", "Secret " + name + " not found in namespace " + namespace);
   }
 
   private static boolean isBlank(String s) {
