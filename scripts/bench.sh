@@ -281,23 +281,24 @@ nights_bench() {
   [ "$got" = "$want" ] || { echo "bench: the last incremental backup does not reassemble to its dump (sha256 $got, manifest $want)" >&2; exit 1; }
   echo "   night 7's incremental backup reassembled with jq, gpg and zstd: sha256 matches the manifest"
 
-  local du_full du_inc sum_full=0 sum_inc=0 wall_full=0 wall_inc=0
+  local du_full du_inc sum_full=0 sum_inc=0 wall_full=0 wall_inc=0 cpu_full=0 cpu_inc=0
   du_full=$(du -sb "$out/nights-full" | cut -f1); du_inc=$(du -sb "$out/nights-incremental" | cut -f1)
   pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
   {
     echo
     echo "Incremental backups: seven simulated nights (scale $s; zstd 3 + OpenPGP to a volume, verify off; one run of each per night)."
     echo
-    echo "| night | change | dump MiB | full: stored MiB | full: wall s | incremental: new / all chunks | incremental: stored MiB | incremental: referenced MiB | incremental: wall s | stored, incr. vs full | wall, incr. vs full | load 1 min |"
+    echo "| night | change | dump MiB | full: stored MiB | full: wall s (CPU s) | incremental: new / all chunks | incremental: stored MiB | incremental: referenced MiB | incremental: wall s (CPU s) | stored, incr. vs full | wall, incr. vs full | load 1 min |"
     echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for night in 0 1 2 3 4 5 6 7; do
       local f="full/$night" i="incremental/$night"
-      printf '| %d | %s | %s | %s | %.1f | %d / %d | %s | %s | %.1f | %.1f%% | %s | %s |\n' "$night" "${what[$night]}" \
-        "$(mib "${N_DUMP[$i]}")" "$(mib "${N_STORED[$f]}")" "${N_WALL[$f]}" "${N_NEW[$i]}" "${N_CHUNKS[$i]}" \
-        "$(mib "${N_STORED[$i]}")" "$(mib "${N_REF[$i]}")" "${N_WALL[$i]}" \
+      printf '| %d | %s | %s | %s | %.1f (%.1f) | %d / %d | %s | %s | %.1f (%.1f) | %.1f%% | %s | %s |\n' "$night" "${what[$night]}" \
+        "$(mib "${N_DUMP[$i]}")" "$(mib "${N_STORED[$f]}")" "${N_WALL[$f]}" "${N_CPU[$f]}" "${N_NEW[$i]}" "${N_CHUNKS[$i]}" \
+        "$(mib "${N_STORED[$i]}")" "$(mib "${N_REF[$i]}")" "${N_WALL[$i]}" "${N_CPU[$i]}" \
         "$(echo "100 * ${N_STORED[$i]} / ${N_STORED[$f]}" | bc -l)" "$(ratio "${N_WALL[$i]}" "${N_WALL[$f]}")" "${LOAD[$night]}"
       sum_full=$((sum_full + N_STORED[$f])); sum_inc=$((sum_inc + N_STORED[$i]))
       wall_full=$(echo "$wall_full + ${N_WALL[$f]}" | bc); wall_inc=$(echo "$wall_inc + ${N_WALL[$i]}" | bc)
+      cpu_full=$(echo "$cpu_full + ${N_CPU[$f]}" | bc); cpu_inc=$(echo "$cpu_inc + ${N_CPU[$i]}" | bc)
     done
     echo
     echo "| after 8 backups (night 0 and seven nights) | full | incremental | incremental vs full |"
@@ -305,6 +306,7 @@ nights_bench() {
     printf '| bytes stored, sum of the manifests'"'"' storedBytes | %d | %d | %.1f%% |\n' "$sum_full" "$sum_inc" "$(echo "100 * $sum_inc / $sum_full" | bc -l)"
     printf '| the store on disk (du -sb: backups, indexes, manifests, chunks) | %d | %d | %.1f%% |\n' "$du_full" "$du_inc" "$(echo "100 * $du_inc / $du_full" | bc -l)"
     printf '| wall time of the 8 runs, s | %.1f | %.1f | %s |\n' "$wall_full" "$wall_inc" "$(ratio "$wall_inc" "$wall_full")"
+    printf '| CPU time of the 8 runs (user + sys), s | %.1f | %.1f | %s |\n' "$cpu_full" "$cpu_inc" "$(ratio "$cpu_inc" "$cpu_full")"
     echo
     echo "A day (scripts/bench/night.sql): 1% more orders and events appended; a third of the newest 3% of orders change status"
     echo "(about 1% of the table); 1% of customers' credit at random; VACUUM ANALYZE."
