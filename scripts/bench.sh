@@ -340,7 +340,7 @@ echo "== warm-up: pg_dumpall > /dev/null"
 dump_bytes=$(pg_dumpall | wc -c)
 echo "   pg_dumpall output: $dump_bytes bytes"
 # BENCH_ONLY="floor runner-s3-gpg-zstd" measures a subset (the ratios need floor, gzip and pigz).
-restore_cmds=$([ "$bench_restore" != 0 ] && echo "runner-volume-restore restore-pipeline")
+restore_cmds=$([ "$bench_restore" = 0 ] || echo "runner-volume-restore restore-pipeline")
 read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify $restore_cmds runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
 echo "== warm-up: one runner run"
 measure runner-volume >/dev/null
