@@ -13,6 +13,11 @@
 #                          backup with checksum verification, and `gunzip -c | psql` into a fresh
 #                          cluster (restore-pipeline); 0: skip
 #   BENCH_AOT=0            no ahead-of-time cache: the runner as `make build` leaves it
+#   BENCH_INCREMENTAL=1    also seven simulated nights of change (scripts/bench/night.sql) on a
+#                          copy of the dataset, each backed up once with `type: full` and once with
+#                          `type: incremental` (zstd 3 + OpenPGP, to a volume each): bytes stored,
+#                          wall time, chunks reused, total storage; 0: skip; only: nothing else
+#   BENCH_INCREMENTAL_SCALE=$BENCH_SCALE  the dataset size for the nights
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -22,6 +27,9 @@ scale=${BENCH_SCALE:-1.2}
 memory_scale=${BENCH_MEMORY_SCALE:-2.4}
 rounds=${BENCH_ROUNDS:-3}
 bench_restore=${BENCH_RESTORE:-1}
+bench_incremental=${BENCH_INCREMENTAL:-1}
+nights_scale=${BENCH_INCREMENTAL_SCALE:-$scale}
+case $bench_incremental in 0|1|only) ;; *) echo "bench: BENCH_INCREMENTAL must be 0, 1 or only, got '$bench_incremental'" >&2; exit 2 ;; esac
 work=$(realpath -m "${BENCH_DIR:-bench-work}")
 mkdir -p "$work"; chmod 711 "$work"
 out="$work/out"
@@ -33,9 +41,12 @@ JAVA_HOME=$(scripts/java-home.sh)
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for d in "$work"/pg-* "$out"/pg-restore; do
+  for d in "$work"/pg-* "$work"/nights-* "$out"/pg-restore; do
     [ -d "$d/data" ] && pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$d/data" -m fast -w stop >/dev/null 2>&1 || true
   done
+  # gpg --symmetric (gzip-gpg) and the stock-tool check of the nights start a gpg-agent for this
+  # home: stop it, or it outlives the bench.
+  [ -d "$out/gnupg" ] && gpgconf --homedir "$out/gnupg" --kill all >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -179,14 +190,130 @@ restore_figures() {
 median() { tr ' ' '\n' | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ratio() { printf '%.2fx' "$(echo "$1 / $2" | bc -l)"; }
 
-start_cluster "$scale"
-define_commands
-echo "== warm-up: pg_dumpall > /dev/null"
-dump_bytes=$(pg_dumpall | wc -c)
-echo "   pg_dumpall output: $dump_bytes bytes"
-# BENCH_ONLY="floor runner-s3-gpg-zstd" measures a subset (the ratios need floor, gzip and pigz).
-restore_cmds=$([ "$bench_restore" != 0 ] && echo "runner-volume-restore restore-pipeline")
-read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify $restore_cmds runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
+# Incremental backups (issue 14): seven simulated nights. A copy of the dataset's cluster (the
+# kept dataset stays as generated) gets a first backup, then each night scripts/bench/night.sql's
+# change; after each, one backup with `type: full` and one with `type: incremental`, each to a
+# volume of its own, zstd 3 + OpenPGP (public key), verify off, retention keeping every night.
+# Figures from each run's manifest.json and GNU time; total storage with du -sb.
+nights_config() {
+  local incremental=""
+  [ "$1" = incremental ] && incremental="  incremental: {chunkKeySecretRef: {name: chunk, key: key}}"
+  cat > "$out/nights-$1.yaml" <<YAML
+apiVersion: dbbackup.io/v1alpha1
+kind: DatabaseBackup
+metadata: {name: nights-$1, namespace: bench}
+spec:
+  type: $1
+$incremental
+  retention: {days: 30, minKeep: 10}
+  compression: {algorithm: zstd, level: 3}
+  verify: false
+  database:
+    host: $PGHOST
+    port: $PGPORT
+    user: $PGUSER
+    passwordSecretRef: {name: pg, key: password}
+  storage:
+    volume: {path: $out/nights-$1}
+  encryption: {publicKeysSecretRef: {name: pubkeys}}
+YAML
+}
+
+# nights_run TYPE NIGHT: one timed backup; its figures into the N_* arrays under "TYPE/NIGHT"
+declare -A N_WALL N_CPU N_RSS N_STORED N_DUMP N_CHUNKS N_NEW N_REF
+nights_run() {
+  local type=$1 night=$2 k="$1/$2" log="$out/nights-$1-$2.log" m wall user sys rss stored dump chunks new ref
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$out/time" \
+      scripts/backup-runner backup -f "$out/nights-$type.yaml" --secrets-dir "$out/secrets" > "$log" 2>&1; then
+    echo "bench: night $night, type $type failed" >&2; tail -n 5 "$log" >&2; exit 1
+  fi
+  read -r wall user sys rss < "$out/time"
+  m=$(ls -d "$out/nights-$type/bench/nights-$type"/2*/ | tail -n1)manifest.json
+  read -r stored dump chunks new ref < <(jq -r '[.storedBytes, .dumpBytes, (.incremental.chunks // 0),
+    (.incremental.newChunks // 0), (.incremental.referencedBytes // .storedBytes)] | @tsv' "$m")
+  N_WALL[$k]=$wall; N_CPU[$k]=$(echo "$user + $sys" | bc); N_RSS[$k]=$rss
+  N_STORED[$k]=$stored; N_DUMP[$k]=$dump; N_CHUNKS[$k]=$chunks; N_NEW[$k]=$new; N_REF[$k]=$ref
+  printf '   night %d %-11s wall %6.1fs cpu %6.1fs stored %11d bytes' "$night" "$type" "$wall" "${N_CPU[$k]}" "$stored"
+  [ "$type" = incremental ] && printf ' (%d of %d chunks new, %d bytes referenced)' "$new" "$chunks" "$ref"
+  echo
+}
+
+mib() { printf '%.1f' "$(echo "$1 / 1048576" | bc -l)"; }
+
+nights_bench() {
+  local s=$nights_scale dir="$work/nights-$nights_scale" night type load
+  local -a what=("the dataset as generated (first backup)" "a day" "a day" "a day + 1% of all orders updated at random"
+    "a day" "a day + events rewritten (CLUSTER by user)" "a day" "a day")
+  local -A LOAD
+  echo "== incremental: seven simulated nights on a copy of the dataset (scale $s)"
+  start_cluster "$s"; stop_cluster "$s"
+  rm -rf "$dir"; cp -a "$work/pg-$s" "$dir"
+  PGPORT=$(pg_free_port); export PGPORT
+  printf "port = %s\nunix_socket_directories = '%s'\n" "$PGPORT" "$dir" >> "$dir/data/postgresql.conf"
+  pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 start >/dev/null
+  (
+    umask 077; mkdir -p "$out/secrets/chunk"
+    printf '%s' "$PGPASSWORD" > "$out/secrets/pg/password"
+    head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$out/secrets/chunk/key"
+  )
+  rm -rf "$out/nights-full" "$out/nights-incremental"
+  nights_config full; nights_config incremental
+  for night in 0 1 2 3 4 5 6 7; do
+    if [ "$night" -gt 0 ]; then
+      /usr/bin/time -f '%e' -o "$out/time" psql -Xq -v night="$night" -v scale="$s" -f scripts/bench/night.sql shop
+      echo "== night $night: ${what[$night]} (change applied in $(cat "$out/time") s)"
+    else
+      echo "== night 0: ${what[0]}"
+    fi
+    LOAD[$night]=$(cut -d' ' -f1 /proc/loadavg)
+    # alternate which type runs first, so neither always finds the other's pages in the cache
+    if [ $((night % 2)) = 0 ]; then set -- full incremental; else set -- incremental full; fi
+    for type in "$@"; do nights_run "$type" "$night"; done
+  done
+
+  # The last incremental backup, with stock tools only (docs/operations.md): every chunk in index
+  # order, decrypted one message per gpg call, through zstd -dc, is the dump the manifest names.
+  local last want got
+  last=$(ls -d "$out/nights-incremental/bench/nights-incremental"/2*/ | tail -n1)
+  want=$(jq -r .plainSha256 "$last/manifest.json")
+  got=$(cd "$last" && jq -r '.chunks[].file' index.json | while read -r f; do gpg --batch -q -d "../$f"; done |
+    zstd -dc | sha256sum | cut -d' ' -f1)
+  [ "$got" = "$want" ] || { echo "bench: the last incremental backup does not reassemble to its dump (sha256 $got, manifest $want)" >&2; exit 1; }
+  echo "   night 7's incremental backup reassembled with jq, gpg and zstd: sha256 matches the manifest"
+
+  local du_full du_inc sum_full=0 sum_inc=0 wall_full=0 wall_inc=0 cpu_full=0 cpu_inc=0
+  du_full=$(du -sb "$out/nights-full" | cut -f1); du_inc=$(du -sb "$out/nights-incremental" | cut -f1)
+  pg_as_owner "$(pg_bin_dir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+  {
+    echo
+    echo "Incremental backups: seven simulated nights (scale $s; zstd 3 + OpenPGP to a volume, verify off; one run of each per night)."
+    echo
+    echo "| night | change | dump MiB | full: stored MiB | full: wall s (CPU s) | incremental: new / all chunks | incremental: stored MiB | incremental: referenced MiB | incremental: wall s (CPU s) | stored, incr. vs full | wall, incr. vs full | load 1 min |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for night in 0 1 2 3 4 5 6 7; do
+      local f="full/$night" i="incremental/$night"
+      printf '| %d | %s | %s | %s | %.1f (%.1f) | %d / %d | %s | %s | %.1f (%.1f) | %.1f%% | %s | %s |\n' "$night" "${what[$night]}" \
+        "$(mib "${N_DUMP[$i]}")" "$(mib "${N_STORED[$f]}")" "${N_WALL[$f]}" "${N_CPU[$f]}" "${N_NEW[$i]}" "${N_CHUNKS[$i]}" \
+        "$(mib "${N_STORED[$i]}")" "$(mib "${N_REF[$i]}")" "${N_WALL[$i]}" "${N_CPU[$i]}" \
+        "$(echo "100 * ${N_STORED[$i]} / ${N_STORED[$f]}" | bc -l)" "$(ratio "${N_WALL[$i]}" "${N_WALL[$f]}")" "${LOAD[$night]}"
+      sum_full=$((sum_full + N_STORED[$f])); sum_inc=$((sum_inc + N_STORED[$i]))
+      wall_full=$(echo "$wall_full + ${N_WALL[$f]}" | bc); wall_inc=$(echo "$wall_inc + ${N_WALL[$i]}" | bc)
+      cpu_full=$(echo "$cpu_full + ${N_CPU[$f]}" | bc); cpu_inc=$(echo "$cpu_inc + ${N_CPU[$i]}" | bc)
+    done
+    echo
+    echo "| after 8 backups (night 0 and seven nights) | full | incremental | incremental vs full |"
+    echo "|---|---:|---:|---:|"
+    printf '| bytes stored, sum of the manifests'"'"' storedBytes | %d | %d | %.1f%% |\n' "$sum_full" "$sum_inc" "$(echo "100 * $sum_inc / $sum_full" | bc -l)"
+    printf '| the store on disk (du -sb: backups, indexes, manifests, chunks) | %d | %d | %.1f%% |\n' "$du_full" "$du_inc" "$(echo "100 * $du_inc / $du_full" | bc -l)"
+    printf '| wall time of the 8 runs, s | %.1f | %.1f | %s |\n' "$wall_full" "$wall_inc" "$(ratio "$wall_inc" "$wall_full")"
+    printf '| CPU time of the 8 runs (user + sys), s | %.1f | %.1f | %s |\n' "$cpu_full" "$cpu_inc" "$(ratio "$cpu_inc" "$cpu_full")"
+    echo
+    echo "A day (scripts/bench/night.sql): 1% more orders and events appended; a third of the newest 3% of orders change status"
+    echo "(about 1% of the table); 1% of customers' credit at random; VACUUM ANALYZE."
+  } | tee -a "$work/results.md"
+  rm -rf "$dir" "$out/nights-full" "$out/nights-incremental"
+}
+
 # The runner starts as its image does: on Java 25+ with the ahead-of-time cache the image build
 # trains on real backups to a volume and to S3 (docker/runner-aot.sh; scripts/backup-runner uses
 # it), otherwise with the class-data archive the first run below writes. BENCH_AOT=0 measures the
@@ -200,6 +327,21 @@ elif [ "$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$JAVA_HOME/release")" -ge
   AOT_S3_SERVER_CLASSPATH=$s3_server_cp sh docker/runner-aot.sh "$JAVA_HOME/bin/java" \
     backup-runner/target/backup-runner.jar docker/runner-jvm.args backup-runner/target/backup-runner.aot >/dev/null
 fi
+
+if [ "$bench_incremental" = only ]; then
+  : > "$work/results.md"
+  nights_bench
+  exit 0
+fi
+
+start_cluster "$scale"
+define_commands
+echo "== warm-up: pg_dumpall > /dev/null"
+dump_bytes=$(pg_dumpall | wc -c)
+echo "   pg_dumpall output: $dump_bytes bytes"
+# BENCH_ONLY="floor runner-s3-gpg-zstd" measures a subset (the ratios need floor, gzip and pigz).
+restore_cmds=$([ "$bench_restore" = 0 ] || echo "runner-volume-restore restore-pipeline")
+read -r -a ORDER <<< "${BENCH_ONLY:-floor gzip pigz gzip-gpg runner-volume runner-volume-verify $restore_cmds runner-volume-zstd runner-volume-zstd-gpg runner-s3-gpg runner-s3-gpg-verify runner-s3-gpg-zstd}"
 echo "== warm-up: one runner run"
 measure runner-volume >/dev/null
 WALL=(); CPU=(); RSS=()
@@ -282,3 +424,5 @@ fi
   echo "-verify = the same with read-back verification; -zstd = zstd 3 instead of gzip. History on for every runner run."
   echo "-restore = -verify with verification.mode restore; restore-pipeline = initdb, start, \`gunzip -c | psql\` of the runner's dump (no ERROR but role postgres exists), stop."
 } | tee -a "$work/results.md"
+[ "$bench_incremental" = 1 ] && nights_bench
+exit 0
