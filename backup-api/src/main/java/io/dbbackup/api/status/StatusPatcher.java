@@ -1,6 +1,7 @@
 package io.dbbackup.api.status;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.dbbackup.api.retry.Retry;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -30,19 +30,22 @@ public final class StatusPatcher {
 
   private final KubernetesClient client;
   private final Clock clock;
-  private final int maxAttempts;
-  private final Duration backoff;
+  private final Retry retry;
 
   /** A patcher with {@value #DEFAULT_MAX_ATTEMPTS} attempts and a 50 ms base backoff. */
   public StatusPatcher(KubernetesClient client) {
     this(client, Clock.systemUTC(), DEFAULT_MAX_ATTEMPTS, Duration.ofMillis(50));
   }
 
+  /** Waits {@code backoff} doubling (at most 64 times it) plus jitter between conflicts. */
   public StatusPatcher(KubernetesClient client, Clock clock, int maxAttempts, Duration backoff) {
     this.client = client;
     this.clock = clock;
-    this.maxAttempts = maxAttempts;
-    this.backoff = backoff;
+    this.retry =
+        Retry.backoff(backoff)
+            .atMost(backoff.multipliedBy(64))
+            .withJitter()
+            .attempts(Math.max(1, maxAttempts));
   }
 
   /**
@@ -59,37 +62,33 @@ public final class StatusPatcher {
       String namespace, String name, StatusPart part, Consumer<DatabaseBackupStatus> mutator) {
     Resource<DatabaseBackup> resource =
         client.resources(DatabaseBackup.class).inNamespace(namespace).withName(name);
-    for (int attempt = 1; ; attempt++) {
-      DatabaseBackup fresh = resource.get();
-      if (fresh == null) {
-        throw new KubernetesClientException(
-            "DatabaseBackup " + namespace + "/" + name + " not found", 404, null);
-      }
-      Optional<ArrayNode> patch = StatusPatch.compute(fresh, part, mutator, clock.instant());
-      if (patch.isEmpty()) {
-        return fresh;
-      }
-      try {
-        return resource
-            .subresource("status")
-            .patch(PatchContext.of(PatchType.JSON), patch.get().toString());
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= maxAttempts) {
-          throw e;
-        }
-        sleep(attempt);
-      }
+    try {
+      return retry.call(
+          attempt -> patchOnce(resource, namespace, name, part, mutator),
+          e -> e instanceof KubernetesClientException k && k.getCode() == 409,
+          null);
+    } catch (InterruptedException e) {
+      throw new KubernetesClientException("interrupted while retrying a status patch", e);
     }
   }
 
-  private void sleep(int attempt) {
-    long base = backoff.toMillis() * (1L << Math.min(attempt - 1, 6));
-    long millis = base + ThreadLocalRandom.current().nextLong(base + 1);
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KubernetesClientException("interrupted while retrying a status patch", e);
+  private DatabaseBackup patchOnce(
+      Resource<DatabaseBackup> resource,
+      String namespace,
+      String name,
+      StatusPart part,
+      Consumer<DatabaseBackupStatus> mutator) {
+    DatabaseBackup fresh = resource.get();
+    if (fresh == null) {
+      throw new KubernetesClientException(
+          "DatabaseBackup " + namespace + "/" + name + " not found", 404, null);
     }
+    Optional<ArrayNode> patch = StatusPatch.compute(fresh, part, mutator, clock.instant());
+    if (patch.isEmpty()) {
+      return fresh;
+    }
+    return resource
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON), patch.get().toString());
   }
 }
