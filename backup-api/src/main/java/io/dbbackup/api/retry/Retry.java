@@ -16,8 +16,21 @@ import java.util.function.Predicate;
  * failure not worth retrying from one that used up the attempts with the same predicate). An
  * interrupted wait throws {@link InterruptedException} with the thread's interrupt flag set again.
  * Immutable and thread-safe.
+ *
+ * @param initial the first wait
+ * @param max the longest wait before jitter; null: no cap
+ * @param jitter whether each wait adds a random part of up to itself
+ * @param attempts the most attempts in all
+ * @param deadline no wait ends at or after it ({@link System#nanoTime()} time); null: none
  */
-public final class Retry {
+public record Retry(
+    Duration initial,
+    Duration max,
+    boolean jitter,
+    int attempts,
+    Long deadline,
+    Sleeper sleeper,
+    LongSupplier nanoTime) {
   /** Waits between attempts; tests pass one that records the waits instead of sleeping. */
   @FunctionalInterface
   public interface Sleeper {
@@ -38,32 +51,16 @@ public final class Retry {
 
   private static final int MAX_DOUBLINGS = 30;
 
-  private final Duration initial;
-  private final Duration max;
-  private final boolean jitter;
-  private final int attempts;
-  private final long deadlineNanos;
-  private final boolean hasDeadline;
-  private final Sleeper sleeper;
-  private final LongSupplier nanoTime;
-
-  private Retry(
-      Duration initial,
-      Duration max,
-      boolean jitter,
-      int attempts,
-      boolean hasDeadline,
-      long deadlineNanos,
-      Sleeper sleeper,
-      LongSupplier nanoTime) {
-    this.initial = initial;
-    this.max = max;
-    this.jitter = jitter;
-    this.attempts = attempts;
-    this.hasDeadline = hasDeadline;
-    this.deadlineNanos = deadlineNanos;
-    this.sleeper = sleeper;
-    this.nanoTime = nanoTime;
+  public Retry {
+    Objects.requireNonNull(initial, "initial");
+    Objects.requireNonNull(sleeper, "sleeper");
+    Objects.requireNonNull(nanoTime, "nanoTime");
+    if (initial.isNegative()) {
+      throw new IllegalArgumentException("initial backoff must not be negative, got " + initial);
+    }
+    if (attempts < 1) {
+      throw new IllegalArgumentException("attempts must be at least 1, got " + attempts);
+    }
   }
 
   /**
@@ -71,47 +68,39 @@ public final class Retry {
    * sleeps: narrow it with the other methods.
    */
   public static Retry backoff(Duration initial) {
-    Objects.requireNonNull(initial, "initial");
-    if (initial.isNegative()) {
-      throw new IllegalArgumentException("initial backoff must not be negative, got " + initial);
-    }
     return new Retry(
-        initial, null, false, Integer.MAX_VALUE, false, 0, d -> Thread.sleep(d), System::nanoTime);
+        initial, null, false, Integer.MAX_VALUE, null, d -> Thread.sleep(d), System::nanoTime);
   }
 
   /** No wait longer than {@code cap} (jitter not counted). */
   public Retry atMost(Duration cap) {
     Objects.requireNonNull(cap, "cap");
-    return new Retry(initial, cap, jitter, attempts, hasDeadline, deadlineNanos, sleeper, nanoTime);
+    return new Retry(initial, cap, jitter, attempts, deadline, sleeper, nanoTime);
   }
 
   /** Each wait plus a random part of up to itself. */
   public Retry withJitter() {
-    return new Retry(initial, max, true, attempts, hasDeadline, deadlineNanos, sleeper, nanoTime);
+    return new Retry(initial, max, true, attempts, deadline, sleeper, nanoTime);
   }
 
   /** At most {@code n} attempts in all (at least 1). */
   public Retry attempts(int n) {
-    if (n < 1) {
-      throw new IllegalArgumentException("attempts must be at least 1, got " + n);
-    }
-    return new Retry(initial, max, jitter, n, hasDeadline, deadlineNanos, sleeper, nanoTime);
+    return new Retry(initial, max, jitter, n, deadline, sleeper, nanoTime);
   }
 
-  /** No wait that would end at or after {@code deadline} ({@link System#nanoTime()} time). */
-  public Retry until(long deadline) {
-    return new Retry(initial, max, jitter, attempts, true, deadline, sleeper, nanoTime);
+  /** No wait that would end at or after {@code deadlineNanos} ({@link System#nanoTime()} time). */
+  public Retry until(long deadlineNanos) {
+    return new Retry(initial, max, jitter, attempts, deadlineNanos, sleeper, nanoTime);
   }
 
   /** Waits with {@code s} instead of {@link Thread#sleep}. */
   public Retry sleepingWith(Sleeper s) {
-    Objects.requireNonNull(s, "sleeper");
-    return new Retry(initial, max, jitter, attempts, hasDeadline, deadlineNanos, s, nanoTime);
+    return new Retry(initial, max, jitter, attempts, deadline, s, nanoTime);
   }
 
   /** Reads the time for {@link #until} from {@code clock} (tests). */
   Retry clock(LongSupplier clock) {
-    return new Retry(initial, max, jitter, attempts, hasDeadline, deadlineNanos, sleeper, clock);
+    return new Retry(initial, max, jitter, attempts, deadline, sleeper, clock);
   }
 
   /** The wait after the {@code failures}-th failure, before jitter. */
@@ -160,6 +149,6 @@ public final class Retry {
   }
 
   private boolean pastDeadline(Duration wait) {
-    return hasDeadline && nanoTime.getAsLong() + wait.toNanos() >= deadlineNanos;
+    return deadline != null && nanoTime.getAsLong() + wait.toNanos() >= deadline;
   }
 }
