@@ -104,7 +104,7 @@ public record Retry(
   }
 
   /** The wait after the {@code failures}-th failure, before jitter. */
-  Duration delay(int failures) {
+  public Duration delay(int failures) {
     Duration d = initial.multipliedBy(1L << Math.min(failures - 1, MAX_DOUBLINGS));
     return max != null && d.compareTo(max) > 0 ? max : d;
   }
