@@ -1,5 +1,6 @@
 package io.dbbackup.notify;
 
+import io.dbbackup.api.retry.Retry;
 import io.dbbackup.api.v1alpha1.NotificationChannelSpec;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import java.net.http.HttpClient;
@@ -31,12 +32,17 @@ public final class DefaultNotifier implements Notifier {
   private static final List<String> KINDS = List.of("email", "slack", "pagerDuty", "webhook");
 
   private final NotifierSettings settings;
+  private final Retry retry;
   private final HttpClient http;
   private final ExecutorService executor;
   private final List<ChannelSender> senders;
 
   public DefaultNotifier(NotifierSettings settings) {
     this.settings = settings;
+    this.retry =
+        Retry.backoff(settings.initialBackoff())
+            .atMost(settings.maxBackoff())
+            .attempts(settings.maxAttempts());
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(settings.callTimeout())
@@ -101,60 +107,73 @@ public final class DefaultNotifier implements Notifier {
       return failed(n, name, 0, e.getMessage());
     }
     Redactor redactor = new Redactor(secrets);
-    int attempts = 0;
+    AtomicInteger attempts = new AtomicInteger();
+    String[] lastError = {null};
     String error;
-    while (true) {
-      attempts++;
-      long remaining = deadline - System.nanoTime();
-      Duration timeout = min(settings.callTimeout(), Duration.ofNanos(Math.max(remaining, 1)));
-      try {
-        sender.send(n, channel, redactor, timeout);
-        LOG.atInfo()
-            .addKeyValue("event", "notification_sent")
-            .addKeyValue("channel", name)
-            .addKeyValue("kind", sender.kind())
-            .addKeyValue("notification", n.event())
-            .addKeyValue("attempts", attempts)
-            .log("notification delivered");
-        return new ChannelResult(name, true, attempts, null);
-      } catch (NotificationException e) {
-        error = redactor.redact(e.getMessage());
-        if (!e.retryable()) {
-          break;
-        }
-      } catch (RuntimeException e) {
-        error = "unexpected " + e.getClass().getSimpleName();
-        break;
-      }
-      LOG.atWarn()
-          .addKeyValue("event", "notification_attempt_failed")
-          .addKeyValue("channel", name)
-          .addKeyValue("kind", sender.kind())
-          .addKeyValue("notification", n.event())
-          .addKeyValue("attempt", attempts)
-          .addKeyValue("error", error)
-          .log("notification attempt failed");
-      if (attempts >= settings.maxAttempts()) {
-        break;
-      }
-      Duration backoff = backoff(attempts);
-      if (System.nanoTime() + backoff.toNanos() >= deadline) {
+    try {
+      retry
+          .until(deadline)
+          .call(
+              attempt -> {
+                attempts.set(attempt);
+                return sendOnce(n, channel, sender, redactor, deadline, attempt);
+              },
+              e -> e instanceof NotificationException ne && ne.retryable(),
+              (e, attempt, wait) -> lastError[0] = redactor.redact(e.getMessage()));
+      return new ChannelResult(name, true, attempts.get(), null);
+    } catch (NotificationException e) {
+      error = redactor.redact(e.getMessage());
+      if (e.retryable() && attempts.get() < settings.maxAttempts()) {
         error += "; time limit " + JsonPost.seconds(settings.channelTimeLimit()) + " reached";
-        break;
       }
-      try {
-        Thread.sleep(backoff);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        error += "; interrupted";
-        break;
-      }
+    } catch (InterruptedException e) {
+      error = lastError[0] + "; interrupted";
+    } catch (RuntimeException e) {
+      error = "unexpected " + e.getClass().getSimpleName();
     }
+    int tried = attempts.get();
     return failed(
         n,
         name,
-        attempts,
-        sender.kind() + ": " + error + " (" + attempts + " attempt" + (attempts == 1 ? ")" : "s)"));
+        tried,
+        sender.kind() + ": " + error + " (" + tried + " attempt" + (tried == 1 ? ")" : "s)"));
+  }
+
+  /** One attempt; a retryable failure is logged before it is thrown on. */
+  private ChannelResult sendOnce(
+      Notification n,
+      NotificationChannelSpec channel,
+      ChannelSender sender,
+      Redactor redactor,
+      long deadline,
+      int attempt)
+      throws NotificationException {
+    long remaining = deadline - System.nanoTime();
+    Duration timeout = min(settings.callTimeout(), Duration.ofNanos(Math.max(remaining, 1)));
+    String name = name(channel);
+    try {
+      sender.send(n, channel, redactor, timeout);
+    } catch (NotificationException e) {
+      if (e.retryable()) {
+        LOG.atWarn()
+            .addKeyValue("event", "notification_attempt_failed")
+            .addKeyValue("channel", name)
+            .addKeyValue("kind", sender.kind())
+            .addKeyValue("notification", n.event())
+            .addKeyValue("attempt", attempt)
+            .addKeyValue("error", redactor.redact(e.getMessage()))
+            .log("notification attempt failed");
+      }
+      throw e;
+    }
+    LOG.atInfo()
+        .addKeyValue("event", "notification_sent")
+        .addKeyValue("channel", name)
+        .addKeyValue("kind", sender.kind())
+        .addKeyValue("notification", n.event())
+        .addKeyValue("attempts", attempt)
+        .log("notification delivered");
+    return null;
   }
 
   private static ChannelResult failed(Notification n, String name, int attempts, String error) {
@@ -199,12 +218,9 @@ public final class DefaultNotifier implements Notifier {
     };
   }
 
+  /** The wait after {@code failedAttempts} failures (the settings' backoff, doubling, capped). */
   Duration backoff(int failedAttempts) {
-    Duration d = settings.initialBackoff();
-    for (int i = 1; i < failedAttempts && d.compareTo(settings.maxBackoff()) < 0; i++) {
-      d = d.multipliedBy(2);
-    }
-    return min(d, settings.maxBackoff());
+    return retry.delay(failedAttempts);
   }
 
   private static Duration min(Duration a, Duration b) {

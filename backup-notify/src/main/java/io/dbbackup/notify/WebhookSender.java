@@ -1,5 +1,6 @@
 package io.dbbackup.notify;
 
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.api.v1alpha1.NotificationChannelSpec;
 import io.dbbackup.api.v1alpha1.WebhookChannelSpec;
 import java.net.URI;
@@ -7,7 +8,6 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.crypto.Mac;
@@ -58,7 +58,8 @@ final class WebhookSender implements ChannelSender {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+      mac.update(body);
+      return "sha256=" + Sha256.hex(mac);
     } catch (GeneralSecurityException e) {
       throw new NotificationException("HMAC-SHA256 unavailable", false, e);
     }

@@ -1,5 +1,6 @@
 package io.dbbackup.runner;
 
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.api.v1alpha1.BackupType;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.runner.chunk.ChunkFormat;
@@ -422,12 +423,7 @@ public final class BackupRun {
   }
 
   private static String sha256(byte[] b) {
-    try {
-      return java.util.HexFormat.of()
-          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(b);
   }
 
   /**

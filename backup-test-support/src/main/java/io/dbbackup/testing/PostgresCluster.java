@@ -158,42 +158,6 @@ public final class PostgresCluster implements AutoCloseable {
     return runClient(cmd).trim();
   }
 
-  /**
-   * Feeds a SQL script file to the stock {@code psql} (as a restore would) and returns its output;
-   * errors do not stop the script, as with a plain {@code psql < dump.sql}.
-   */
-  public String psqlFile(String database, Path script) {
-    List<String> cmd =
-        List.of(
-            psqlBinary().toString(),
-            "-X",
-            "-q",
-            "-h",
-            HOST,
-            "-p",
-            Integer.toString(port),
-            "-U",
-            SUPERUSER,
-            "-d",
-            database,
-            "-f",
-            script.toString());
-    return runClient(cmd);
-  }
-
-  /** The environment a stock client needs to log in to this cluster. */
-  public Map<String, String> clientEnv() {
-    return Map.of(
-        "PGPASSWORD",
-        password,
-        "PGHOST",
-        HOST,
-        "PGPORT",
-        Integer.toString(port),
-        "PGUSER",
-        SUPERUSER);
-  }
-
   public Path psqlBinary() {
     Path p = binDir.resolve("psql");
     if (Files.isExecutable(p)) {

@@ -1,6 +1,7 @@
 package io.dbbackup.api.status;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.dbbackup.api.retry.Retry;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -12,7 +13,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -32,19 +32,22 @@ public final class StatusPatcher {
 
   private final KubernetesClient client;
   private final Clock clock;
-  private final int maxAttempts;
-  private final Duration backoff;
+  private final Retry retry;
 
   /** A patcher with {@value #DEFAULT_MAX_ATTEMPTS} attempts and a 50 ms base backoff. */
   public StatusPatcher(KubernetesClient client) {
     this(client, Clock.systemUTC(), DEFAULT_MAX_ATTEMPTS, Duration.ofMillis(50));
   }
 
+  /** Waits {@code backoff} doubling (at most 64 times it) plus jitter between conflicts. */
   public StatusPatcher(KubernetesClient client, Clock clock, int maxAttempts, Duration backoff) {
     this.client = client;
     this.clock = clock;
-    this.maxAttempts = maxAttempts;
-    this.backoff = backoff;
+    this.retry =
+        Retry.backoff(backoff)
+            .atMost(backoff.multipliedBy(64))
+            .withJitter()
+            .attempts(Math.max(1, maxAttempts));
   }
 
   /**
@@ -99,37 +102,34 @@ public final class StatusPatcher {
       Class<S> statusType,
       StatusOwner part,
       Consumer<S> mutator) {
-    for (int attempt = 1; ; attempt++) {
-      R fresh = read.get();
-      if (fresh == null) {
-        throw new KubernetesClientException(what + " not found", 404, null);
-      }
-      Optional<ArrayNode> patch =
-          StatusPatch.compute(fresh, statusType, part, mutator, clock.instant());
-      if (patch.isEmpty()) {
-        return fresh;
-      }
-      try {
-        return resource
-            .subresource("status")
-            .patch(PatchContext.of(PatchType.JSON), patch.get().toString());
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= maxAttempts) {
-          throw e;
-        }
-        sleep(attempt);
-      }
+    try {
+      return retry.call(
+          attempt -> patchOnce(resource, what, read, statusType, part, mutator),
+          e -> e instanceof KubernetesClientException k && k.getCode() == 409,
+          null);
+    } catch (InterruptedException e) {
+      throw new KubernetesClientException("interrupted while retrying a status patch", e);
     }
   }
 
-  private void sleep(int attempt) {
-    long base = backoff.toMillis() * (1L << Math.min(attempt - 1, 6));
-    long millis = base + ThreadLocalRandom.current().nextLong(base + 1);
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KubernetesClientException("interrupted while retrying a status patch", e);
+  private <R extends CustomResource<?, S>, S> R patchOnce(
+      Resource<R> resource,
+      String what,
+      Supplier<R> read,
+      Class<S> statusType,
+      StatusOwner part,
+      Consumer<S> mutator) {
+    R fresh = read.get();
+    if (fresh == null) {
+      throw new KubernetesClientException(what + " not found", 404, null);
     }
+    Optional<ArrayNode> patch =
+        StatusPatch.compute(fresh, statusType, part, mutator, clock.instant());
+    if (patch.isEmpty()) {
+      return fresh;
+    }
+    return resource
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON), patch.get().toString());
   }
 }

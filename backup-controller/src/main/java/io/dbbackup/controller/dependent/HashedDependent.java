@@ -2,15 +2,13 @@ package io.dbbackup.controller.dependent;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.controller.BackupNames;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.Matcher;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Objects;
 
@@ -57,10 +55,8 @@ public abstract class HashedDependent<R extends HasMetadata>
   /** The hash of a child's JSON, as put into its annotation before the child is sent. */
   public static String hash(HasMetadata child) {
     try {
-      byte[] json = JSON.writeValueAsBytes(child);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
-      return HexFormat.of().formatHex(digest, 0, 12);
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      return Sha256.hex(JSON.writeValueAsBytes(child)).substring(0, 24);
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot hash " + child.getKind(), e);
     }
   }

@@ -2,7 +2,10 @@ package io.dbbackup.controller.dependent;
 
 import java.util.List;
 
-/** The fixed interface between the controller's pod template and the runner (DESIGN.md). */
+/**
+ * The fixed interface between the controller's pod template and the runner (README.md "The runner,
+ * on its own").
+ */
 public final class RunnerContract {
   public static final String CONTAINER_NAME = "runner";
   public static final String CONFIG_DIR = "/etc/dbbackup/config";

@@ -1,5 +1,6 @@
 package io.dbbackup.controller.jobs;
 
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.controller.BackupNames;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -10,10 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -94,13 +91,7 @@ public final class OnDemandRun {
 
   /** {@code <cronjob>-m-<8 hex of the value's SHA-256>}: at most 63 characters. */
   public static String jobName(String cronJobName, String value) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-      return cronJobName + "-m-" + HexFormat.of().formatHex(digest, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return cronJobName + "-m-" + Sha256.hex(value).substring(0, 8);
   }
 
   private void markHandled(DatabaseBackup backup, String value) {

@@ -21,10 +21,11 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * The metrics of DESIGN.md (plus the previous good backup's size and the timeout, which two of the
- * chart's alerts compare with), derived at scrape time from the DatabaseBackups in the controller's
- * cache (so they follow the status the runner writes, and vanish with the resource), plus the run
- * counter. All are labelled {@code namespace}, {@code name}.
+ * The metrics of the design (docs/architecture.md glossary) (plus the previous good backup's size
+ * and the timeout, which two of the chart's alerts compare with), derived at scrape time from the
+ * DatabaseBackups in the controller's cache (so they follow the status the runner writes, and
+ * vanish with the resource), plus the run counter. All are labelled {@code namespace}, {@code
+ * name}.
  */
 public final class BackupMetrics implements MultiCollector {
   private final RunCounter runs;

@@ -1,5 +1,6 @@
 package io.dbbackup.runner.chunk;
 
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.api.v1alpha1.IncrementalSpec;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import io.dbbackup.runner.ExitCode;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -89,6 +89,6 @@ public final class ChunkKey {
   public String name(byte[] bytes, int off, int len) {
     Mac mac = macs.get();
     mac.update(bytes, off, len);
-    return HexFormat.of().formatHex(mac.doFinal());
+    return Sha256.hex(mac);
   }
 }

@@ -1,12 +1,12 @@
 package io.dbbackup.runner.chunk;
 
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.runner.store.ChunkIndex;
 import io.dbbackup.runner.store.ChunkStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import javax.crypto.Mac;
@@ -94,7 +94,7 @@ public final class ChunkStream extends InputStream {
 
   private void openNext() throws IOException {
     current = chunks.get(next++);
-    MessageDigest md = ChunkWriter.digest();
+    MessageDigest md = Sha256.newDigest();
     InputStream in;
     try {
       in = store.open(current.file());
@@ -117,7 +117,7 @@ public final class ChunkStream extends InputStream {
     raw.transferTo(java.io.OutputStream.nullOutputStream());
     plain.close();
     plain = null;
-    String sha = HexFormat.of().formatHex(raw.getMessageDigest().digest());
+    String sha = Sha256.hex(raw.getMessageDigest());
     if (!sha.equals(current.sha256())) {
       throw new BadChunkException(
           "chunk "
@@ -136,7 +136,7 @@ public final class ChunkStream extends InputStream {
               + " plain bytes, expected "
               + current.plainBytes());
     }
-    String name = HexFormat.of().formatHex(mac.doFinal());
+    String name = Sha256.hex(mac);
     if (!current.file().contains("/" + name + ".")) {
       throw new BadChunkException(
           "chunk " + current.file() + " does not hold the bytes its name says (HMAC " + name + ")");

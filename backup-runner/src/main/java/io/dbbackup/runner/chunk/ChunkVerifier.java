@@ -1,12 +1,12 @@
 package io.dbbackup.runner.chunk;
 
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.runner.store.ChunkIndex;
 import io.dbbackup.runner.store.ChunkStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -71,14 +71,14 @@ public final class ChunkVerifier {
       if (stop.getAsBoolean()) {
         throw new IOException("stopped");
       }
-      MessageDigest md = ChunkWriter.digest();
+      MessageDigest md = Sha256.newDigest();
       try (InputStream in = store.open(e.file())) {
         int n;
         while ((n = in.read(buf)) >= 0) {
           md.update(buf, 0, n);
         }
       }
-      String sha = HexFormat.of().formatHex(md.digest());
+      String sha = Sha256.hex(md);
       if (!sha.equals(e.sha256())) {
         return new Result(
             "chunk " + e.file() + " is corrupted: SHA-256 " + sha + ", expected " + e.sha256(),
@@ -110,7 +110,7 @@ public final class ChunkVerifier {
     if (plain != e.plainBytes()) {
       return "chunk " + e.file() + " holds " + plain + " plain bytes, expected " + e.plainBytes();
     }
-    String name = HexFormat.of().formatHex(mac.doFinal());
+    String name = Sha256.hex(mac);
     if (!e.file().contains("/" + name + ".")) {
       return "chunk " + e.file() + " does not hold the bytes its name says (HMAC " + name + ")";
     }

@@ -1,16 +1,15 @@
 package io.dbbackup.runner.chunk;
 
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.runner.store.ChunkIndex;
 import io.dbbackup.runner.store.ChunkStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -129,7 +128,7 @@ public final class ChunkWriter implements FastCdcOutputStream.Sink, AutoCloseabl
     }
     // Stored already (by a run that failed before its index, or another name's twin): the stored
     // file is kept, and the index records it as it is.
-    MessageDigest md = digest();
+    MessageDigest md = Sha256.newDigest();
     long n = 0;
     try (InputStream in = store.open(file)) {
       byte[] buf = new byte[64 * 1024];
@@ -139,7 +138,7 @@ public final class ChunkWriter implements FastCdcOutputStream.Sink, AutoCloseabl
         n += r;
       }
     }
-    return new ChunkIndex.Entry(file, plain.length, n, HexFormat.of().formatHex(md.digest()));
+    return new ChunkIndex.Entry(file, plain.length, n, Sha256.hex(md));
   }
 
   private void rethrow() throws IOException {
@@ -173,17 +172,9 @@ public final class ChunkWriter implements FastCdcOutputStream.Sink, AutoCloseabl
     pool.shutdownNow();
   }
 
-  static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   static String sha256(byte[] b, int len) {
-    MessageDigest md = digest();
+    MessageDigest md = Sha256.newDigest();
     md.update(b, 0, len);
-    return HexFormat.of().formatHex(md.digest());
+    return Sha256.hex(md);
   }
 }

@@ -1,9 +1,9 @@
 package io.dbbackup.runner.cli;
 
+import io.dbbackup.api.log.EventLayout;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.config.ConfigLoader;
 import io.dbbackup.runner.config.SecretFiles;
-import io.dbbackup.runner.log.EventLayout;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

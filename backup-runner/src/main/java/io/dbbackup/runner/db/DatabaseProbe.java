@@ -1,5 +1,6 @@
 package io.dbbackup.runner.db;
 
+import io.dbbackup.api.retry.Retry;
 import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunnerException;
 import java.sql.Connection;
@@ -21,21 +22,27 @@ public final class DatabaseProbe {
 
   /** Waits between attempts; tests and the runner use real time. */
   @FunctionalInterface
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
+  public interface Sleeper extends Retry.Sleeper {}
 
   private final ConnectionSettings settings;
   private final int attempts;
-  private final Duration initialInterval;
-  private final Sleeper sleeper;
+  private final Retry retry;
 
   public DatabaseProbe(
       ConnectionSettings settings, int attempts, Duration initialInterval, Sleeper sleeper) {
     this.settings = settings;
     this.attempts = attempts;
-    this.initialInterval = initialInterval;
-    this.sleeper = sleeper;
+    this.retry = Retry.backoff(initialInterval).attempts(attempts).sleepingWith(sleeper);
+  }
+
+  /** A failure waiting can heal, in words. */
+  private static final class Unreachable extends Exception {
+    final String cause;
+
+    Unreachable(String cause, SQLException e) {
+      super(cause, e, false, false);
+      this.cause = cause;
+    }
   }
 
   /**
@@ -44,48 +51,45 @@ public final class DatabaseProbe {
    * @throws RunnerException {@link ExitCode#DATABASE_UNREACHABLE} after the last attempt
    */
   public Connection connect(String database) {
-    Duration wait = initialInterval;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        Connection c =
-            DriverManager.getConnection(settings.jdbcUrl(database), settings.jdbcProperties());
-        LOG.atInfo()
-            .addKeyValue("event", "db_reachable")
-            .addKeyValue("attempt", attempt)
-            .addKeyValue("server", settings.toString())
-            .log("database is reachable");
-        return c;
-      } catch (SQLException e) {
-        ConnectionErrors.Failure failure = ConnectionErrors.classify(e, settings, database);
-        if (!failure.retryable()) {
-          throw new RunnerException(failure.exitCode(), failure.cause(), e);
-        }
-        if (attempt >= attempts) {
-          throw new RunnerException(
-              ExitCode.DATABASE_UNREACHABLE,
-              "database "
-                  + settings
-                  + " unreachable after "
-                  + attempts
-                  + " attempt(s): "
-                  + failure.cause(),
-              e);
-        }
-        LOG.atWarn()
-            .addKeyValue("event", "db_unreachable")
-            .addKeyValue("attempt", attempt)
-            .addKeyValue("attempts", attempts)
-            .addKeyValue("retry_in_s", wait.toSeconds())
-            .addKeyValue("error", failure.cause())
-            .log("database unreachable, retrying");
-        try {
-          sleeper.sleep(wait);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new RunnerException(ExitCode.FAILED, "interrupted while waiting for the database");
-        }
-        wait = wait.multipliedBy(2);
+    try {
+      return retry.call(
+          attempt -> open(database, attempt),
+          e -> e instanceof Unreachable,
+          (e, attempt, wait) ->
+              LOG.atWarn()
+                  .addKeyValue("event", "db_unreachable")
+                  .addKeyValue("attempt", attempt)
+                  .addKeyValue("attempts", attempts)
+                  .addKeyValue("retry_in_s", wait.toSeconds())
+                  .addKeyValue("error", ((Unreachable) e).cause)
+                  .log("database unreachable, retrying"));
+    } catch (Unreachable e) {
+      throw new RunnerException(
+          ExitCode.DATABASE_UNREACHABLE,
+          "database " + settings + " unreachable after " + attempts + " attempt(s): " + e.cause,
+          e.getCause());
+    } catch (InterruptedException e) {
+      throw new RunnerException(ExitCode.FAILED, "interrupted while waiting for the database");
+    }
+  }
+
+  /** One attempt: a connection, or the failure classified (waiting cannot fix: thrown at once). */
+  private Connection open(String database, int attempt) throws Unreachable {
+    try {
+      Connection c =
+          DriverManager.getConnection(settings.jdbcUrl(database), settings.jdbcProperties());
+      LOG.atInfo()
+          .addKeyValue("event", "db_reachable")
+          .addKeyValue("attempt", attempt)
+          .addKeyValue("server", settings.toString())
+          .log("database is reachable");
+      return c;
+    } catch (SQLException e) {
+      ConnectionErrors.Failure failure = ConnectionErrors.classify(e, settings, database);
+      if (!failure.retryable()) {
+        throw new RunnerException(failure.exitCode(), failure.cause(), e);
       }
+      throw new Unreachable(failure.cause(), e);
     }
   }
 

@@ -1,14 +1,14 @@
 package io.dbbackup.runner.log;
 
+import io.dbbackup.api.log.EventLayout;
 import io.dbbackup.runner.history.AuditEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
-import org.slf4j.MarkerFactory;
 
 /** AUDIT log lines (BATCH-101: backup created / deleted, kept 5 years). */
 public final class AuditLog {
-  public static final Marker AUDIT = MarkerFactory.getMarker("AUDIT");
+  public static final Marker AUDIT = EventLayout.AUDIT;
   private static final Logger LOG = LoggerFactory.getLogger("audit");
 
   private AuditLog() {}

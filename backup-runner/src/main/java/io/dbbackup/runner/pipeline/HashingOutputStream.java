@@ -1,16 +1,15 @@
 package io.dbbackup.runner.pipeline;
 
+import io.dbbackup.api.hash.Sha256;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Passes bytes through while counting them and hashing them with SHA-256. */
 public final class HashingOutputStream extends FilterOutputStream {
-  private final MessageDigest digest = sha256();
+  private final MessageDigest digest = Sha256.newDigest();
   private final AtomicLong count;
 
   public HashingOutputStream(OutputStream out, AtomicLong count) {
@@ -34,18 +33,10 @@ public final class HashingOutputStream extends FilterOutputStream {
 
   /** The hex SHA-256 of everything written; call once, after the last write. */
   public String sha256Hex() {
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.hex(digest);
   }
 
   public long count() {
     return count.get();
-  }
-
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
   }
 }

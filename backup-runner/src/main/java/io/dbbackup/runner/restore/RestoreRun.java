@@ -1,5 +1,6 @@
 package io.dbbackup.runner.restore;
 
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
 import io.dbbackup.api.v1alpha1.DatabaseSpec;
 import io.dbbackup.runner.Deadline;
@@ -36,12 +37,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -228,7 +227,7 @@ public final class RestoreRun {
         new DigestInputStream(
             new ChunkStream(store.chunks(), index, format, key, deadline::expired), sha256())) {
       plain.transferTo(sections);
-      String sha = HexFormat.of().formatHex(plain.getMessageDigest().digest());
+      String sha = Sha256.hex(plain.getMessageDigest());
       if (manifest.plainSha256() != null && !sha.equals(manifest.plainSha256())) {
         throw new RunnerException(
             ExitCode.VERIFICATION_FAILED,
@@ -560,7 +559,7 @@ public final class RestoreRun {
       RestoreStream.copy(
           new java.io.BufferedInputStream(plain, BUFFER), in, spec.getTarget().getUser());
       stored.transferTo(OutputStream.nullOutputStream());
-      String streamed = HexFormat.of().formatHex(stored.getMessageDigest().digest());
+      String streamed = Sha256.hex(stored.getMessageDigest());
       if (chunked == null && !streamed.equals(verifiedSha256)) {
         // Replaced between the verification and the restore: say so, never report success.
         psql.destroyForcibly();
@@ -642,11 +641,7 @@ public final class RestoreRun {
   }
 
   private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.newDigest();
   }
 
   private static void closeQuietly(OutputStream out) {

@@ -1,5 +1,6 @@
 package io.dbbackup.runner.verify;
 
+import io.dbbackup.api.hash.Sha256;
 import io.dbbackup.runner.ExitCode;
 import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.crypto.Decryptor;
@@ -18,10 +19,8 @@ import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -192,8 +191,8 @@ public final class BackupVerifier {
           e);
     }
 
-    String storedSha = HexFormat.of().formatHex(storedDigest.digest());
-    String plainSha = HexFormat.of().formatHex(plainDigest.digest());
+    String storedSha = Sha256.hex(storedDigest);
+    String plainSha = Sha256.hex(plainDigest);
     if (checksum != null && !checksum.sha256().equals(storedSha)) {
       problems.add(
           "SHA-256 of "
@@ -289,11 +288,7 @@ public final class BackupVerifier {
   }
 
   private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.newDigest();
   }
 
   /** Lets the readers close their stream without closing the hashed one, still to be drained. */

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The restore promise of DESIGN.md with stock tools only: {@code gpg -d dump.sql.gz.gpg | gunzip}
- * (and {@code | zstd -d}) gives back the dump, for a key and for a passphrase.
+ * The restore promise of README.md "Restore" with stock tools only: {@code gpg -d dump.sql.gz.gpg |
+ * gunzip} (and {@code | zstd -d}) gives back the dump, for a key and for a passphrase.
  */
 class CompressAndEncryptGpgIT {
   static final String PASSPHRASE = "restore me";

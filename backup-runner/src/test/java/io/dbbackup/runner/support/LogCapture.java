@@ -3,7 +3,7 @@ package io.dbbackup.runner.support;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import io.dbbackup.runner.log.EventLayout;
+import io.dbbackup.api.log.EventLayout;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;

@@ -11,7 +11,19 @@ public enum ConditionalWrites {
   /** Never send it: check that the object is absent, then write. */
   OFF;
 
+  /** The mode as the resource spells it (auto, required, off); absent: auto. */
   static ConditionalWrites parse(String value) {
-    return value == null || value.isBlank() ? AUTO : valueOf(value.trim().toUpperCase(Locale.ROOT));
+    if (value == null || value.isBlank()) {
+      return AUTO;
+    }
+    try {
+      return valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "spec.storage.s3.conditionalWrites: expected auto, required or off, got \""
+              + value
+              + "\"",
+          e);
+    }
   }
 }

@@ -2,8 +2,6 @@ package io.dbbackup.runner.store.s3;
 
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -46,14 +44,8 @@ final class S3Clients {
                     .pathStyleAccessEnabled(settings.forcePathStyle())
                     .chunkedEncodingEnabled(false)
                     .build())
-            .requestChecksumCalculation(
-                settings.checksumsWhenSupported()
-                    ? RequestChecksumCalculation.WHEN_SUPPORTED
-                    : RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(
-                settings.checksumsWhenSupported()
-                    ? ResponseChecksumValidation.WHEN_SUPPORTED
-                    : ResponseChecksumValidation.WHEN_REQUIRED)
+            .requestChecksumCalculation(settings.checksumMode().requests)
+            .responseChecksumValidation(settings.checksumMode().responses)
             // Requests without a body; uploads and completions set their own (UploadRequests).
             .overrideConfiguration(
                 o ->

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param region null: the SDK's region chain, else us-east-1
  * @param endpoint null: AWS
  * @param serverSideEncryption what the store encrypts objects with (SSE-S3, SSE-KMS, none)
+ * @param checksumMode when the SDK sends and checks CRC32 checksums
  * @param credentialsSource where the credentials come from, for error messages (never a secret)
  * @param scratchDir where parts too large for {@code uploadMemory} are kept while they upload
  * @param timeouts the time limits of each request ({@link S3Timeouts#DEFAULT})
@@ -25,7 +26,7 @@ public record S3Settings(
     URI endpoint,
     boolean forcePathStyle,
     ObjectEncryption serverSideEncryption,
-    boolean checksumsWhenSupported,
+    ChecksumMode checksumMode,
     ConditionalWrites conditionalWrites,
     PartSizer partSizer,
     int maxPartsInFlight,
@@ -48,7 +49,7 @@ public record S3Settings(
         blankToNull(spec.getEndpoint()) == null ? null : URI.create(spec.getEndpoint().trim()),
         spec.isForcePathStyle(),
         new ObjectEncryption(spec.getServerSideEncryption(), spec.getKmsKeyId()),
-        !"when_required".equals(spec.getChecksumMode()),
+        ChecksumMode.parse(spec.getChecksumMode()),
         ConditionalWrites.parse(spec.getConditionalWrites()),
         // The resource allows S3's 5 GiB; a part is held in one array or file region, 2047 MiB.
         new PartSizer(
@@ -95,6 +96,11 @@ public record S3Settings(
     return Optional.of(new BackupStore.Scratch(scratchDir, files * partSize, partSize, files));
   }
 
+  /** Whether every upload and download carries a CRC32 (checksumMode when_supported). */
+  boolean checksumsWhenSupported() {
+    return checksumMode == ChecksumMode.WHEN_SUPPORTED;
+  }
+
   /** Where the store is, for messages. */
   String endpointDescription() {
     return endpoint == null
@@ -110,7 +116,7 @@ public record S3Settings(
         endpoint,
         forcePathStyle,
         serverSideEncryption,
-        checksumsWhenSupported,
+        checksumMode,
         mode,
         partSizer,
         maxPartsInFlight,
@@ -129,7 +135,7 @@ public record S3Settings(
         endpoint,
         forcePathStyle,
         serverSideEncryption,
-        checksumsWhenSupported,
+        checksumMode,
         conditionalWrites,
         partSizer,
         maxPartsInFlight,
@@ -149,7 +155,7 @@ public record S3Settings(
         endpoint,
         forcePathStyle,
         serverSideEncryption,
-        checksumsWhenSupported,
+        checksumMode,
         conditionalWrites,
         partSizer,
         partsInFlight,
@@ -169,7 +175,7 @@ public record S3Settings(
         endpoint,
         forcePathStyle,
         serverSideEncryption,
-        checksumsWhenSupported,
+        checksumMode,
         conditionalWrites,
         partSizer,
         maxPartsInFlight,

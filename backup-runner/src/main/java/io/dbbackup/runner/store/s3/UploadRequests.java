@@ -1,8 +1,10 @@
 package io.dbbackup.runner.store.s3;
 
+import io.dbbackup.api.retry.Retry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -228,52 +230,44 @@ final class UploadRequests implements AutoCloseable {
    * throws. An upload it cannot abort is logged, and aborted by the next backup run.
    */
   void abortUpload(String key, String uploadId, long deadlineNanos) {
-    long backoffMs = 250;
-    while (true) {
-      try {
-        client.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId));
-        LOG.atInfo()
-            .addKeyValue("event", "upload_aborted")
-            .addKeyValue("key", key)
-            .log("multipart upload aborted; nothing of it is left in the bucket");
-        return;
-      } catch (AwsServiceException e) {
-        if (e.statusCode() == 404) {
-          return;
-        }
-        if (giveUp(key, uploadId, deadlineNanos, backoffMs, e)) {
-          return;
-        }
-      } catch (SdkException e) {
-        if (giveUp(key, uploadId, deadlineNanos, backoffMs, e)) {
-          return;
-        }
-      }
-      try {
-        Thread.sleep(backoffMs);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        giveUp(key, uploadId, 0, backoffMs, e);
-        return;
-      }
-      backoffMs = Math.min(5000, backoffMs * 2);
+    try {
+      ABORT_RETRY
+          .until(deadlineNanos)
+          .call(
+              attempt -> {
+                abortOnce(key, uploadId);
+                return null;
+              },
+              e -> e instanceof SdkException,
+              null);
+    } catch (SdkException | InterruptedException e) {
+      LOG.atError()
+          .addKeyValue("event", "upload_abort_failed")
+          .addKeyValue("key", key)
+          .addKeyValue("upload_id", uploadId)
+          .addKeyValue("error", e.getMessage())
+          .log(
+              "could not abort a multipart upload; the next backup run aborts it (a bucket"
+                  + " lifecycle rule AbortIncompleteMultipartUpload also removes it)");
     }
   }
 
-  private boolean giveUp(
-      String key, String uploadId, long deadlineNanos, long backoffMs, Exception e) {
-    if (System.nanoTime() + backoffMs * 1_000_000 < deadlineNanos) {
-      return false;
+  /** Waits between tries to abort an upload: from 250 ms, doubling, at most 5 s. */
+  private static final Retry ABORT_RETRY =
+      Retry.backoff(Duration.ofMillis(250)).atMost(Duration.ofSeconds(5));
+
+  private void abortOnce(String key, String uploadId) {
+    try {
+      client.abortMultipartUpload(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId));
+      LOG.atInfo()
+          .addKeyValue("event", "upload_aborted")
+          .addKeyValue("key", key)
+          .log("multipart upload aborted; nothing of it is left in the bucket");
+    } catch (AwsServiceException e) {
+      if (e.statusCode() != 404) {
+        throw e;
+      }
     }
-    LOG.atError()
-        .addKeyValue("event", "upload_abort_failed")
-        .addKeyValue("key", key)
-        .addKeyValue("upload_id", uploadId)
-        .addKeyValue("error", e.getMessage())
-        .log(
-            "could not abort a multipart upload; the next backup run aborts it (a bucket lifecycle"
-                + " rule AbortIncompleteMultipartUpload also removes it)");
-    return true;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.dbbackup.runner.log;
+package io.dbbackup.api.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,7 @@ class EventLayoutTest {
                 new KeyValuePair("level", "overridden?"))));
     e.setMDCPropertyMap(Map.of("backup", "shop/orders", "backup_id", "20261124T020000Z-7f3a"));
     if (audit) {
-      e.addMarker(AuditLog.AUDIT);
+      e.addMarker(EventLayout.AUDIT);
     }
     return e;
   }
@@ -65,5 +65,29 @@ class EventLayoutTest {
     assertThat(parsed.get("bytes")).isEqualTo(42);
     assertThat(parsed.get("backup")).isEqualTo("shop/orders");
     assertThat(line.strip().lines()).hasSize(1);
+  }
+
+  @Test
+  void theControllerContextNamesTheResourceFromJosdksMdc() {
+    LoggingEvent e =
+        new LoggingEvent(
+            "x",
+            context.getLogger("io.dbbackup.controller.DatabaseBackupReconciler"),
+            Level.WARN,
+            "refusing spec",
+            null,
+            null);
+    e.setMDCPropertyMap(
+        Map.of("resource.namespace", "shop", "resource.name", "orders-db", "resource.uid", "u-1"));
+    EventLayout layout = new EventLayout();
+    layout.setMdc("namespace=resource.namespace,name=resource.name");
+    String line = layout.doLayout(e);
+    assertThat(line)
+        .startsWith("ts=")
+        .contains(
+            " level=WARN logger=DatabaseBackupReconciler namespace=shop name=orders-db"
+                + " msg=\"refusing spec\"")
+        .doesNotContain("resource.")
+        .doesNotContain("u-1");
   }
 }
