@@ -130,13 +130,7 @@ final class RestoreTarget {
       return;
     }
     if (!overwrite) {
-      throw new RunnerException(
-          ExitCode.INVALID_CONFIG,
-          "spec.overwrite: the target "
-              + settings
-              + " is not empty ("
-              + state
-              + "); set spec.overwrite: true to replace the databases the backup holds");
+      throw refused("is not empty (" + state + ")", "the databases the backup holds");
     }
     // Replace what the backup holds: its databases are dropped and the dump recreates them;
     // postgres, which pg_dumpall does not create, is recreated empty first.
@@ -166,13 +160,7 @@ final class RestoreTarget {
       return;
     }
     if (!overwrite) {
-      throw new RunnerException(
-          ExitCode.INVALID_CONFIG,
-          "spec.overwrite: the target "
-              + settings
-              + " already holds "
-              + String.join(", ", clashes)
-              + " of spec.databases; set spec.overwrite: true to replace them");
+      throw refused("already holds " + String.join(", ", clashes) + " of spec.databases", "them");
     }
     replace(probe, clashes);
   }
@@ -196,6 +184,18 @@ final class RestoreTarget {
     } catch (SQLException e) {
       throw unreachable("replacing the target's databases", e);
     }
+  }
+
+  /** Exit 2 naming spec.overwrite: the target is not as a restore needs it without an overwrite. */
+  private RunnerException refused(String what, String replaced) {
+    return new RunnerException(
+        ExitCode.INVALID_CONFIG,
+        "spec.overwrite: the target "
+            + settings
+            + " "
+            + what
+            + "; set spec.overwrite: true to replace "
+            + replaced);
   }
 
   private static RunnerException unreachable(String what, SQLException e) {
