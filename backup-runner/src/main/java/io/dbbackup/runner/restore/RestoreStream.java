@@ -1,5 +1,6 @@
 package io.dbbackup.runner.restore;
 
+import io.dbbackup.runner.pipeline.DumpScanner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * globals passes through untouched, in one streaming pass.
  */
 final class RestoreStream {
-  private static final int MAX_LINE = 1 << 20;
+  /** The longest line read as one (longer ones pass in pieces): the dump parser's limit. */
+  private static final int MAX_LINE = DumpScanner.MAX_LINE;
 
   private RestoreStream() {}
 

@@ -20,8 +20,8 @@ import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -52,12 +52,7 @@ public final class BackupVerifier {
       Long storedBytes,
       String plainSha256,
       Long dumpBytes,
-      List<String> recipientKeyIds) {
-    public Expected(
-        String file, String sha256, Long storedBytes, String plainSha256, Long dumpBytes) {
-      this(file, sha256, storedBytes, plainSha256, dumpBytes, null);
-    }
-  }
+      List<String> recipientKeyIds) {}
 
   /** What was read back; {@code full} is false when only the OpenPGP structure was checked. */
   public record Result(
@@ -125,161 +120,139 @@ public final class BackupVerifier {
       Expected expected,
       BooleanSupplier cancelled,
       OutputStream plainTap) {
-    List<String> problems = new ArrayList<>();
-    String checksumName = expected.file() + ".sha256";
-    ChecksumFile checksum = readChecksum(id, checksumName, expected.file(), problems);
-    boolean full = !encrypted || decryptor != null;
+    ReadBack read =
+        readBack(new Request(id, compressor, decryptor, encrypted, expected, cancelled, plainTap));
+    List<String> problems = VerificationProblems.of(expected, read);
+    if (!problems.isEmpty()) {
+      throw new RunnerException(
+          ExitCode.VERIFICATION_FAILED,
+          "backup " + id + " failed verification: " + String.join("; ", problems));
+    }
+    return read.full()
+        ? new Result(
+            read.storedBytes(), read.storedSha256(), read.plainBytes(), read.plainSha256(), true)
+        : new Result(read.storedBytes(), read.storedSha256(), -1, null, false);
+  }
 
+  /** One verification's arguments. */
+  private record Request(
+      BackupId id,
+      Compressor compressor,
+      Decryptor decryptor,
+      boolean encrypted,
+      Expected expected,
+      BooleanSupplier cancelled,
+      OutputStream plainTap) {
+    /** Whether the plain dump can be read: else only the OpenPGP structure is checked. */
+    boolean full() {
+      return !encrypted || decryptor != null;
+    }
+  }
+
+  /**
+   * Reads the checksum file and the stored file back, the latter to its end whatever fails on the
+   * way (so its size and SHA-256 always cover the whole file).
+   */
+  private ReadBack readBack(Request r) {
+    String file = r.expected().file();
+    byte[] checksum = readChecksum(r.id(), file + ".sha256");
     MessageDigest storedDigest = sha256();
-    MessageDigest plainDigest = sha256();
-    DumpTrailer trailer = new DumpTrailer();
-    long stored;
-    long plain = 0;
+    Plain plain = new Plain();
     try (TransferProgress progress = new TransferProgress("verify", progressInterval);
-        InputStream raw = store.open(id, expected.file());
+        InputStream raw = store.open(r.id(), file);
         CountingInputStream counted = new CountingInputStream(raw, progress.storedBytes());
         InputStream hashed = new DigestInputStream(counted, storedDigest)) {
-      try {
-        if (full) {
-          plain =
-              readPlain(
-                  hashed,
-                  decryptor,
-                  compressor,
-                  plainDigest,
-                  trailer,
-                  progress,
-                  cancelled,
-                  id,
-                  plainTap);
-        } else {
-          OpenPgpStructure.Report report = OpenPgpStructure.check(hashed);
-          if (expected.recipientKeyIds() != null) {
-            report.requireRecipients(expected.recipientKeyIds());
-          }
-        }
-      } catch (OpenPgpException e) {
-        problems.add(
-            "OpenPGP "
-                + e.reason().name().toLowerCase(java.util.Locale.ROOT)
-                + ": "
-                + e.getMessage());
-      } catch (NoSuchFileException e) {
-        throw e;
-      } catch (IOException e) {
-        problems.add(
-            "the stored file cannot be read back ("
-                + compressor.algorithm().wireName()
-                + (encrypted ? ", OpenPGP" : "")
-                + "): "
-                + e.getMessage());
-      }
+      String failure = readContent(r, hashed, plain, progress);
       // Whatever the readers left unread (after the end, or after a failure) still counts: the
       // size and SHA-256 checks always cover the whole stored file.
       byte[] buffer = new byte[BUFFER];
       while (hashed.read(buffer) >= 0) {
         // counted and hashed
       }
-      stored = counted.count();
+      return new ReadBack(
+          checksum,
+          failure,
+          counted.count(),
+          Sha256.hex(storedDigest),
+          r.full(),
+          plain.bytes,
+          Sha256.hex(plain.digest),
+          plain.trailer.isComplete());
     } catch (NoSuchFileException e) {
       throw new RunnerException(
-          ExitCode.VERIFICATION_FAILED, "backup " + id + ": " + expected.file() + " is missing");
+          ExitCode.VERIFICATION_FAILED, "backup " + r.id() + ": " + file + " is missing");
     } catch (IOException e) {
       throw new RunnerException(
           ExitCode.STORAGE_FAILED,
-          "backup " + id + ": cannot read " + expected.file() + " back: " + e.getMessage(),
+          "backup " + r.id() + ": cannot read " + file + " back: " + e.getMessage(),
           e);
     }
-
-    String storedSha = Sha256.hex(storedDigest);
-    String plainSha = Sha256.hex(plainDigest);
-    if (checksum != null && !checksum.sha256().equals(storedSha)) {
-      problems.add(
-          "SHA-256 of "
-              + expected.file()
-              + " is "
-              + storedSha
-              + " but "
-              + checksumName
-              + " says "
-              + checksum.sha256());
-    }
-    if (expected.sha256() != null && !expected.sha256().equals(storedSha)) {
-      problems.add(
-          "SHA-256 of " + expected.file() + " is " + storedSha + ", expected " + expected.sha256());
-    }
-    if (expected.storedBytes() != null && expected.storedBytes() != stored) {
-      problems.add(
-          expected.file() + " has " + stored + " bytes, expected " + expected.storedBytes());
-    }
-    if (problems.isEmpty() && full) {
-      if (expected.dumpBytes() != null && expected.dumpBytes() != plain) {
-        problems.add("the dump has " + plain + " bytes, expected " + expected.dumpBytes());
-      }
-      if (expected.plainSha256() != null && !expected.plainSha256().equals(plainSha)) {
-        problems.add("SHA-256 of the dump is " + plainSha + ", expected " + expected.plainSha256());
-      }
-      if (!trailer.isComplete()) {
-        problems.add(
-            "the dump does not end with \"-- "
-                + DumpTrailer.CLUSTER_DUMP_COMPLETE
-                + "\": it is incomplete");
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new RunnerException(
-          ExitCode.VERIFICATION_FAILED,
-          "backup " + id + " failed verification: " + String.join("; ", problems));
-    }
-    return full
-        ? new Result(stored, storedSha, plain, plainSha, true)
-        : new Result(stored, storedSha, -1, null, false);
   }
 
-  private static long readPlain(
-      InputStream hashed,
-      Decryptor decryptor,
-      Compressor compressor,
-      MessageDigest plainDigest,
-      DumpTrailer trailer,
-      TransferProgress progress,
-      BooleanSupplier cancelled,
-      BackupId id,
-      OutputStream plainTap)
-      throws IOException {
-    long plain = 0;
-    try (InputStream in = CompressAndEncrypt.read(new KeepOpen(hashed), decryptor, compressor)) {
-      byte[] buffer = new byte[BUFFER];
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        if (cancelled.getAsBoolean()) {
-          throw new RunnerException(ExitCode.TIMEOUT, "timed out while verifying " + id);
+  /**
+   * Reads the stored file's content: decrypted and decompressed into {@code plain} when possible,
+   * else its OpenPGP structure and the expected recipients checked.
+   *
+   * @return why the content cannot be read, or null
+   * @throws NoSuchFileException when the file is gone
+   */
+  private static String readContent(
+      Request r, InputStream hashed, Plain plain, TransferProgress progress) throws IOException {
+    try {
+      if (r.full()) {
+        plain.read(hashed, r, progress);
+      } else {
+        OpenPgpStructure.Report report = OpenPgpStructure.check(hashed);
+        if (r.expected().recipientKeyIds() != null) {
+          report.requireRecipients(r.expected().recipientKeyIds());
         }
-        plainDigest.update(buffer, 0, n);
-        trailer.update(buffer, 0, n);
-        if (plainTap != null) {
-          plainTap.write(buffer, 0, n);
-        }
-        plain += n;
-        progress.plainBytes().addAndGet(n);
       }
-    }
-    return plain;
-  }
-
-  private ChecksumFile readChecksum(
-      BackupId id, String checksumName, String file, List<String> problems) {
-    try (InputStream in = store.open(id, checksumName)) {
-      byte[] content = in.readNBytes(4096);
-      ChecksumFile checksum = ChecksumFile.parse(content).orElse(null);
-      if (checksum == null) {
-        problems.add(checksumName + " is not in sha256sum format");
-      } else if (!checksum.fileName().equals(file)) {
-        problems.add(checksumName + " names " + checksum.fileName() + ", not " + file);
-      }
-      return checksum;
+      return null;
+    } catch (OpenPgpException e) {
+      return "OpenPGP " + e.reason().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage();
     } catch (NoSuchFileException e) {
-      problems.add(checksumName + " is missing");
+      throw e;
+    } catch (IOException e) {
+      return "the stored file cannot be read back ("
+          + r.compressor().algorithm().wireName()
+          + (r.encrypted() ? ", OpenPGP" : "")
+          + "): "
+          + e.getMessage();
+    }
+  }
+
+  /** The plain dump as it is read: its SHA-256, size and completion trailer. */
+  private static final class Plain {
+    final MessageDigest digest = sha256();
+    final DumpTrailer trailer = new DumpTrailer();
+    long bytes;
+
+    void read(InputStream hashed, Request r, TransferProgress progress) throws IOException {
+      try (InputStream in =
+          CompressAndEncrypt.read(new KeepOpen(hashed), r.decryptor(), r.compressor())) {
+        byte[] buffer = new byte[BUFFER];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+          if (r.cancelled().getAsBoolean()) {
+            throw new RunnerException(ExitCode.TIMEOUT, "timed out while verifying " + r.id());
+          }
+          digest.update(buffer, 0, n);
+          trailer.update(buffer, 0, n);
+          if (r.plainTap() != null) {
+            r.plainTap().write(buffer, 0, n);
+          }
+          bytes += n;
+          progress.plainBytes().addAndGet(n);
+        }
+      }
+    }
+  }
+
+  /** The start of the checksum file, or null when it is missing. */
+  private byte[] readChecksum(BackupId id, String checksumName) {
+    try (InputStream in = store.open(id, checksumName)) {
+      return in.readNBytes(4096);
+    } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
       throw new RunnerException(

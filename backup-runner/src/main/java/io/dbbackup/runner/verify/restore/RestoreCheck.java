@@ -5,20 +5,13 @@ import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.pipeline.DumpContent;
 import io.dbbackup.runner.pipeline.PgTools;
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +27,6 @@ import org.slf4j.LoggerFactory;
 public final class RestoreCheck implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreCheck.class);
   private static final int BUFFER = 256 * 1024;
-  private static final int MAX_MISMATCHES = 10;
 
   /** What verification by restore found; {@code source}: storage or stream. */
   public record Report(
@@ -155,7 +147,7 @@ public final class RestoreCheck implements AutoCloseable {
               : "the restore stopped at the first error: " + stderr.first();
     } else {
       try {
-        compare(expected, mismatches);
+        new RestoredCounts(tools, cluster).compare(expected, mismatches);
       } catch (RunnerException e) {
         error = e.getMessage();
       }
@@ -185,118 +177,6 @@ public final class RestoreCheck implements AutoCloseable {
         .addKeyValue("duration_s", r.durationSeconds())
         .log(r.passed() ? "the backup restores and its counts match" : r.error());
     return r;
-  }
-
-  private void compare(DumpContent.Summary expected, List<String> mismatches) {
-    Set<String> databases = new HashSet<>(query("postgres", "SELECT datname FROM pg_database;"));
-    Set<String> roles = new HashSet<>(query("postgres", "SELECT rolname FROM pg_roles;"));
-    for (String role : expected.roles()) {
-      if (!roles.contains(role)) {
-        add(mismatches, "role \"" + role + "\" is in the dump but was not restored");
-      }
-    }
-    for (DumpContent.Database db : expected.databases()) {
-      if (db.name().isEmpty()) {
-        continue;
-      }
-      if (!databases.contains(db.name())) {
-        add(mismatches, "database \"" + db.name() + "\" is in the dump but was not restored");
-        continue;
-      }
-      StringBuilder sql = new StringBuilder();
-      for (DumpContent.Table t : db.tables()) {
-        sql.append("SELECT count(*) FROM ONLY ").append(t.name()).append(";\n");
-      }
-      sql.append("SELECT count(*) FROM pg_catalog.pg_largeobject_metadata;\n");
-      List<String> counts = query(db.name(), sql.toString());
-      if (counts.size() != db.tables().size() + 1) {
-        throw new RunnerException(
-            ExitCode.VERIFICATION_FAILED,
-            "counting the restored rows of \""
-                + db.name()
-                + "\" gave "
-                + counts.size()
-                + " results");
-      }
-      for (int i = 0; i < db.tables().size(); i++) {
-        DumpContent.Table t = db.tables().get(i);
-        long restored = Long.parseLong(counts.get(i));
-        if (restored != t.rows()) {
-          add(
-              mismatches,
-              "\""
-                  + db.name()
-                  + "\" "
-                  + t.name()
-                  + ": "
-                  + t.rows()
-                  + " rows in the dump, "
-                  + restored
-                  + " restored");
-        }
-      }
-      long los = Long.parseLong(counts.getLast());
-      if (los < db.largeObjects()) {
-        add(
-            mismatches,
-            "\""
-                + db.name()
-                + "\": "
-                + db.largeObjects()
-                + " large objects in the dump, "
-                + los
-                + " restored");
-      }
-    }
-  }
-
-  private static void add(List<String> mismatches, String m) {
-    if (mismatches.size() < MAX_MISMATCHES) {
-      mismatches.add(m);
-    } else if (mismatches.size() == MAX_MISMATCHES) {
-      mismatches.add("and more");
-    }
-  }
-
-  /** Runs {@code sql} in {@code database} of the scratch cluster; the values, in order. */
-  private List<String> query(String database, String sql) {
-    try {
-      Process p =
-          tools.start(
-              cluster.psql(database, "-At", "-0", "-v", "ON_ERROR_STOP=1"),
-              Map.of(),
-              ProcessBuilder.Redirect.PIPE,
-              ProcessBuilder.Redirect.PIPE);
-      StderrReader err = new StderrReader(p.getErrorStream());
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(sql.getBytes(StandardCharsets.UTF_8));
-      }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new RunnerException(ExitCode.TIMEOUT, "counting the restored rows took too long");
-      }
-      err.await();
-      if (p.exitValue() != 0) {
-        throw new RunnerException(
-            ExitCode.VERIFICATION_FAILED,
-            "counting in the restored \"" + database + "\" failed: " + err.first());
-      }
-      List<String> values = new ArrayList<>();
-      for (String v : out.split("\0")) {
-        String s = v.strip();
-        if (!s.isEmpty()) {
-          values.add(v.replaceFirst("^\n", ""));
-        }
-      }
-      return values;
-    } catch (IOException e) {
-      throw new RunnerException(
-          ExitCode.VERIFICATION_FAILED, "cannot query the scratch cluster: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RunnerException(ExitCode.FAILED, "interrupted while counting");
-    }
   }
 
   /** Stops psql and the scratch cluster and removes its folder; safe from any thread, twice. */
@@ -345,51 +225,6 @@ public final class RestoreCheck implements AutoCloseable {
       } catch (IOException e) {
         // psql stopped already
       }
-    }
-  }
-
-  /** Reads psql's stderr; keeps the first ERROR and the lines that explain it. */
-  private static final class StderrReader {
-    private final Thread thread;
-    private String first;
-
-    StderrReader(InputStream in) {
-      thread = Thread.ofPlatform().daemon().name("scratch-psql-stderr").start(() -> drain(in));
-    }
-
-    private void drain(InputStream in) {
-      try (BufferedReader r =
-          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        StringBuilder error = null;
-        int extra = 0;
-        while ((line = r.readLine()) != null) {
-          if (error == null && (line.contains("ERROR:") || line.contains("FATAL:"))) {
-            error = new StringBuilder(line.strip());
-          } else if (error != null
-              && extra < 1
-              // DETAIL and CONTEXT may quote the backup's data: not repeated here.
-              && line.startsWith("HINT:")) {
-            error.append(" ").append(line.strip());
-            extra++;
-          }
-          if (error != null) {
-            synchronized (this) {
-              first = error.toString();
-            }
-          }
-        }
-      } catch (IOException e) {
-        // psql went away; what was read counts
-      }
-    }
-
-    void await() throws InterruptedException {
-      thread.join(TimeUnit.SECONDS.toMillis(30));
-    }
-
-    synchronized String first() {
-      return first;
     }
   }
 }
