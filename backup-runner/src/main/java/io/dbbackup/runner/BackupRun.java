@@ -705,10 +705,4 @@ public final class BackupRun {
   private Instant now() {
     return settings.clock().instant();
   }
-
-  private static String compressionLabel(Compressor c) {
-    return c.level() == null
-        ? c.algorithm().wireName()
-        : c.algorithm().wireName() + "-" + c.level();
-  }
 }
