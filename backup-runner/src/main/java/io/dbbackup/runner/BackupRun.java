@@ -386,31 +386,33 @@ public final class BackupRun {
     }
     var res = dump.result();
     Manifest manifest =
-        new Manifest(
-            Manifest.FORMAT_VERSION,
-            id.value(),
-            new Manifest.Resource(
-                config.namespace(), config.name(), config.resource().getMetadata().getUid()),
-            start,
-            now(),
-            server.version(),
-            dump.pgDumpVersion(),
-            server.databases(),
-            ChunkIndex.FILE_NAME,
-            res.dumpBytes(),
-            dump.chunks().newBytes(),
-            indexSha,
-            res.plainSha256(),
-            path.manifestCompression(),
-            path.manifestEncryption(),
-            verification,
-            recorder.head() == null ? null : recorder.head().toString(),
-            null,
-            new Manifest.Incremental(
-                ChunkIndex.FILE_NAME,
-                index.chunks().size(),
-                dump.chunks().newChunks(),
-                index.storedBytes()));
+        Manifest.builder()
+            .formatVersion(Manifest.FORMAT_VERSION)
+            .id(id.value())
+            .resource(
+                new Manifest.Resource(
+                    config.namespace(), config.name(), config.resource().getMetadata().getUid()))
+            .startTime(start)
+            .endTime(now())
+            .serverVersion(server.version())
+            .pgDumpVersion(dump.pgDumpVersion())
+            .databases(server.databases())
+            .file(ChunkIndex.FILE_NAME)
+            .dumpBytes(res.dumpBytes())
+            .storedBytes(dump.chunks().newBytes())
+            .sha256(indexSha)
+            .plainSha256(res.plainSha256())
+            .compression(path.manifestCompression())
+            .encryption(path.manifestEncryption())
+            .verification(verification)
+            .auditChainHead(recorder.head() == null ? null : recorder.head().toString())
+            .incremental(
+                new Manifest.Incremental(
+                    ChunkIndex.FILE_NAME,
+                    index.chunks().size(),
+                    dump.chunks().newChunks(),
+                    index.storedBytes()))
+            .build();
     try (var w = store.create(id, Manifest.FILE_NAME)) {
       w.stream().write(io.dbbackup.runner.store.ManifestCodec.encode(manifest));
       w.commit();
@@ -551,26 +553,28 @@ public final class BackupRun {
       DumpContent.Summary content) {
     var r = dump.result();
     Manifest manifest =
-        new Manifest(
-            Manifest.formatVersionFor(verification),
-            id.value(),
-            new Manifest.Resource(
-                config.namespace(), config.name(), config.resource().getMetadata().getUid()),
-            start,
-            now(),
-            server.version(),
-            dump.pgDumpVersion(),
-            server.databases(),
-            dump.file(),
-            r.dumpBytes(),
-            r.storedBytes(),
-            r.storedSha256(),
-            r.plainSha256(),
-            path.manifestCompression(),
-            path.manifestEncryption(),
-            verification,
-            auditHead == null ? null : auditHead.toString(),
-            content);
+        Manifest.builder()
+            .formatVersion(Manifest.formatVersionFor(verification))
+            .id(id.value())
+            .resource(
+                new Manifest.Resource(
+                    config.namespace(), config.name(), config.resource().getMetadata().getUid()))
+            .startTime(start)
+            .endTime(now())
+            .serverVersion(server.version())
+            .pgDumpVersion(dump.pgDumpVersion())
+            .databases(server.databases())
+            .file(dump.file())
+            .dumpBytes(r.dumpBytes())
+            .storedBytes(r.storedBytes())
+            .sha256(r.storedSha256())
+            .plainSha256(r.plainSha256())
+            .compression(path.manifestCompression())
+            .encryption(path.manifestEncryption())
+            .verification(verification)
+            .auditChainHead(auditHead == null ? null : auditHead.toString())
+            .content(content)
+            .build();
     try (var w = store.create(id, Manifest.FILE_NAME)) {
       w.stream().write(io.dbbackup.runner.store.ManifestCodec.encode(manifest));
       w.commit();
