@@ -294,7 +294,6 @@ public final class BackupRun {
                 compressor,
                 path.encryptor(),
                 session.connection(),
-                server,
                 deadline,
                 content,
                 streamCheck == null ? null : streamCheck.input());

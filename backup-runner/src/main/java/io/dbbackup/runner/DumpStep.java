@@ -20,9 +20,11 @@ import io.dbbackup.runner.verify.ChecksumFile;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * pg_dumpall into the store in one pass (compressed, then encrypted when configured): the dump file
@@ -46,41 +48,20 @@ final class DumpStep {
     this.settings = settings;
   }
 
+  /**
+   * pg_dumpall into {@code file}, compressed and then encrypted when configured, counting the
+   * dump's content into {@code content} and passing the plain dump to {@code plainTee} (each when
+   * not null) in the same pass; then the checksum file.
+   */
   Output run(
       BackupId id,
       String file,
       Compressor compressor,
       Encryptor encryptor,
       ConnectionSettings connection,
-      ServerInfo server,
-      Deadline deadline) {
-    return run(id, file, compressor, encryptor, connection, server, deadline, null);
-  }
-
-  /** As above, counting the dump's content into {@code content} (when not null) in the pass. */
-  Output run(
-      BackupId id,
-      String file,
-      Compressor compressor,
-      Encryptor encryptor,
-      ConnectionSettings connection,
-      ServerInfo server,
-      Deadline deadline,
-      DumpContent content) {
-    return run(id, file, compressor, encryptor, connection, server, deadline, content, null);
-  }
-
-  /** As above, also passing the plain dump to {@code plainTee} (when not null) in the pass. */
-  Output run(
-      BackupId id,
-      String file,
-      Compressor compressor,
-      Encryptor encryptor,
-      ConnectionSettings connection,
-      ServerInfo server,
       Deadline deadline,
       DumpContent content,
-      java.io.OutputStream plainTee) {
+      OutputStream plainTee) {
     String pgDumpVersion = tools.version("pg_dumpall");
     LOG.atInfo()
         .addKeyValue("event", "dump_start")
@@ -93,58 +74,40 @@ final class DumpStep {
             compressor instanceof ParallelGzipCompressor gzip ? gzip.engine() : null)
         .addKeyValue("encryption", encryptor == null ? "none" : encryptor.mode().wireName())
         .log("dumping the cluster");
-
     StoreWriter writer = openWriter(id, file);
-    try (writer;
-        TransferProgress progress = new TransferProgress("dump", settings.progressInterval());
-        DumpProcess dump = startPgDumpAll(connection)) {
-      deadline.onExpiry(dump::kill);
-      DumpPipeline.Result result;
-      try {
-        result =
-            DumpPipeline.pump(
-                new FirstBytes(dump.stdout(), () -> settings.listener().dumpStarted(dump.pid())),
-                compressor,
-                encryptor,
-                writer.stream(),
-                progress,
-                content,
-                plainTee);
-      } catch (StorageWriteException e) {
-        dump.kill();
-        throw StorageErrors.classify("writing " + store.location(id) + "/" + file, e.getCause());
-      } catch (IOException e) {
-        dump.kill();
-        deadline.check();
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED, "reading pg_dumpall's output failed: " + e.getMessage(), e);
-      }
-      int status = waitFor(dump);
-      deadline.check();
-      if (status != 0) {
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED,
-            "pg_dumpall exited with status "
-                + status
-                + (dump.stderrTail().isEmpty() ? "" : ": " + dump.stderrTail()));
-      }
-      if (!result.trailerComplete()) {
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED,
-            "pg_dumpall exited 0 but its output lacks the completion trailer; the dump is"
-                + " incomplete");
-      }
-      commit(writer, id, file);
-      writeChecksum(id, file, result.storedSha256());
-      LOG.atInfo()
-          .addKeyValue("event", "dump_done")
-          .addKeyValue("dump_bytes", result.dumpBytes())
-          .addKeyValue("stored_bytes", result.storedBytes())
-          .addKeyValue("sha256", result.storedSha256())
-          .addKeyValue("elapsed_s", progress.elapsed().toSeconds())
-          .addKeyValue(
-              "rate_mb_s", String.format(java.util.Locale.ROOT, "%.1f", progress.rateMBps()))
-          .log("dump written");
+    try (writer) {
+      Sink toFile =
+          new Sink() {
+            @Override
+            public DumpPipeline.Result pump(InputStream dump, TransferProgress progress)
+                throws IOException {
+              return DumpPipeline.pump(
+                  dump, compressor, encryptor, writer.stream(), progress, content, plainTee);
+            }
+
+            @Override
+            public RunnerException storageFailed(IOException cause) {
+              return StorageErrors.classify("writing " + store.location(id) + "/" + file, cause);
+            }
+
+            @Override
+            public void finish(DumpPipeline.Result result) {
+              commit(writer, id, file);
+              writeChecksum(id, file, result.storedSha256());
+            }
+
+            @Override
+            public void logDone(LoggingEventBuilder line, DumpPipeline.Result result) {
+              line.addKeyValue("stored_bytes", result.storedBytes())
+                  .addKeyValue("sha256", result.storedSha256());
+            }
+
+            @Override
+            public String doneMessage() {
+              return "dump written";
+            }
+          };
+      DumpPipeline.Result result = dump(connection, deadline, toFile);
       return new Output(file, result, pgDumpVersion);
     }
   }
@@ -171,62 +134,122 @@ final class DumpStep {
         .addKeyValue("program", pgDumpVersion)
         .addKeyValue("chunks", format)
         .log("dumping the cluster into chunks");
+    var toChunks =
+        new Sink() {
+          private ChunkWriter.Result chunks;
+
+          @Override
+          public DumpPipeline.Result pump(InputStream dump, TransferProgress progress)
+              throws IOException {
+            FastCdcOutputStream chunker = new FastCdcOutputStream(writer);
+            DumpPipeline.Result result = DumpPipeline.pumpPlain(dump, chunker, progress, content);
+            try {
+              chunker.close();
+              chunks = writer.finish(id.value());
+            } catch (IOException e) {
+              throw new StorageWriteException(e);
+            }
+            return result;
+          }
+
+          @Override
+          public RunnerException storageFailed(IOException cause) {
+            deadline.check();
+            return StorageErrors.classify("storing chunks in " + store.location(id), cause);
+          }
+
+          @Override
+          public void logDone(LoggingEventBuilder line, DumpPipeline.Result result) {
+            line.addKeyValue("chunks", chunks.index().chunks().size())
+                .addKeyValue("new_chunks", chunks.newChunks())
+                .addKeyValue("stored_bytes", chunks.newBytes())
+                .addKeyValue("referenced_bytes", chunks.index().storedBytes());
+          }
+
+          @Override
+          public String doneMessage() {
+            return "dump stored as chunks";
+          }
+
+          ChunkWriter.Result chunks() {
+            return chunks;
+          }
+        };
+    DumpPipeline.Result result = dump(connection, deadline, toChunks);
+    return new ChunkedOutput(result, toChunks.chunks(), pgDumpVersion);
+  }
+
+  /** Where the dump goes: all that the full and the incremental path do differently. */
+  private interface Sink {
+    /** Pumps the dump in; a failure to store is thrown as a {@link StorageWriteException}. */
+    DumpPipeline.Result pump(InputStream dump, TransferProgress progress) throws IOException;
+
+    /** The run's failure for {@code cause}, a failure to store. */
+    RunnerException storageFailed(IOException cause);
+
+    /** Once pg_dumpall exited 0 with a complete dump: commits what the sink stored. */
+    default void finish(DumpPipeline.Result result) {}
+
+    /** Adds the sink's figures to the dump_done line. */
+    void logDone(LoggingEventBuilder line, DumpPipeline.Result result);
+
+    String doneMessage();
+  }
+
+  /**
+   * One pass of pg_dumpall into {@code sink}: pg_dumpall is stopped on any failure, and the dump
+   * counts only when pg_dumpall exited 0 and its output ends with the completion trailer.
+   */
+  private DumpPipeline.Result dump(ConnectionSettings connection, Deadline deadline, Sink sink) {
     try (TransferProgress progress = new TransferProgress("dump", settings.progressInterval());
         DumpProcess dump = startPgDumpAll(connection)) {
       deadline.onExpiry(dump::kill);
       DumpPipeline.Result result;
-      ChunkWriter.Result chunks;
       try {
-        FastCdcOutputStream chunker = new FastCdcOutputStream(writer);
         result =
-            DumpPipeline.pumpPlain(
+            sink.pump(
                 new FirstBytes(dump.stdout(), () -> settings.listener().dumpStarted(dump.pid())),
-                chunker,
-                progress,
-                content);
-        try {
-          chunker.close();
-          chunks = writer.finish(id.value());
-        } catch (IOException e) {
-          throw new StorageWriteException(e);
-        }
+                progress);
       } catch (StorageWriteException e) {
         dump.kill();
-        deadline.check();
-        throw StorageErrors.classify("storing chunks in " + store.location(id), e.getCause());
+        throw sink.storageFailed(e.getCause());
       } catch (IOException e) {
         dump.kill();
         deadline.check();
         throw new RunnerException(
             ExitCode.DUMP_FAILED, "reading pg_dumpall's output failed: " + e.getMessage(), e);
       }
-      int status = waitFor(dump);
-      deadline.check();
-      if (status != 0) {
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED,
-            "pg_dumpall exited with status "
-                + status
-                + (dump.stderrTail().isEmpty() ? "" : ": " + dump.stderrTail()));
-      }
-      if (!result.trailerComplete()) {
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED,
-            "pg_dumpall exited 0 but its output lacks the completion trailer; the dump is"
-                + " incomplete");
-      }
-      LOG.atInfo()
-          .addKeyValue("event", "dump_done")
-          .addKeyValue("dump_bytes", result.dumpBytes())
-          .addKeyValue("chunks", chunks.index().chunks().size())
-          .addKeyValue("new_chunks", chunks.newChunks())
-          .addKeyValue("stored_bytes", chunks.newBytes())
-          .addKeyValue("referenced_bytes", chunks.index().storedBytes())
-          .addKeyValue("elapsed_s", progress.elapsed().toSeconds())
+      checkComplete(dump, result, deadline);
+      sink.finish(result);
+      LoggingEventBuilder done =
+          LOG.atInfo()
+              .addKeyValue("event", "dump_done")
+              .addKeyValue("dump_bytes", result.dumpBytes());
+      sink.logDone(done, result);
+      done.addKeyValue("elapsed_s", progress.elapsed().toSeconds())
           .addKeyValue(
               "rate_mb_s", String.format(java.util.Locale.ROOT, "%.1f", progress.rateMBps()))
-          .log("dump stored as chunks");
-      return new ChunkedOutput(result, chunks, pgDumpVersion);
+          .log(sink.doneMessage());
+      return result;
+    }
+  }
+
+  private static void checkComplete(
+      DumpProcess dump, DumpPipeline.Result result, Deadline deadline) {
+    int status = waitFor(dump);
+    deadline.check();
+    if (status != 0) {
+      throw new RunnerException(
+          ExitCode.DUMP_FAILED,
+          "pg_dumpall exited with status "
+              + status
+              + (dump.stderrTail().isEmpty() ? "" : ": " + dump.stderrTail()));
+    }
+    if (!result.trailerComplete()) {
+      throw new RunnerException(
+          ExitCode.DUMP_FAILED,
+          "pg_dumpall exited 0 but its output lacks the completion trailer; the dump is"
+              + " incomplete");
     }
   }
 
