@@ -106,6 +106,38 @@ public final class ManifestCodec {
    */
   private static void checkTypes(JsonNode m, String where, int readVersion)
       throws ManifestException {
+    formatVersion(m, where, readVersion);
+    text(required(m, "id", where), "id", where);
+    time(required(m, "startTime", where), "startTime", where);
+    time(required(m, "endTime", where), "endTime", where);
+    text(required(m, "file", where), "file", where);
+    count(required(m, "dumpBytes", where), "dumpBytes", where);
+    count(required(m, "storedBytes", where), "storedBytes", where);
+    text(required(m, "sha256", where), "sha256", where);
+    optionalText(m, "plainSha256", where);
+    optionalText(m, "serverVersion", where);
+    optionalText(m, "pgDumpVersion", where);
+    compression(required(m, "compression", where), where);
+    JsonNode encryption = m.get("encryption");
+    if (encryption != null && !encryption.isNull()) {
+      object(encryption, "encryption", where);
+      text(required(encryption, "mode", "encryption.", where), "encryption.mode", where);
+      optionalTexts(encryption, "recipients", "encryption.recipients", where);
+      optionalTexts(encryption, "keyIds", "encryption.keyIds", where);
+    }
+    databases(required(m, "databases", where), where);
+    JsonNode verification = m.get("verification");
+    if (verification != null && !verification.isNull()) {
+      verification(verification, where);
+    }
+    JsonNode content = m.get("content");
+    if (content != null && !content.isNull()) {
+      content(content, where);
+    }
+  }
+
+  private static void formatVersion(JsonNode m, String where, int readVersion)
+      throws ManifestException {
     JsonNode version = required(m, "formatVersion", where);
     if (!version.isIntegralNumber() || !version.canConvertToInt()) {
       throw new ManifestException(where, "formatVersion", "expected an integer, got " + version);
@@ -123,17 +155,9 @@ public final class ManifestCodec {
       throw new ManifestException(
           where, "formatVersion", "expected 1 to " + readVersion + ", got " + version);
     }
-    text(required(m, "id", where), "id", where);
-    time(required(m, "startTime", where), "startTime", where);
-    time(required(m, "endTime", where), "endTime", where);
-    text(required(m, "file", where), "file", where);
-    count(required(m, "dumpBytes", where), "dumpBytes", where);
-    count(required(m, "storedBytes", where), "storedBytes", where);
-    text(required(m, "sha256", where), "sha256", where);
-    optionalText(m, "plainSha256", where);
-    optionalText(m, "serverVersion", where);
-    optionalText(m, "pgDumpVersion", where);
-    JsonNode compression = required(m, "compression", where);
+  }
+
+  private static void compression(JsonNode compression, String where) throws ManifestException {
     object(compression, "compression", where);
     text(required(compression, "algorithm", "compression.", where), "compression.algorithm", where);
     JsonNode level = compression.get("level");
@@ -142,17 +166,10 @@ public final class ManifestCodec {
         && !(level.isIntegralNumber() && level.canConvertToInt())) {
       throw new ManifestException(where, "compression.level", "expected an integer, got " + level);
     }
-    JsonNode encryption = m.get("encryption");
-    if (encryption != null && !encryption.isNull()) {
-      object(encryption, "encryption", where);
-      text(required(encryption, "mode", "encryption.", where), "encryption.mode", where);
-      optionalTexts(encryption, "recipients", "encryption.recipients", where);
-      optionalTexts(encryption, "keyIds", "encryption.keyIds", where);
-    }
-    JsonNode databases = required(m, "databases", where);
-    if (!databases.isArray()) {
-      throw new ManifestException(where, "databases", "expected an array, got " + kind(databases));
-    }
+  }
+
+  private static void databases(JsonNode databases, String where) throws ManifestException {
+    array(databases, "databases", where);
     for (int i = 0; i < databases.size(); i++) {
       String at = "databases[" + i + "]";
       JsonNode db = databases.get(i);
@@ -163,22 +180,18 @@ public final class ManifestCodec {
         count(size, at + ".sizeBytes", where);
       }
     }
-    JsonNode verification = m.get("verification");
-    if (verification != null && !verification.isNull()) {
-      object(verification, "verification", where);
-      JsonNode verified = verification.get("verified");
-      if (verified != null && !verified.isBoolean()) {
-        throw new ManifestException(
-            where, "verification.verified", "expected true or false, got " + verified);
-      }
-      JsonNode restore = verification.get("restore");
-      if (restore != null && !restore.isNull()) {
-        restore(restore, where);
-      }
+  }
+
+  private static void verification(JsonNode verification, String where) throws ManifestException {
+    object(verification, "verification", where);
+    JsonNode verified = verification.get("verified");
+    if (verified != null && !verified.isBoolean()) {
+      throw new ManifestException(
+          where, "verification.verified", "expected true or false, got " + verified);
     }
-    JsonNode content = m.get("content");
-    if (content != null && !content.isNull()) {
-      content(content, where);
+    JsonNode restore = verification.get("restore");
+    if (restore != null && !restore.isNull()) {
+      restore(restore, where);
     }
   }
 
@@ -215,10 +228,7 @@ public final class ManifestCodec {
     object(c, "content", where);
     optionalTexts(c, "roles", "content.roles", where);
     JsonNode dbs = required(c, "databases", "content.", where);
-    if (!dbs.isArray()) {
-      throw new ManifestException(
-          where, "content.databases", "expected an array, got " + kind(dbs));
-    }
+    array(dbs, "content.databases", where);
     for (int i = 0; i < dbs.size(); i++) {
       String at = "content.databases[" + i + "]";
       JsonNode db = dbs.get(i);
@@ -229,10 +239,7 @@ public final class ManifestCodec {
         count(los, at + ".largeObjects", where);
       }
       JsonNode tables = required(db, "tables", at + ".", where);
-      if (!tables.isArray()) {
-        throw new ManifestException(
-            where, at + ".tables", "expected an array, got " + kind(tables));
-      }
+      array(tables, at + ".tables", where);
       for (int j = 0; j < tables.size(); j++) {
         String t = at + ".tables[" + j + "]";
         object(tables.get(j), t, where);
@@ -291,6 +298,12 @@ public final class ManifestCodec {
   private static void object(JsonNode n, String field, String where) throws ManifestException {
     if (!n.isObject()) {
       throw new ManifestException(where, field, "expected an object, got " + kind(n));
+    }
+  }
+
+  private static void array(JsonNode n, String field, String where) throws ManifestException {
+    if (!n.isArray()) {
+      throw new ManifestException(where, field, "expected an array, got " + kind(n));
     }
   }
 
