@@ -8,7 +8,6 @@ import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.DumpContent;
 import io.dbbackup.runner.pipeline.DumpPipeline;
-import io.dbbackup.runner.pipeline.DumpProcess;
 import io.dbbackup.runner.pipeline.ParallelGzipCompressor;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.pipeline.StorageWriteException;
@@ -17,11 +16,9 @@ import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.StoreWriter;
 import io.dbbackup.runner.verify.ChecksumFile;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -76,8 +73,8 @@ final class DumpStep {
         .log("dumping the cluster");
     StoreWriter writer = openWriter(id, file);
     try (writer) {
-      Sink toFile =
-          new Sink() {
+      PgDumpAll.Sink toFile =
+          new PgDumpAll.Sink() {
             @Override
             public DumpPipeline.Result pump(InputStream dump, TransferProgress progress)
                 throws IOException {
@@ -107,7 +104,8 @@ final class DumpStep {
               return "dump written";
             }
           };
-      DumpPipeline.Result result = dump(connection, deadline, toFile);
+      DumpPipeline.Result result =
+          new PgDumpAll(tools, settings).dump(connection, deadline, toFile);
       return new Output(file, result, pgDumpVersion);
     }
   }
@@ -135,7 +133,7 @@ final class DumpStep {
         .addKeyValue("chunks", format)
         .log("dumping the cluster into chunks");
     var toChunks =
-        new Sink() {
+        new PgDumpAll.Sink() {
           private ChunkWriter.Result chunks;
 
           @Override
@@ -175,82 +173,9 @@ final class DumpStep {
             return chunks;
           }
         };
-    DumpPipeline.Result result = dump(connection, deadline, toChunks);
+    DumpPipeline.Result result =
+        new PgDumpAll(tools, settings).dump(connection, deadline, toChunks);
     return new ChunkedOutput(result, toChunks.chunks(), pgDumpVersion);
-  }
-
-  /** Where the dump goes: all that the full and the incremental path do differently. */
-  private interface Sink {
-    /** Pumps the dump in; a failure to store is thrown as a {@link StorageWriteException}. */
-    DumpPipeline.Result pump(InputStream dump, TransferProgress progress) throws IOException;
-
-    /** The run's failure for {@code cause}, a failure to store. */
-    RunnerException storageFailed(IOException cause);
-
-    /** Once pg_dumpall exited 0 with a complete dump: commits what the sink stored. */
-    default void finish(DumpPipeline.Result result) {}
-
-    /** Adds the sink's figures to the dump_done line. */
-    void logDone(LoggingEventBuilder line, DumpPipeline.Result result);
-
-    String doneMessage();
-  }
-
-  /**
-   * One pass of pg_dumpall into {@code sink}: pg_dumpall is stopped on any failure, and the dump
-   * counts only when pg_dumpall exited 0 and its output ends with the completion trailer.
-   */
-  private DumpPipeline.Result dump(ConnectionSettings connection, Deadline deadline, Sink sink) {
-    try (TransferProgress progress = new TransferProgress("dump", settings.progressInterval());
-        DumpProcess dump = startPgDumpAll(connection)) {
-      deadline.onExpiry(dump::kill);
-      DumpPipeline.Result result;
-      try {
-        result =
-            sink.pump(
-                new FirstBytes(dump.stdout(), () -> settings.listener().dumpStarted(dump.pid())),
-                progress);
-      } catch (StorageWriteException e) {
-        dump.kill();
-        throw sink.storageFailed(e.getCause());
-      } catch (IOException e) {
-        dump.kill();
-        deadline.check();
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED, "reading pg_dumpall's output failed: " + e.getMessage(), e);
-      }
-      checkComplete(dump, result, deadline);
-      sink.finish(result);
-      LoggingEventBuilder done =
-          LOG.atInfo()
-              .addKeyValue("event", "dump_done")
-              .addKeyValue("dump_bytes", result.dumpBytes());
-      sink.logDone(done, result);
-      done.addKeyValue("elapsed_s", progress.elapsed().toSeconds())
-          .addKeyValue(
-              "rate_mb_s", String.format(java.util.Locale.ROOT, "%.1f", progress.rateMBps()))
-          .log(sink.doneMessage());
-      return result;
-    }
-  }
-
-  private static void checkComplete(
-      DumpProcess dump, DumpPipeline.Result result, Deadline deadline) {
-    int status = waitFor(dump);
-    deadline.check();
-    if (status != 0) {
-      throw new RunnerException(
-          ExitCode.DUMP_FAILED,
-          "pg_dumpall exited with status "
-              + status
-              + (dump.stderrTail().isEmpty() ? "" : ": " + dump.stderrTail()));
-    }
-    if (!result.trailerComplete()) {
-      throw new RunnerException(
-          ExitCode.DUMP_FAILED,
-          "pg_dumpall exited 0 but its output lacks the completion trailer; the dump is"
-              + " incomplete");
-    }
   }
 
   /**
@@ -272,18 +197,6 @@ final class DumpStep {
               + " server; use a runner image with a newer client or set PG_BIN");
     }
     return pgDumpVersion;
-  }
-
-  private DumpProcess startPgDumpAll(ConnectionSettings connection) {
-    try {
-      Process p =
-          tools.startInOwnGroup(
-              List.of("pg_dumpall", "--no-password"), connection.libpqEnvironment());
-      return new DumpProcess(p, "pg_dumpall");
-    } catch (IOException e) {
-      throw new RunnerException(
-          ExitCode.DUMP_FAILED, "cannot start pg_dumpall: " + e.getMessage(), e);
-    }
   }
 
   private StoreWriter openWriter(BackupId id, String file) {
@@ -309,36 +222,6 @@ final class DumpStep {
       w.commit();
     } catch (IOException e) {
       throw StorageErrors.classify("writing " + store.location(id) + "/" + name, e);
-    }
-  }
-
-  private static int waitFor(DumpProcess dump) {
-    try {
-      return dump.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RunnerException(ExitCode.FAILED, "interrupted while waiting for pg_dumpall");
-    }
-  }
-
-  /** Calls back once, when the first bytes of the dump arrive. */
-  private static final class FirstBytes extends FilterInputStream {
-    private Runnable onFirst;
-
-    FirstBytes(InputStream in, Runnable onFirst) {
-      super(in);
-      this.onFirst = onFirst;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0 && onFirst != null) {
-        Runnable r = onFirst;
-        onFirst = null;
-        r.run();
-      }
-      return n;
     }
   }
 }
