@@ -79,9 +79,13 @@ final class ChunkSweep {
             .log("could not delete an unreferenced chunk; the next good run retries");
       }
     }
+    return swept(referenced.size(), deleted, bytes, failed);
+  }
+
+  private static Result swept(int referenced, int deleted, long bytes, int failed) {
     LOG.atInfo()
         .addKeyValue("event", "chunk_sweep")
-        .addKeyValue("referenced", referenced.size())
+        .addKeyValue("referenced", referenced)
         .addKeyValue("deleted", deleted)
         .addKeyValue("deleted_bytes", bytes)
         .addKeyValue("failed", failed)

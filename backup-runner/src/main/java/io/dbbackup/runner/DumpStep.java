@@ -8,7 +8,6 @@ import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.DumpContent;
 import io.dbbackup.runner.pipeline.DumpPipeline;
-import io.dbbackup.runner.pipeline.DumpProcess;
 import io.dbbackup.runner.pipeline.ParallelGzipCompressor;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.pipeline.StorageWriteException;
@@ -17,12 +16,12 @@ import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.StoreWriter;
 import io.dbbackup.runner.verify.ChecksumFile;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
+import java.io.OutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * pg_dumpall into the store in one pass (compressed, then encrypted when configured): the dump file
@@ -46,41 +45,20 @@ final class DumpStep {
     this.settings = settings;
   }
 
+  /**
+   * pg_dumpall into {@code file}, compressed and then encrypted when configured, counting the
+   * dump's content into {@code content} and passing the plain dump to {@code plainTee} (each when
+   * not null) in the same pass; then the checksum file.
+   */
   Output run(
       BackupId id,
       String file,
       Compressor compressor,
       Encryptor encryptor,
       ConnectionSettings connection,
-      ServerInfo server,
-      Deadline deadline) {
-    return run(id, file, compressor, encryptor, connection, server, deadline, null);
-  }
-
-  /** As above, counting the dump's content into {@code content} (when not null) in the pass. */
-  Output run(
-      BackupId id,
-      String file,
-      Compressor compressor,
-      Encryptor encryptor,
-      ConnectionSettings connection,
-      ServerInfo server,
-      Deadline deadline,
-      DumpContent content) {
-    return run(id, file, compressor, encryptor, connection, server, deadline, content, null);
-  }
-
-  /** As above, also passing the plain dump to {@code plainTee} (when not null) in the pass. */
-  Output run(
-      BackupId id,
-      String file,
-      Compressor compressor,
-      Encryptor encryptor,
-      ConnectionSettings connection,
-      ServerInfo server,
       Deadline deadline,
       DumpContent content,
-      java.io.OutputStream plainTee) {
+      OutputStream plainTee) {
     String pgDumpVersion = tools.version("pg_dumpall");
     LOG.atInfo()
         .addKeyValue("event", "dump_start")
@@ -93,58 +71,41 @@ final class DumpStep {
             compressor instanceof ParallelGzipCompressor gzip ? gzip.engine() : null)
         .addKeyValue("encryption", encryptor == null ? "none" : encryptor.mode().wireName())
         .log("dumping the cluster");
-
     StoreWriter writer = openWriter(id, file);
-    try (writer;
-        TransferProgress progress = new TransferProgress("dump", settings.progressInterval());
-        DumpProcess dump = startPgDumpAll(connection)) {
-      deadline.onExpiry(dump::kill);
-      DumpPipeline.Result result;
-      try {
-        result =
-            DumpPipeline.pump(
-                new FirstBytes(dump.stdout(), () -> settings.listener().dumpStarted(dump.pid())),
-                compressor,
-                encryptor,
-                writer.stream(),
-                progress,
-                content,
-                plainTee);
-      } catch (StorageWriteException e) {
-        dump.kill();
-        throw StorageErrors.classify("writing " + store.location(id) + "/" + file, e.getCause());
-      } catch (IOException e) {
-        dump.kill();
-        deadline.check();
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED, "reading pg_dumpall's output failed: " + e.getMessage(), e);
-      }
-      int status = waitFor(dump);
-      deadline.check();
-      if (status != 0) {
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED,
-            "pg_dumpall exited with status "
-                + status
-                + (dump.stderrTail().isEmpty() ? "" : ": " + dump.stderrTail()));
-      }
-      if (!result.trailerComplete()) {
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED,
-            "pg_dumpall exited 0 but its output lacks the completion trailer; the dump is"
-                + " incomplete");
-      }
-      commit(writer, id, file);
-      writeChecksum(id, file, result.storedSha256());
-      LOG.atInfo()
-          .addKeyValue("event", "dump_done")
-          .addKeyValue("dump_bytes", result.dumpBytes())
-          .addKeyValue("stored_bytes", result.storedBytes())
-          .addKeyValue("sha256", result.storedSha256())
-          .addKeyValue("elapsed_s", progress.elapsed().toSeconds())
-          .addKeyValue(
-              "rate_mb_s", String.format(java.util.Locale.ROOT, "%.1f", progress.rateMBps()))
-          .log("dump written");
+    try (writer) {
+      PgDumpAll.Sink toFile =
+          new PgDumpAll.Sink() {
+            @Override
+            public DumpPipeline.Result pump(InputStream dump, TransferProgress progress)
+                throws IOException {
+              return DumpPipeline.pump(
+                  dump, compressor, encryptor, writer.stream(), progress, content, plainTee);
+            }
+
+            @Override
+            public RunnerException storageFailed(IOException cause) {
+              return StorageErrors.classify("writing " + store.location(id) + "/" + file, cause);
+            }
+
+            @Override
+            public void finish(DumpPipeline.Result result) {
+              commit(writer, id, file);
+              writeChecksum(id, file, result.storedSha256());
+            }
+
+            @Override
+            public void logDone(LoggingEventBuilder line, DumpPipeline.Result result) {
+              line.addKeyValue("stored_bytes", result.storedBytes())
+                  .addKeyValue("sha256", result.storedSha256());
+            }
+
+            @Override
+            public String doneMessage() {
+              return "dump written";
+            }
+          };
+      DumpPipeline.Result result =
+          new PgDumpAll(tools, settings).dump(connection, deadline, toFile);
       return new Output(file, result, pgDumpVersion);
     }
   }
@@ -171,63 +132,50 @@ final class DumpStep {
         .addKeyValue("program", pgDumpVersion)
         .addKeyValue("chunks", format)
         .log("dumping the cluster into chunks");
-    try (TransferProgress progress = new TransferProgress("dump", settings.progressInterval());
-        DumpProcess dump = startPgDumpAll(connection)) {
-      deadline.onExpiry(dump::kill);
-      DumpPipeline.Result result;
-      ChunkWriter.Result chunks;
-      try {
-        FastCdcOutputStream chunker = new FastCdcOutputStream(writer);
-        result =
-            DumpPipeline.pumpPlain(
-                new FirstBytes(dump.stdout(), () -> settings.listener().dumpStarted(dump.pid())),
-                chunker,
-                progress,
-                content);
-        try {
-          chunker.close();
-          chunks = writer.finish(id.value());
-        } catch (IOException e) {
-          throw new StorageWriteException(e);
-        }
-      } catch (StorageWriteException e) {
-        dump.kill();
-        deadline.check();
-        throw StorageErrors.classify("storing chunks in " + store.location(id), e.getCause());
-      } catch (IOException e) {
-        dump.kill();
-        deadline.check();
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED, "reading pg_dumpall's output failed: " + e.getMessage(), e);
-      }
-      int status = waitFor(dump);
-      deadline.check();
-      if (status != 0) {
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED,
-            "pg_dumpall exited with status "
-                + status
-                + (dump.stderrTail().isEmpty() ? "" : ": " + dump.stderrTail()));
-      }
-      if (!result.trailerComplete()) {
-        throw new RunnerException(
-            ExitCode.DUMP_FAILED,
-            "pg_dumpall exited 0 but its output lacks the completion trailer; the dump is"
-                + " incomplete");
-      }
-      LOG.atInfo()
-          .addKeyValue("event", "dump_done")
-          .addKeyValue("dump_bytes", result.dumpBytes())
-          .addKeyValue("chunks", chunks.index().chunks().size())
-          .addKeyValue("new_chunks", chunks.newChunks())
-          .addKeyValue("stored_bytes", chunks.newBytes())
-          .addKeyValue("referenced_bytes", chunks.index().storedBytes())
-          .addKeyValue("elapsed_s", progress.elapsed().toSeconds())
-          .addKeyValue(
-              "rate_mb_s", String.format(java.util.Locale.ROOT, "%.1f", progress.rateMBps()))
-          .log("dump stored as chunks");
-      return new ChunkedOutput(result, chunks, pgDumpVersion);
-    }
+    var toChunks =
+        new PgDumpAll.Sink() {
+          private ChunkWriter.Result chunks;
+
+          @Override
+          public DumpPipeline.Result pump(InputStream dump, TransferProgress progress)
+              throws IOException {
+            FastCdcOutputStream chunker = new FastCdcOutputStream(writer);
+            DumpPipeline.Result result = DumpPipeline.pumpPlain(dump, chunker, progress, content);
+            try {
+              chunker.close();
+              chunks = writer.finish(id.value());
+            } catch (IOException e) {
+              throw new StorageWriteException(e);
+            }
+            return result;
+          }
+
+          @Override
+          public RunnerException storageFailed(IOException cause) {
+            deadline.check();
+            return StorageErrors.classify("storing chunks in " + store.location(id), cause);
+          }
+
+          @Override
+          public void logDone(LoggingEventBuilder line, DumpPipeline.Result result) {
+            line.addKeyValue("chunks", chunks.index().chunks().size())
+                .addKeyValue("new_chunks", chunks.newChunks())
+                .addKeyValue("stored_bytes", chunks.newBytes())
+                .addKeyValue("referenced_bytes", chunks.index().storedBytes());
+          }
+
+          @Override
+          public String doneMessage() {
+            return "dump stored as chunks";
+          }
+
+          ChunkWriter.Result chunks() {
+            return chunks;
+          }
+        };
+    DumpPipeline.Result result =
+        new PgDumpAll(tools, settings).dump(connection, deadline, toChunks);
+    return new ChunkedOutput(result, toChunks.chunks(), pgDumpVersion);
   }
 
   /**
@@ -249,18 +197,6 @@ final class DumpStep {
               + " server; use a runner image with a newer client or set PG_BIN");
     }
     return pgDumpVersion;
-  }
-
-  private DumpProcess startPgDumpAll(ConnectionSettings connection) {
-    try {
-      Process p =
-          tools.startInOwnGroup(
-              List.of("pg_dumpall", "--no-password"), connection.libpqEnvironment());
-      return new DumpProcess(p, "pg_dumpall");
-    } catch (IOException e) {
-      throw new RunnerException(
-          ExitCode.DUMP_FAILED, "cannot start pg_dumpall: " + e.getMessage(), e);
-    }
   }
 
   private StoreWriter openWriter(BackupId id, String file) {
@@ -286,36 +222,6 @@ final class DumpStep {
       w.commit();
     } catch (IOException e) {
       throw StorageErrors.classify("writing " + store.location(id) + "/" + name, e);
-    }
-  }
-
-  private static int waitFor(DumpProcess dump) {
-    try {
-      return dump.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RunnerException(ExitCode.FAILED, "interrupted while waiting for pg_dumpall");
-    }
-  }
-
-  /** Calls back once, when the first bytes of the dump arrive. */
-  private static final class FirstBytes extends FilterInputStream {
-    private Runnable onFirst;
-
-    FirstBytes(InputStream in, Runnable onFirst) {
-      super(in);
-      this.onFirst = onFirst;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0 && onFirst != null) {
-        Runnable r = onFirst;
-        onFirst = null;
-        r.run();
-      }
-      return n;
     }
   }
 }

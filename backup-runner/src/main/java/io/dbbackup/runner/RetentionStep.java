@@ -61,13 +61,28 @@ final class RetentionStep {
       warnings.forEach(w -> LOG.atWarn().addKeyValue("event", "retention_skipped").log(w));
     }
     RetentionPolicy.Explanation explanation = policy.explain(catalog, now, current);
-    List<RetentionPolicy.Deletion> plan = explanation.deletions();
+    logPlan(catalog, policy, explanation);
+    List<RetentionPolicy.Deletion> deleted = new java.util.ArrayList<>();
+    int failed = 0;
+    for (RetentionPolicy.Deletion d : explanation.deletions()) {
+      if (delete(store, catalog, d, now, namespace, name, recorder)) {
+        deleted.add(d);
+      } else {
+        failed++;
+      }
+    }
+    return new Result(List.copyOf(deleted), failed, List.copyOf(warnings), explanation.decisions());
+  }
+
+  /** The retention line, then a line for each backup kept and the rules keeping it. */
+  private static void logPlan(
+      Catalog catalog, RetentionPolicy policy, RetentionPolicy.Explanation explanation) {
     LOG.atInfo()
         .addKeyValue("event", "retention_plan")
         .addKeyValue("good_backups", catalog.backups().size())
         .addKeyValue("incomplete", catalog.incomplete().size())
         .addKeyValue("unreadable", catalog.unreadable().size())
-        .addKeyValue("to_delete", plan.size())
+        .addKeyValue("to_delete", explanation.deletions().size())
         .addKeyValue("days", policy.days())
         .addKeyValue("min_keep", policy.minKeep())
         .addKeyValue("keep_daily", policy.gfs().daily())
@@ -85,33 +100,39 @@ final class RetentionStep {
             .log("kept " + d.id().value());
       }
     }
-    List<RetentionPolicy.Deletion> deleted = new java.util.ArrayList<>();
-    int failed = 0;
-    for (RetentionPolicy.Deletion d : plan) {
-      String sha = catalog.find(d.id().value()).map(Manifest::sha256).orElse(null);
-      try {
-        store.deleteBackup(d.id());
-        deleted.add(d);
-        recorder.audit(
-            new AuditEntry(
-                now,
-                namespace,
-                name,
-                AuditEntry.DELETED,
-                d.id().value(),
-                store.location(d.id()),
-                sha,
-                d.reason().name().toLowerCase(java.util.Locale.ROOT) + ": " + d.detail()));
-      } catch (IOException e) {
-        failed++;
-        LOG.atError()
-            .addKeyValue("event", "retention_delete_failed")
-            .addKeyValue("expired_backup", d.id().value())
-            .addKeyValue("error", e.getMessage())
-            .log("could not delete an expired backup; it is retried by the next good run");
-      }
+  }
+
+  /** Deletes one expired backup and audits it; false (logged) when the deletion failed. */
+  private static boolean delete(
+      BackupStore store,
+      Catalog catalog,
+      RetentionPolicy.Deletion d,
+      Instant now,
+      String namespace,
+      String name,
+      RunRecorder recorder) {
+    String sha = catalog.find(d.id().value()).map(Manifest::sha256).orElse(null);
+    try {
+      store.deleteBackup(d.id());
+    } catch (IOException e) {
+      LOG.atError()
+          .addKeyValue("event", "retention_delete_failed")
+          .addKeyValue("expired_backup", d.id().value())
+          .addKeyValue("error", e.getMessage())
+          .log("could not delete an expired backup; it is retried by the next good run");
+      return false;
     }
-    return new Result(List.copyOf(deleted), failed, List.copyOf(warnings), explanation.decisions());
+    recorder.audit(
+        new AuditEntry(
+            now,
+            namespace,
+            name,
+            AuditEntry.DELETED,
+            d.id().value(),
+            store.location(d.id()),
+            sha,
+            d.reason().name().toLowerCase(java.util.Locale.ROOT) + ": " + d.detail()));
+    return true;
   }
 
   /**

@@ -52,19 +52,7 @@ final class SpaceCheck {
       CompressionAlgorithm algorithm,
       Long expectedSizeMiB,
       Path restoreScratch) {
-    try {
-      store.checkWritable();
-    } catch (java.nio.file.NotDirectoryException e) {
-      throw new RunnerException(
-          ExitCode.INVALID_CONFIG,
-          "spec.storage.volume.path: "
-              + e.getFile()
-              + " is not a directory (the backups go into a directory there; point the path at"
-              + " one, or remove the file)",
-          e);
-    } catch (IOException e) {
-      throw StorageErrors.classify("the backup target is not writable", e);
-    }
+    checkWritable(store);
     OptionalLong usable;
     Estimate estimate;
     try {
@@ -114,6 +102,22 @@ final class SpaceCheck {
               + estimate.basis()
               + "); free space there, or set spec.expectedSizeMiB to the size one backup"
               + " will have)");
+    }
+  }
+
+  private static void checkWritable(BackupStore store) {
+    try {
+      store.checkWritable();
+    } catch (java.nio.file.NotDirectoryException e) {
+      throw new RunnerException(
+          ExitCode.INVALID_CONFIG,
+          "spec.storage.volume.path: "
+              + e.getFile()
+              + " is not a directory (the backups go into a directory there; point the path at"
+              + " one, or remove the file)",
+          e);
+    } catch (IOException e) {
+      throw StorageErrors.classify("the backup target is not writable", e);
     }
   }
 

@@ -324,23 +324,12 @@ class GfsRetentionPolicyTest {
   }
 
   static Manifest withVerification(Manifest m, String mode) {
-    return new Manifest(
-        m.formatVersion(),
-        m.id(),
-        m.resource(),
-        m.startTime(),
-        m.endTime(),
-        m.serverVersion(),
-        m.pgDumpVersion(),
-        m.databases(),
-        m.file(),
-        m.dumpBytes(),
-        m.storedBytes(),
-        m.sha256(),
-        m.plainSha256(),
-        m.compression(),
-        m.encryption(),
-        new Manifest.Verification(false, mode, null, "verification is switched off"));
+    return m.toBuilder()
+        .verification(new Manifest.Verification(false, mode, null, "verification is switched off"))
+        .auditChainHead(null)
+        .content(null)
+        .incremental(null)
+        .build();
   }
 
   @Test

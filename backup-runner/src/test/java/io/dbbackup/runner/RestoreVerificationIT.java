@@ -510,25 +510,13 @@ class RestoreVerificationIT {
     String storedSha = sha256(gz.toByteArray());
     Files.writeString(folder.resolve(m.checksumFile()), storedSha + "  " + m.file() + "\n");
     Manifest forged =
-        new Manifest(
-            m.formatVersion(),
-            m.id(),
-            m.resource(),
-            m.startTime(),
-            m.endTime(),
-            m.serverVersion(),
-            m.pgDumpVersion(),
-            m.databases(),
-            m.file(),
-            altered.length,
-            gz.size(),
-            storedSha,
-            sha256(altered),
-            m.compression(),
-            m.encryption(),
-            m.verification(),
-            m.auditChainHead(),
-            m.content());
+        m.toBuilder()
+            .dumpBytes(altered.length)
+            .storedBytes(gz.size())
+            .sha256(storedSha)
+            .plainSha256(sha256(altered))
+            .incremental(null)
+            .build();
     Files.write(folder.resolve(Manifest.FILE_NAME), ManifestCodec.encode(forged));
 
     BackupFixture.Result checksum = fixture.run(BackupFixture.testSettings(), "verify", m.id());

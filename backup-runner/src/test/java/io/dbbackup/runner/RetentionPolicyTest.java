@@ -19,23 +19,18 @@ class RetentionPolicyTest {
 
   static Manifest manifest(Instant start) {
     BackupId id = BackupId.generate(start);
-    return new Manifest(
-        1,
-        id.value(),
-        null,
-        start,
-        start.plusSeconds(60),
-        null,
-        null,
-        List.of(),
-        "dump.sql.gz",
-        10,
-        5,
-        "a",
-        "b",
-        null,
-        null,
-        null);
+    return Manifest.builder()
+        .formatVersion(1)
+        .id(id.value())
+        .startTime(start)
+        .endTime(start.plusSeconds(60))
+        .databases(List.of())
+        .file("dump.sql.gz")
+        .dumpBytes(10)
+        .storedBytes(5)
+        .sha256("a")
+        .plainSha256("b")
+        .build();
   }
 
   static Catalog catalog(List<Manifest> good, List<BackupId> incomplete) {
@@ -125,23 +120,12 @@ class RetentionPolicyTest {
             start,
             "verification by restore failed",
             new Manifest.Restore("storage", "failed", 1, 1, 1, 1, 0, 1.0, "ERROR: boom"));
-    return new Manifest(
-        m.formatVersion(),
-        m.id(),
-        m.resource(),
-        m.startTime(),
-        m.endTime(),
-        m.serverVersion(),
-        m.pgDumpVersion(),
-        m.databases(),
-        m.file(),
-        m.dumpBytes(),
-        m.storedBytes(),
-        m.sha256(),
-        m.plainSha256(),
-        m.compression(),
-        m.encryption(),
-        v);
+    return m.toBuilder()
+        .verification(v)
+        .auditChainHead(null)
+        .content(null)
+        .incremental(null)
+        .build();
   }
 
   @Test

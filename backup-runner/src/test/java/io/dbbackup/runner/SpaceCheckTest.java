@@ -127,23 +127,18 @@ class SpaceCheckTest {
   }
 
   static Manifest manifest(BackupId id, long storedBytes) {
-    return new Manifest(
-        1,
-        id.value(),
-        null,
-        id.startTime(),
-        id.startTime(),
-        null,
-        null,
-        List.of(),
-        "dump.sql.gz",
-        storedBytes,
-        storedBytes,
-        "a".repeat(64),
-        null,
-        new Manifest.Compression("gzip", 6),
-        null,
-        null);
+    return Manifest.builder()
+        .formatVersion(1)
+        .id(id.value())
+        .startTime(id.startTime())
+        .endTime(id.startTime())
+        .databases(List.of())
+        .file("dump.sql.gz")
+        .dumpBytes(storedBytes)
+        .storedBytes(storedBytes)
+        .sha256("a".repeat(64))
+        .compression(new Manifest.Compression("gzip", 6))
+        .build();
   }
 
   /** A store with no backups whose free space is {@code usable}; records the calls made. */

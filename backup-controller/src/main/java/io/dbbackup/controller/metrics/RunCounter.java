@@ -4,7 +4,6 @@ import io.dbbackup.api.v1alpha1.BackupRecord;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import java.util.Collection;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -60,11 +59,6 @@ public final class RunCounter {
 
   Collection<Counts> snapshot() {
     return counts.values();
-  }
-
-  Map<String, Long> countsOf(String namespace, String name) {
-    Counts c = counts.get(key(namespace, name));
-    return c == null ? Map.of() : Map.copyOf(c.byResult());
   }
 
   private static String key(String namespace, String name) {

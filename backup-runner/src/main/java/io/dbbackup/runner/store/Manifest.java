@@ -73,48 +73,6 @@ public record Manifest(
    */
   public record Incremental(String index, long chunks, long newChunks, long referencedBytes) {}
 
-  /** A full backup's manifest (no chunk index). */
-  public Manifest(
-      int formatVersion,
-      String id,
-      Resource resource,
-      Instant startTime,
-      Instant endTime,
-      String serverVersion,
-      String pgDumpVersion,
-      List<DatabaseInfo> databases,
-      String file,
-      long dumpBytes,
-      long storedBytes,
-      String sha256,
-      String plainSha256,
-      Compression compression,
-      Encryption encryption,
-      Verification verification,
-      String auditChainHead,
-      DumpContent.Summary content) {
-    this(
-        formatVersion,
-        id,
-        resource,
-        startTime,
-        endTime,
-        serverVersion,
-        pgDumpVersion,
-        databases,
-        file,
-        dumpBytes,
-        storedBytes,
-        sha256,
-        plainSha256,
-        compression,
-        encryption,
-        verification,
-        auditChainHead,
-        content,
-        null);
-  }
-
   /** Whether this is an incremental backup: a chunk index instead of one dump file. */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isIncremental() {
@@ -170,87 +128,6 @@ public record Manifest(
     public static final String FAILED = "failed";
   }
 
-  /** A manifest without an audit chain head (history off or unreachable, or an older runner). */
-  public Manifest(
-      int formatVersion,
-      String id,
-      Resource resource,
-      Instant startTime,
-      Instant endTime,
-      String serverVersion,
-      String pgDumpVersion,
-      List<DatabaseInfo> databases,
-      String file,
-      long dumpBytes,
-      long storedBytes,
-      String sha256,
-      String plainSha256,
-      Compression compression,
-      Encryption encryption,
-      Verification verification) {
-    this(
-        formatVersion,
-        id,
-        resource,
-        startTime,
-        endTime,
-        serverVersion,
-        pgDumpVersion,
-        databases,
-        file,
-        dumpBytes,
-        storedBytes,
-        sha256,
-        plainSha256,
-        compression,
-        encryption,
-        verification,
-        null,
-        null,
-        null);
-  }
-
-  /** A manifest without the dump's counted content (verification by restore off, older runner). */
-  public Manifest(
-      int formatVersion,
-      String id,
-      Resource resource,
-      Instant startTime,
-      Instant endTime,
-      String serverVersion,
-      String pgDumpVersion,
-      List<DatabaseInfo> databases,
-      String file,
-      long dumpBytes,
-      long storedBytes,
-      String sha256,
-      String plainSha256,
-      Compression compression,
-      Encryption encryption,
-      Verification verification,
-      String auditChainHead) {
-    this(
-        formatVersion,
-        id,
-        resource,
-        startTime,
-        endTime,
-        serverVersion,
-        pgDumpVersion,
-        databases,
-        file,
-        dumpBytes,
-        storedBytes,
-        sha256,
-        plainSha256,
-        compression,
-        encryption,
-        verification,
-        auditChainHead,
-        null,
-        null);
-  }
-
   /**
    * Whether verification by restore failed: the backup is kept for inspection but never counts as a
    * good one (retention, latest).
@@ -285,5 +162,34 @@ public record Manifest(
   /** The checksum file's name, next to the dump. */
   public String checksumFile() {
     return file + ".sha256";
+  }
+
+  /** A manifest built field by field; what is not set is absent (null, or 0 for a count). */
+  public static ManifestBuilder builder() {
+    return new ManifestBuilder();
+  }
+
+  /** A builder holding this manifest's fields, to change some of them. */
+  public ManifestBuilder toBuilder() {
+    return new ManifestBuilder()
+        .formatVersion(formatVersion)
+        .id(id)
+        .resource(resource)
+        .startTime(startTime)
+        .endTime(endTime)
+        .serverVersion(serverVersion)
+        .pgDumpVersion(pgDumpVersion)
+        .databases(databases)
+        .file(file)
+        .dumpBytes(dumpBytes)
+        .storedBytes(storedBytes)
+        .sha256(sha256)
+        .plainSha256(plainSha256)
+        .compression(compression)
+        .encryption(encryption)
+        .verification(verification)
+        .auditChainHead(auditChainHead)
+        .content(content)
+        .incremental(incremental);
   }
 }

@@ -31,29 +31,7 @@ public final class ManifestCheck {
 
   /** Refuses {@code m}, read from {@code folder}'s manifest ({@code where}), unless it is sound. */
   public static Manifest check(Manifest m, BackupId folder, String where) throws ManifestException {
-    if (!folder.value().equals(m.id())) {
-      throw new ManifestException(
-          where, "id", "\"" + clip(m.id()) + "\" is not its folder's name " + folder);
-    }
-    if (m.startTime().isBefore(folder.startTime())
-        || !m.startTime().isBefore(folder.startTime().plus(Duration.ofSeconds(1)))) {
-      throw new ManifestException(
-          where,
-          "startTime",
-          m.startTime() + " is not within the second the id " + folder + " names");
-    }
-    if (m.endTime().isBefore(m.startTime())) {
-      throw new ManifestException(
-          where, "endTime", m.endTime() + " is before startTime " + m.startTime());
-    }
-    if (m.formatVersion() == Manifest.FORMAT_VERSION_UNVERIFIED && !m.verificationFailed()) {
-      // Format 2 exists only to keep older runners from taking a failed backup for a good one.
-      throw new ManifestException(
-          where,
-          "formatVersion",
-          "2 is written only for a backup that failed verification, but verification.restore.result"
-              + " is not \"failed\"");
-    }
+    checkPlace(m, folder, where);
     if (m.encrypted()) {
       checkEncryption(m.encryption(), where);
     }
@@ -79,6 +57,39 @@ public final class ManifestCheck {
     }
     text(m.serverVersion(), "serverVersion", where);
     text(m.pgDumpVersion(), "pgDumpVersion", where);
+    checkDatabases(m, where);
+    return m;
+  }
+
+  /** The manifest's place: its folder's id, within the second the id names, its format. */
+  private static void checkPlace(Manifest m, BackupId folder, String where)
+      throws ManifestException {
+    if (!folder.value().equals(m.id())) {
+      throw new ManifestException(
+          where, "id", "\"" + clip(m.id()) + "\" is not its folder's name " + folder);
+    }
+    if (m.startTime().isBefore(folder.startTime())
+        || !m.startTime().isBefore(folder.startTime().plus(Duration.ofSeconds(1)))) {
+      throw new ManifestException(
+          where,
+          "startTime",
+          m.startTime() + " is not within the second the id " + folder + " names");
+    }
+    if (m.endTime().isBefore(m.startTime())) {
+      throw new ManifestException(
+          where, "endTime", m.endTime() + " is before startTime " + m.startTime());
+    }
+    if (m.formatVersion() == Manifest.FORMAT_VERSION_UNVERIFIED && !m.verificationFailed()) {
+      // Format 2 exists only to keep older runners from taking a failed backup for a good one.
+      throw new ManifestException(
+          where,
+          "formatVersion",
+          "2 is written only for a backup that failed verification, but verification.restore.result"
+              + " is not \"failed\"");
+    }
+  }
+
+  private static void checkDatabases(Manifest m, String where) throws ManifestException {
     Set<String> names = new HashSet<>();
     for (int i = 0; i < m.databases().size(); i++) {
       Manifest.DatabaseInfo db = m.databases().get(i);
@@ -94,7 +105,6 @@ public final class ManifestCheck {
       }
       bytes(db.sizeBytes(), at + ".sizeBytes", where);
     }
-    return m;
   }
 
   /** Whether {@code name} is a file name the runner writes for a dump. */
@@ -127,21 +137,37 @@ public final class ManifestCheck {
               + "\" is not a dump file name (dump.sql, dump.sql.gz or dump.sql.zst, each"
               + " optionally .gpg, in the backup's own folder)");
     }
+    CompressionAlgorithm algorithm = algorithm(m.compression(), where);
+    String expected = "dump.sql" + algorithm.suffix() + (m.encrypted() ? ".gpg" : "");
+    if (!m.isIncremental() && !expected.equals(m.file())) {
+      throw new ManifestException(
+          where,
+          "file",
+          "\""
+              + m.file()
+              + "\" does not match the manifest's compression and encryption (expected "
+              + expected
+              + ")");
+    }
+  }
+
+  /** The compression's algorithm, named in lower case, with a level within its range. */
+  private static CompressionAlgorithm algorithm(Manifest.Compression c, String where)
+      throws ManifestException {
     CompressionAlgorithm algorithm;
     try {
-      algorithm =
-          CompressionAlgorithm.valueOf(m.compression().algorithm().toUpperCase(Locale.ROOT));
+      algorithm = CompressionAlgorithm.valueOf(c.algorithm().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ManifestException(
           where,
           "compression.algorithm",
-          "\"" + clip(m.compression().algorithm()) + "\" is not one of gzip, zstd, none");
+          "\"" + clip(c.algorithm()) + "\" is not one of gzip, zstd, none");
     }
-    if (!algorithm.wireName().equals(m.compression().algorithm())) {
+    if (!algorithm.wireName().equals(c.algorithm())) {
       throw new ManifestException(
           where, "compression.algorithm", "expected " + algorithm.wireName() + " in lower case");
     }
-    Integer level = m.compression().level();
+    Integer level = c.level();
     if (level != null
         && algorithm != CompressionAlgorithm.NONE
         && (level < algorithm.minLevel() || level > algorithm.maxLevel())) {
@@ -156,17 +182,7 @@ public final class ManifestCheck {
               + " to "
               + algorithm.maxLevel());
     }
-    String expected = "dump.sql" + algorithm.suffix() + (m.encrypted() ? ".gpg" : "");
-    if (!m.isIncremental() && !expected.equals(m.file())) {
-      throw new ManifestException(
-          where,
-          "file",
-          "\""
-              + m.file()
-              + "\" does not match the manifest's compression and encryption (expected "
-              + expected
-              + ")");
-    }
+    return algorithm;
   }
 
   private static void checkEncryption(Manifest.Encryption e, String where)

@@ -166,36 +166,25 @@ class ManifestCodecTest {
   }
 
   static Manifest withRestore(Manifest m) {
-    return new Manifest(
-        m.formatVersion(),
-        m.id(),
-        m.resource(),
-        m.startTime(),
-        m.endTime(),
-        m.serverVersion(),
-        m.pgDumpVersion(),
-        m.databases(),
-        m.file(),
-        m.dumpBytes(),
-        m.storedBytes(),
-        m.sha256(),
-        m.plainSha256(),
-        m.compression(),
-        m.encryption(),
-        new Manifest.Verification(
-            false,
-            "restore",
-            START.plusSeconds(90),
-            "verification by restore failed",
-            new Manifest.Restore("storage", "failed", 2, 3, 1, 41, 0, 2.5, "ERROR: boom")),
-        null,
-        new io.dbbackup.runner.pipeline.DumpContent.Summary(
-            List.of("postgres", "Rôle"),
-            List.of(
-                new io.dbbackup.runner.pipeline.DumpContent.Database(
-                    "shop",
-                    List.of(new io.dbbackup.runner.pipeline.DumpContent.Table("public.t", 41)),
-                    0))));
+    return m.toBuilder()
+        .verification(
+            new Manifest.Verification(
+                false,
+                "restore",
+                START.plusSeconds(90),
+                "verification by restore failed",
+                new Manifest.Restore("storage", "failed", 2, 3, 1, 41, 0, 2.5, "ERROR: boom")))
+        .auditChainHead(null)
+        .content(
+            new io.dbbackup.runner.pipeline.DumpContent.Summary(
+                List.of("postgres", "Rôle"),
+                List.of(
+                    new io.dbbackup.runner.pipeline.DumpContent.Database(
+                        "shop",
+                        List.of(new io.dbbackup.runner.pipeline.DumpContent.Table("public.t", 41)),
+                        0))))
+        .incremental(null)
+        .build();
   }
 
   @Test

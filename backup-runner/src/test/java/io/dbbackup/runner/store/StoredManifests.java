@@ -16,23 +16,24 @@ public final class StoredManifests {
 
   /** A sound manifest for a backup started at {@code start}. */
   public static Manifest manifest(BackupId id, Instant start) {
-    return new Manifest(
-        Manifest.FORMAT_VERSION,
-        id.value(),
-        new Manifest.Resource("ns", "db", "uid-1"),
-        start,
-        start.plusSeconds(60),
-        "16.4",
-        "pg_dumpall (PostgreSQL) 16.4",
-        List.of(new Manifest.DatabaseInfo("postgres", 7_000_000L)),
-        "dump.sql.gz",
-        1000,
-        300,
-        "a".repeat(64),
-        "b".repeat(64),
-        new Manifest.Compression("gzip", 6),
-        null,
-        new Manifest.Verification(true, "checksum", start.plusSeconds(61), "read back"));
+    return Manifest.builder()
+        .formatVersion(Manifest.FORMAT_VERSION)
+        .id(id.value())
+        .resource(new Manifest.Resource("ns", "db", "uid-1"))
+        .startTime(start)
+        .endTime(start.plusSeconds(60))
+        .serverVersion("16.4")
+        .pgDumpVersion("pg_dumpall (PostgreSQL) 16.4")
+        .databases(List.of(new Manifest.DatabaseInfo("postgres", 7_000_000L)))
+        .file("dump.sql.gz")
+        .dumpBytes(1000)
+        .storedBytes(300)
+        .sha256("a".repeat(64))
+        .plainSha256("b".repeat(64))
+        .compression(new Manifest.Compression("gzip", 6))
+        .verification(
+            new Manifest.Verification(true, "checksum", start.plusSeconds(61), "read back"))
+        .build();
   }
 
   /** A folder with a sound manifest, started at {@code start}; returns its id. */
