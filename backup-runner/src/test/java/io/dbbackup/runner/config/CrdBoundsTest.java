@@ -50,7 +50,9 @@ class CrdBoundsTest {
           Map.entry("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", List.of("my.bucket-1", "ab")),
           Map.entry("^(when_supported|when_required)$", List.of("when_required", "always")),
           Map.entry("^(auto|required|off)$", List.of("off", "maybe")),
-          Map.entry("^([^/].*[^/]|[^/])?$", List.of("team/db", "/team")),
+          Map.entry(
+              "^([^/\\x00-\\x1f\\x7f]([^\\x00-\\x1f\\x7f]*[^/\\x00-\\x1f\\x7f])?)?$",
+              List.of("team/db", "/team", "team/db\n", "team\tdb")),
           Map.entry("^(|AES256|aws:kms)$", List.of("AES256", "aes256")),
           Map.entry("^/.*", List.of("/backup/db", "backup/db")),
           Map.entry("^([01][0-9]|2[0-3]):[0-5][0-9]$", List.of("23:59", "24:00", "23:59\n")));
