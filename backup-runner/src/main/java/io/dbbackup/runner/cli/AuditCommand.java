@@ -1,7 +1,5 @@
 package io.dbbackup.runner.cli;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
@@ -11,6 +9,8 @@ import io.dbbackup.runner.history.HistoryUnavailableException;
 import io.dbbackup.runner.history.RecordedHeads;
 import io.dbbackup.runner.history.SqlHistory;
 import io.dbbackup.runner.history.StorageDescription;
+import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.run.RunnerException;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Stores;
 import java.io.PrintWriter;

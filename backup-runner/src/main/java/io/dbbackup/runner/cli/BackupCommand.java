@@ -1,13 +1,12 @@
 package io.dbbackup.runner.cli;
 
-import io.dbbackup.runner.BackupRun;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunSettings;
-import io.dbbackup.runner.RunnerException;
-import io.dbbackup.runner.RunnerMain;
+import io.dbbackup.runner.backup.BackupRun;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.notify.StandaloneNotifier;
 import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.run.RunSettings;
+import io.dbbackup.runner.run.RunnerException;
 import io.dbbackup.runner.status.KubernetesStatusReporter;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Stores;
@@ -94,7 +93,7 @@ public final class BackupCommand implements Callable<Integer> {
                     + ", "
                     + code.contract().meaning()
                     + ")"
-                : code.failureLine("backup", RunnerMain.oneLine(message)));
+                : code.failureLine("backup", RunnerException.oneLine(message)));
         err.flush();
       }
       return code.code();

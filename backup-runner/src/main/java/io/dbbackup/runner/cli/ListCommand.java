@@ -1,8 +1,8 @@
 package io.dbbackup.runner.cli;
 
-import io.dbbackup.runner.RunSupervisor;
-import io.dbbackup.runner.Sizes;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.run.RunSupervisor;
+import io.dbbackup.runner.run.Sizes;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;

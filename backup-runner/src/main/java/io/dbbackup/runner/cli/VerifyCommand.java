@@ -1,8 +1,5 @@
 package io.dbbackup.runner.cli;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunSupervisor;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.chunk.ChunkKey;
 import io.dbbackup.runner.chunk.ChunkVerifier;
 import io.dbbackup.runner.chunk.IndexReader;
@@ -12,6 +9,9 @@ import io.dbbackup.runner.crypto.OpenPgpConfig;
 import io.dbbackup.runner.history.RecordedChecksum;
 import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.run.RunSupervisor;
+import io.dbbackup.runner.run.RunnerException;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.ChunkIndex;

@@ -23,7 +23,7 @@ interface RestoreSource {
   /**
    * Reads the whole dump once and checks it end to end, passing the plain dump to {@code plain}.
    *
-   * @throws io.dbbackup.runner.RunnerException when it is not the backup its manifest describes
+   * @throws io.dbbackup.runner.run.RunnerException when it is not the backup its manifest describes
    */
   void verify(OutputStream plain);
 

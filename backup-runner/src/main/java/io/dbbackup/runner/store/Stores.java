@@ -1,9 +1,9 @@
 package io.dbbackup.runner.store;
 
 import io.dbbackup.api.v1alpha1.StorageSpec;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.run.RunnerException;
 import io.dbbackup.runner.store.s3.S3Store;
 import java.nio.file.Path;
 

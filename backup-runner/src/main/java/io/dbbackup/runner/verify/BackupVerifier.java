@@ -1,8 +1,6 @@
 package io.dbbackup.runner.verify;
 
 import io.dbbackup.api.hash.Sha256;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.OpenPgpException;
 import io.dbbackup.runner.crypto.OpenPgpStructure;
@@ -10,6 +8,8 @@ import io.dbbackup.runner.pipeline.CompressAndEncrypt;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.DumpTrailer;
 import io.dbbackup.runner.pipeline.TransferProgress;
+import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.run.RunnerException;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
