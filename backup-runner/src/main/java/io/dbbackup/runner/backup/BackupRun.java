@@ -16,6 +16,7 @@ import io.dbbackup.runner.retention.RetentionPolicy;
 import io.dbbackup.runner.run.Deadline;
 import io.dbbackup.runner.run.ExitCode;
 import io.dbbackup.runner.run.OutOfMemory;
+import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunRecorder;
 import io.dbbackup.runner.run.RunSession;
 import io.dbbackup.runner.run.RunSettings;
@@ -46,28 +47,13 @@ import org.slf4j.MDC;
 public final class BackupRun {
   private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
 
-  /**
-   * How the run ended; {@code warnings}: what a run that succeeded could not do (retention on a
-   * store it could not read completely).
-   */
-  public record Outcome(
-      ExitCode exitCode, RunRecord record, String message, List<String> warnings) {
-    public Outcome {
-      warnings = List.copyOf(warnings);
-    }
-
-    public Outcome(ExitCode exitCode, RunRecord record, String message) {
-      this(exitCode, record, message, List.of());
-    }
-  }
-
   private final BackupConfig config;
   private final BackupStore store;
   private final RunSettings settings;
   private final PgTools tools;
   private volatile Deadline deadline;
   private volatile RunContext run;
-  private volatile RunSupervisor<Outcome> supervisor;
+  private volatile RunSupervisor<RunOutcome> supervisor;
   private volatile RunFailure failure;
   private volatile RunRecord startRecord;
 
@@ -81,7 +67,7 @@ public final class BackupRun {
     this.tools = tools;
   }
 
-  public Outcome execute() {
+  public RunOutcome execute() {
     try (Deadline d = new Deadline(timeout())) {
       deadline = d;
       supervisor = RunSupervisor.forBackup(d, RunSupervisor.GRACE);
@@ -91,7 +77,7 @@ public final class BackupRun {
     }
   }
 
-  private Outcome runPhases() {
+  private RunOutcome runPhases() {
     DatabaseBackupSpec spec = config.spec();
     Instant start = now();
     BackupId id = BackupId.generate(start);
@@ -165,7 +151,7 @@ public final class BackupRun {
   }
 
   /** The phases after connect, on the connected session. */
-  private Outcome phases(
+  private RunOutcome phases(
       RunSession session,
       BackupId id,
       Instant start,
@@ -192,7 +178,7 @@ public final class BackupRun {
         record = record.finished(RunStatus.SKIPPED, now()).toBuilder().error(9, why).build();
         recorder.record(record);
         LOG.atWarn().addKeyValue("event", "skipped").log(why);
-        return new Outcome(ExitCode.OUTSIDE_WINDOW, record, why);
+        return new RunOutcome(ExitCode.OUTSIDE_WINDOW, record, why);
       }
     }
     recorder.record(record);
@@ -212,7 +198,7 @@ public final class BackupRun {
     phase("retention");
     RetentionStep.Result retention =
         retention(id, recorder, dumping instanceof IncrementalDumpAndStore);
-    Outcome succeeded = RunSuccess.outcome(record, id, retention, recorder, now());
+    RunOutcome succeeded = RunSuccess.outcome(record, id, retention, recorder, now());
     record = succeeded.record();
     return succeeded;
   }

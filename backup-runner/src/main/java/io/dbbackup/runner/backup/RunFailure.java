@@ -1,10 +1,10 @@
 package io.dbbackup.runner.backup;
 
-import io.dbbackup.runner.backup.BackupRun.Outcome;
 import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.run.Deadline;
 import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunRecorder;
 import io.dbbackup.runner.run.RunSupervisor;
 import io.dbbackup.runner.run.RunnerException;
@@ -24,14 +24,14 @@ final class RunFailure {
   private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class); // the run's lines
 
   private final RunContext run;
-  private final RunSupervisor<Outcome> supervisor;
+  private final RunSupervisor<RunOutcome> supervisor;
 
-  RunFailure(RunContext run, RunSupervisor<Outcome> supervisor) {
+  RunFailure(RunContext run, RunSupervisor<RunOutcome> supervisor) {
     this.run = run;
     this.supervisor = supervisor;
   }
 
-  Outcome fail(
+  RunOutcome fail(
       RunnerException e, RunRecord record, RunRecorder recorder, BackupId id, boolean locked) {
     Deadline deadline = run.deadline();
     supervisor.cleaning();
@@ -45,7 +45,7 @@ final class RunFailure {
           .addKeyValue("event", "locked")
           .addKeyValue("exit_code", code.code())
           .log(e.getMessage());
-      return new Outcome(code, record, e.getMessage());
+      return new RunOutcome(code, record, e.getMessage());
     }
     removeThisRunsFiles(id, locked);
     RunRecord failed =
@@ -54,7 +54,7 @@ final class RunFailure {
             .build();
     recorder.record(failed);
     if (!supervisor.claimReport()) {
-      return new Outcome(code, failed, e.getMessage());
+      return new RunOutcome(code, failed, e.getMessage());
     }
     LOG.atError()
         .addKeyValue("event", stopEvent(code))
@@ -63,7 +63,7 @@ final class RunFailure {
         .addKeyValue("duration_ms", failed.durationMs())
         .setCause(code == ExitCode.FAILED && !deadline.expired() ? e : null)
         .log(e.getMessage());
-    return new Outcome(code, failed, e.getMessage());
+    return new RunOutcome(code, failed, e.getMessage());
   }
 
   /**
@@ -71,7 +71,7 @@ final class RunFailure {
    * returns): logged here; its RUNNING history row is closed, and its files are removed, by the
    * next run.
    */
-  Outcome abandoned(RunRecord startRecord) {
+  RunOutcome abandoned(RunRecord startRecord) {
     RunnerException e = run.deadline().timedOut();
     String message =
         e.getMessage()
@@ -97,7 +97,7 @@ final class RunFailure {
       MDC.remove("backup");
       MDC.remove("backup_id");
     }
-    return new Outcome(e.exitCode(), failed, message);
+    return new RunOutcome(e.exitCode(), failed, message);
   }
 
   /** The event of the run's failure line: timeout, terminated (SIGTERM), or run_failed. */

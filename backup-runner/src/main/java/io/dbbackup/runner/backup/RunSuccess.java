@@ -1,9 +1,9 @@
 package io.dbbackup.runner.backup;
 
-import io.dbbackup.runner.backup.BackupRun.Outcome;
 import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunRecorder;
 import io.dbbackup.runner.store.BackupId;
 import java.time.Instant;
@@ -22,7 +22,7 @@ final class RunSuccess {
 
   private RunSuccess() {}
 
-  static Outcome outcome(
+  static RunOutcome outcome(
       RunRecord record,
       BackupId id,
       RetentionStep.Result retention,
@@ -34,7 +34,7 @@ final class RunSuccess {
     }
     recorder.record(record);
     summary(record, retention);
-    return new Outcome(
+    return new RunOutcome(
         ExitCode.OK,
         record,
         "backup "

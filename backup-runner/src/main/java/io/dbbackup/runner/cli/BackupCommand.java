@@ -5,6 +5,7 @@ import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.notify.StandaloneNotifier;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.run.RunnerException;
 import io.dbbackup.runner.status.KubernetesStatusReporter;
@@ -75,7 +76,7 @@ public final class BackupCommand implements Callable<Integer> {
                                 ? null
                                 : Path.of(config.spec().getStorage().getVolume().getPath()))));
       }
-      BackupRun.Outcome outcome = new BackupRun(config, store, run, PgTools.locate()).execute();
+      RunOutcome outcome = new BackupRun(config, store, run, PgTools.locate()).execute();
       if (notifier != null) {
         notifier.afterRun(outcome);
       }

@@ -1,6 +1,5 @@
 package io.dbbackup.runner.run;
 
-import io.dbbackup.runner.backup.BackupRun;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -66,7 +65,7 @@ public final class RunSupervisor<T> {
   }
 
   /** A backup run's supervisor. */
-  public static RunSupervisor<BackupRun.Outcome> forBackup(Deadline deadline, Duration grace) {
+  public static RunSupervisor<RunOutcome> forBackup(Deadline deadline, Duration grace) {
     return new RunSupervisor<>(deadline, grace, SIGTERM_MESSAGE, o -> o.exitCode().code());
   }
 
