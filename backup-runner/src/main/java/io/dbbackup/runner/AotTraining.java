@@ -1,6 +1,6 @@
 package io.dbbackup.runner;
 
-import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.run.RunSettings;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,11 +2,11 @@ package io.dbbackup.runner.backup;
 
 import io.dbbackup.runner.chunk.ChunkKey;
 import io.dbbackup.runner.db.ServerInfo;
+import io.dbbackup.runner.error.StorageErrors;
 import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.run.RunRecorder;
 import io.dbbackup.runner.run.RunSession;
-import io.dbbackup.runner.run.StorageErrors;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
@@ -90,10 +90,26 @@ interface DumpAndStore extends AutoCloseable {
         .serverVersion(server.version())
         .pgDumpVersion(pgDumpVersion)
         .databases(server.databases())
-        .compression(path.manifestCompression())
-        .encryption(path.manifestEncryption())
+        .compression(compression(path))
+        .encryption(encryption(path))
         .verification(verification)
         .auditChainHead(recorder.head() == null ? null : recorder.head().toString());
+  }
+
+  /** The manifest's record of how the bytes were compressed. */
+  static Manifest.Compression compression(DataPath path) {
+    return new Manifest.Compression(
+        path.compressor().algorithm().wireName(), path.compressor().level());
+  }
+
+  /** The manifest's record of how they were encrypted, or null. */
+  static Manifest.Encryption encryption(DataPath path) {
+    return path.encryptor() == null
+        ? null
+        : new Manifest.Encryption(
+            path.encryptor().mode().wireName(),
+            path.encryptor().recipientFingerprints(),
+            path.recipientKeyIds());
   }
 
   /** Writes {@code name} into the backup's folder, committed (fsync, atomic rename). */

@@ -1,15 +1,15 @@
 package io.dbbackup.runner.backup;
 
 import io.dbbackup.runner.db.ConnectionSettings;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.pipeline.DumpPipeline;
 import io.dbbackup.runner.pipeline.DumpProcess;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.pipeline.StorageWriteException;
 import io.dbbackup.runner.pipeline.TransferProgress;
 import io.dbbackup.runner.run.Deadline;
-import io.dbbackup.runner.run.ExitCode;
 import io.dbbackup.runner.run.RunSettings;
-import io.dbbackup.runner.run.RunnerException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,12 @@
 package io.dbbackup.runner.backup;
 
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.error.StorageErrors;
 import io.dbbackup.runner.history.PendingHistory;
 import io.dbbackup.runner.retention.RetentionPolicy;
 import io.dbbackup.runner.run.RunRecorder;
 import io.dbbackup.runner.run.RunSession;
 import io.dbbackup.runner.run.RunSettings;
-import io.dbbackup.runner.run.StorageErrors;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;

@@ -1,9 +1,9 @@
 package io.dbbackup.runner.backup;
 
+import io.dbbackup.runner.error.StorageErrors;
 import io.dbbackup.runner.history.AuditEntry;
 import io.dbbackup.runner.retention.RetentionPolicy;
 import io.dbbackup.runner.run.RunRecorder;
-import io.dbbackup.runner.run.StorageErrors;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;

@@ -1,13 +1,13 @@
 package io.dbbackup.runner.backup;
 
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.run.Deadline;
-import io.dbbackup.runner.run.ExitCode;
 import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunRecorder;
 import io.dbbackup.runner.run.RunSupervisor;
-import io.dbbackup.runner.run.RunnerException;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.Manifest;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.dbbackup.runner.backup;
 
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
-import io.dbbackup.runner.run.ExitCode;
 import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunRecorder;
 import io.dbbackup.runner.store.BackupId;

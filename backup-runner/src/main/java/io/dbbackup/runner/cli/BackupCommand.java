@@ -2,15 +2,14 @@ package io.dbbackup.runner.cli;
 
 import io.dbbackup.runner.backup.BackupRun;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.notify.StandaloneNotifier;
 import io.dbbackup.runner.pipeline.PgTools;
-import io.dbbackup.runner.run.ExitCode;
 import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunSettings;
-import io.dbbackup.runner.run.RunnerException;
 import io.dbbackup.runner.status.KubernetesStatusReporter;
 import io.dbbackup.runner.store.BackupStore;
-import io.dbbackup.runner.store.Stores;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;

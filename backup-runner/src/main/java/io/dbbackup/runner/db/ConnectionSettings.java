@@ -4,8 +4,8 @@ import io.dbbackup.api.v1alpha1.DatabaseSpec;
 import io.dbbackup.api.v1alpha1.SslMode;
 import io.dbbackup.runner.config.Secret;
 import io.dbbackup.runner.config.SecretFiles;
-import io.dbbackup.runner.run.ExitCode;
-import io.dbbackup.runner.run.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -32,7 +32,7 @@ public record ConnectionSettings(
   /**
    * The settings of {@code db}, set at {@code field} of the resource.
    *
-   * @throws io.dbbackup.runner.run.RunnerException {@link ExitCode#INVALID_CONFIG} when the
+   * @throws io.dbbackup.runner.error.RunnerException {@link ExitCode#INVALID_CONFIG} when the
    *     password file is missing or empty
    */
   public static ConnectionSettings from(DatabaseSpec db, SecretFiles secrets, String field) {

@@ -2,8 +2,8 @@ package io.dbbackup.runner.history;
 
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.db.ConnectionSettings;
-import io.dbbackup.runner.run.ExitCode;
-import io.dbbackup.runner.run.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

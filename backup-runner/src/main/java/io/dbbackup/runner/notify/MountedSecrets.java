@@ -4,7 +4,7 @@ import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import io.dbbackup.notify.NotificationException;
 import io.dbbackup.notify.SecretSource;
 import io.dbbackup.runner.config.SecretFiles;
-import io.dbbackup.runner.run.RunnerException;
+import io.dbbackup.runner.error.RunnerException;
 
 /**
  * A channel's Secrets as the runner reads all others: the file {@code <secrets-dir>/<name>/<key>},

@@ -8,7 +8,7 @@ import io.dbbackup.notify.Notification;
 import io.dbbackup.notify.Notifier;
 import io.dbbackup.notify.NotifierSettings;
 import io.dbbackup.runner.config.BackupConfig;
-import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunSettings;
 import java.nio.file.Path;

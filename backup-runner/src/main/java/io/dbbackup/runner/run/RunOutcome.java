@@ -1,5 +1,6 @@
 package io.dbbackup.runner.run;
 
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.history.RunRecord;
 import java.util.List;
 

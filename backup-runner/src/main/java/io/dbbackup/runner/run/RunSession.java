@@ -5,6 +5,8 @@ import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
 import io.dbbackup.runner.db.RunLock;
 import io.dbbackup.runner.db.ServerInfo;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.history.AuditChain;
 import io.dbbackup.runner.history.AuditEntry;
 import io.dbbackup.runner.history.History;

@@ -2,8 +2,8 @@ package io.dbbackup.runner.verify;
 
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.OpenPgpException;
-import io.dbbackup.runner.run.ExitCode;
-import io.dbbackup.runner.run.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import java.io.IOException;

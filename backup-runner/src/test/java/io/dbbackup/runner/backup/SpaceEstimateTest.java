@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
 import io.dbbackup.runner.db.ServerInfo;
-import io.dbbackup.runner.run.ExitCode;
-import io.dbbackup.runner.run.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.store.Manifest;
 import java.util.List;
 import org.junit.jupiter.api.Test;

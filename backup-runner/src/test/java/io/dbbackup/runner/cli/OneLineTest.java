@@ -2,8 +2,8 @@ package io.dbbackup.runner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.run.ExitCode;
-import io.dbbackup.runner.run.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import org.junit.jupiter.api.Test;
 
 /** The stderr line of a failure: one line whatever the message, with the code and a hint. */

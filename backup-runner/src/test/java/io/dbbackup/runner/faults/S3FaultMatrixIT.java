@@ -3,7 +3,7 @@ package io.dbbackup.runner.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbbackup.runner.RunnerMain;
-import io.dbbackup.runner.run.ExitCode;
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.run.RunListener;
 import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.testing.FaultProxy;

@@ -1,8 +1,8 @@
 package io.dbbackup.runner.verify.restore;
 
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.pipeline.PgTools;
-import io.dbbackup.runner.run.ExitCode;
-import io.dbbackup.runner.run.RunnerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

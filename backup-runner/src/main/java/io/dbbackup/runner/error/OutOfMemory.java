@@ -1,4 +1,4 @@
-package io.dbbackup.runner.run;
+package io.dbbackup.runner.error;
 
 import java.util.Collections;
 import java.util.IdentityHashMap;

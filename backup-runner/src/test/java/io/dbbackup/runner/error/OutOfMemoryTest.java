@@ -1,4 +1,4 @@
-package io.dbbackup.runner.run;
+package io.dbbackup.runner.error;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

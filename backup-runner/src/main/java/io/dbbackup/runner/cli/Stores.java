@@ -1,9 +1,11 @@
-package io.dbbackup.runner.store;
+package io.dbbackup.runner.cli;
 
 import io.dbbackup.api.v1alpha1.StorageSpec;
 import io.dbbackup.runner.config.BackupConfig;
-import io.dbbackup.runner.run.ExitCode;
-import io.dbbackup.runner.run.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
+import io.dbbackup.runner.store.BackupStore;
+import io.dbbackup.runner.store.VolumeStore;
 import io.dbbackup.runner.store.s3.S3Store;
 import java.nio.file.Path;
 

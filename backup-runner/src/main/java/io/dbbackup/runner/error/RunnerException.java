@@ -1,4 +1,4 @@
-package io.dbbackup.runner.run;
+package io.dbbackup.runner.error;
 
 /** A failure of a known class: its exit code and a message for people (never a secret). */
 public class RunnerException extends RuntimeException {
