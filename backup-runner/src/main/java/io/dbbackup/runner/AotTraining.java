@@ -1,5 +1,7 @@
 package io.dbbackup.runner;
 
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.run.RunSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

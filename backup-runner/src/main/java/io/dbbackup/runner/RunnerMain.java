@@ -7,6 +7,11 @@ import io.dbbackup.runner.cli.ListCommand;
 import io.dbbackup.runner.cli.PruneCommand;
 import io.dbbackup.runner.cli.RestoreCommand;
 import io.dbbackup.runner.cli.VerifyCommand;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.OutOfMemory;
+import io.dbbackup.runner.error.RunnerException;
+import io.dbbackup.runner.run.RunSettings;
+import io.dbbackup.runner.run.RunSupervisor;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +70,7 @@ public final class RunnerMain {
         });
     cmd.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          RunnerException known = classify(ex);
+          RunnerException known = RunnerException.classify(ex);
           var event =
               LOG.atError()
                   .addKeyValue("event", "command_failed")
@@ -80,37 +85,17 @@ public final class RunnerMain {
               .println(
                   known
                       .exitCode()
-                      .failureLine(commandLine.getCommandName(), oneLine(known.getMessage())));
+                      .failureLine(
+                          commandLine.getCommandName(),
+                          RunnerException.oneLine(known.getMessage())));
           commandLine.getErr().flush();
           return known.exitCode().code();
         });
     return cmd;
   }
 
-  /** A message on one line: a list after a colon is joined with "; ". */
-  public static String oneLine(String message) {
-    return message == null
-        ? "no message"
-        : message.strip().replaceAll(":\\s*\\R\\s*", ": ").replaceAll("\\s*\\R\\s*", "; ");
-  }
-
   static int exitCode(Throwable t) {
-    return classify(t).exitCode().code();
-  }
-
-  /** The failure class of anything a command throws: one place maps exceptions to exit codes. */
-  public static RunnerException classify(Throwable t) {
-    var oom = OutOfMemory.in(t);
-    if (oom.isPresent()) {
-      return OutOfMemory.failure(oom.get());
-    }
-    if (t instanceof RunnerException re) {
-      return re;
-    }
-    if (t instanceof java.io.IOException io) {
-      return StorageErrors.classify("storage", io);
-    }
-    return new RunnerException(ExitCode.FAILED, "unexpected error: " + t, t);
+    return RunnerException.classify(t).exitCode().code();
   }
 
   /** The project version, written into version.properties by the build. */

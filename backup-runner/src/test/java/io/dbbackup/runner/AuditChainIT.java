@@ -3,6 +3,7 @@ package io.dbbackup.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbbackup.runner.history.HistoryHealth;
+import io.dbbackup.runner.run.RunListener;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.ManifestCodec;
 import io.dbbackup.runner.support.BackupFixture;

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.run.RunListener;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.ManifestCodec;
 import io.dbbackup.runner.support.BackupFixture;

@@ -2,6 +2,7 @@ package io.dbbackup.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.ManifestCodec;
 import io.dbbackup.runner.support.BackupFixture;

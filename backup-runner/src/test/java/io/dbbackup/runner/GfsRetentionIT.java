@@ -2,6 +2,7 @@ package io.dbbackup.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.LogCapture;
 import io.dbbackup.testing.PostgresExtension;

@@ -3,6 +3,7 @@ package io.dbbackup.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.support.DumpProcesses;
 import io.dbbackup.runner.support.IncrementalBucket;
 import io.dbbackup.runner.support.IncrementalBucket.Output;

@@ -3,6 +3,8 @@ package io.dbbackup.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.store.ChunkStore;
 import io.dbbackup.runner.support.IncrementalBucket;
 import io.dbbackup.runner.support.IncrementalBucket.Output;

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.retention.RetentionPolicy;
+import io.dbbackup.runner.run.RunListener;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.history.RunStatus;
+import io.dbbackup.runner.run.RunListener;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.support.LogCapture;
 import io.dbbackup.runner.support.Tmpfs;
 import io.dbbackup.testing.PostgresCluster;

@@ -15,7 +15,7 @@ import org.slf4j.event.KeyValuePair;
 
 class EventLayoutTest {
   final LoggerContext context = new LoggerContext();
-  final Logger logger = context.getLogger("io.dbbackup.runner.BackupRun");
+  final Logger logger = context.getLogger("io.dbbackup.runner.backup.BackupRun");
 
   LoggingEvent event(String msg, boolean audit) {
     LoggingEvent e = new LoggingEvent("x", logger, Level.INFO, msg, null, null);

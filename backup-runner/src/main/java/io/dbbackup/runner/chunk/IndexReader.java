@@ -1,8 +1,8 @@
 package io.dbbackup.runner.chunk;
 
 import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.ChunkIndex;
 import io.dbbackup.runner.store.Manifest;

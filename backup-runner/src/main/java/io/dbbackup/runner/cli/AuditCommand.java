@@ -1,10 +1,10 @@
 package io.dbbackup.runner.cli;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.history.AuditChain;
 import io.dbbackup.runner.history.AuditEntry;
 import io.dbbackup.runner.history.HistoryUnavailableException;
@@ -12,7 +12,6 @@ import io.dbbackup.runner.history.RecordedHeads;
 import io.dbbackup.runner.history.SqlHistory;
 import io.dbbackup.runner.history.StorageDescription;
 import io.dbbackup.runner.store.BackupStore;
-import io.dbbackup.runner.store.Stores;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;

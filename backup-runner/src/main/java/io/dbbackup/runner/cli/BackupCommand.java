@@ -1,16 +1,15 @@
 package io.dbbackup.runner.cli;
 
-import io.dbbackup.runner.BackupRun;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunSettings;
-import io.dbbackup.runner.RunnerException;
-import io.dbbackup.runner.RunnerMain;
+import io.dbbackup.runner.backup.BackupRun;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.notify.StandaloneNotifier;
 import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.run.RunOutcome;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.status.KubernetesStatusReporter;
 import io.dbbackup.runner.store.BackupStore;
-import io.dbbackup.runner.store.Stores;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
@@ -76,7 +75,7 @@ public final class BackupCommand implements Callable<Integer> {
                                 ? null
                                 : Path.of(config.spec().getStorage().getVolume().getPath()))));
       }
-      BackupRun.Outcome outcome = new BackupRun(config, store, run, PgTools.locate()).execute();
+      RunOutcome outcome = new BackupRun(config, store, run, PgTools.locate()).execute();
       if (notifier != null) {
         notifier.afterRun(outcome);
       }
@@ -94,7 +93,7 @@ public final class BackupCommand implements Callable<Integer> {
                     + ", "
                     + code.contract().meaning()
                     + ")"
-                : code.failureLine("backup", RunnerMain.oneLine(message)));
+                : code.failureLine("backup", RunnerException.oneLine(message)));
         err.flush();
       }
       return code.code();

@@ -1,13 +1,12 @@
 package io.dbbackup.runner.cli;
 
-import io.dbbackup.runner.RunSupervisor;
-import io.dbbackup.runner.Sizes;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.run.RunSupervisor;
+import io.dbbackup.runner.run.Sizes;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.store.ManifestCodec;
-import io.dbbackup.runner.store.Stores;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

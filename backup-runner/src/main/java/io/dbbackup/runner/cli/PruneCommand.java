@@ -1,12 +1,11 @@
 package io.dbbackup.runner.cli;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.PruneRun;
-import io.dbbackup.runner.RunSettings;
+import io.dbbackup.runner.backup.PruneRun;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.retention.RetentionPolicy;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.store.BackupStore;
-import io.dbbackup.runner.store.Stores;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -2,18 +2,16 @@ package io.dbbackup.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.api.v1alpha1.DatabaseRestore;
-import io.dbbackup.runner.Deadline;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunSettings;
-import io.dbbackup.runner.RunSupervisor;
-import io.dbbackup.runner.RunnerException;
-import io.dbbackup.runner.RunnerMain;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.config.ConfigLoader;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.restore.RestoreRun;
+import io.dbbackup.runner.run.Deadline;
+import io.dbbackup.runner.run.RunSettings;
+import io.dbbackup.runner.run.RunSupervisor;
 import io.dbbackup.runner.store.BackupStore;
-import io.dbbackup.runner.store.Stores;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +94,7 @@ public final class RestoreCommand implements Callable<Integer> {
         supervisor.cleaning();
         return terminated(deadline.timedOut().getMessage(), supervisor);
       }
-      RunnerException failure = RunnerMain.classify(e);
+      RunnerException failure = RunnerException.classify(e);
       writeResult(failure.exitCode().code(), null, failure.getMessage());
       throw failure;
     }

@@ -1,22 +1,21 @@
 package io.dbbackup.runner.cli;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunSupervisor;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.chunk.ChunkKey;
 import io.dbbackup.runner.chunk.ChunkVerifier;
 import io.dbbackup.runner.chunk.IndexReader;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.OpenPgpConfig;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.history.RecordedChecksum;
 import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.run.RunSupervisor;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.ChunkIndex;
 import io.dbbackup.runner.store.Manifest;
-import io.dbbackup.runner.store.Stores;
 import io.dbbackup.runner.verify.BackupVerifier;
 import io.dbbackup.runner.verify.KeyCheck;
 import io.dbbackup.runner.verify.restore.RestoreCheck;

@@ -2,8 +2,8 @@ package io.dbbackup.runner.config;
 
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import io.dbbackup.api.v1alpha1.SecretRef;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.dbbackup.runner.db;
 
-import io.dbbackup.runner.ExitCode;
+import io.dbbackup.runner.error.ExitCode;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

@@ -2,10 +2,10 @@ package io.dbbackup.runner.db;
 
 import io.dbbackup.api.v1alpha1.DatabaseSpec;
 import io.dbbackup.api.v1alpha1.SslMode;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.Secret;
 import io.dbbackup.runner.config.SecretFiles;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -32,8 +32,8 @@ public record ConnectionSettings(
   /**
    * The settings of {@code db}, set at {@code field} of the resource.
    *
-   * @throws io.dbbackup.runner.RunnerException {@link ExitCode#INVALID_CONFIG} when the password
-   *     file is missing or empty
+   * @throws io.dbbackup.runner.error.RunnerException {@link ExitCode#INVALID_CONFIG} when the
+   *     password file is missing or empty
    */
   public static ConnectionSettings from(DatabaseSpec db, SecretFiles secrets, String field) {
     Secret password = null;

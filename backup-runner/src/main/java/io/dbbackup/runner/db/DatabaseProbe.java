@@ -1,8 +1,8 @@
 package io.dbbackup.runner.db;
 
 import io.dbbackup.api.retry.Retry;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

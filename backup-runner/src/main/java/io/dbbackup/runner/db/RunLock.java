@@ -1,7 +1,7 @@
 package io.dbbackup.runner.db;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

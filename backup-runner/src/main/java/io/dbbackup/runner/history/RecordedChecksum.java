@@ -1,9 +1,9 @@
 package io.dbbackup.runner.history;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.db.ConnectionSettings;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

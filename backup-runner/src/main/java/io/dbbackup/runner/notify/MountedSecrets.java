@@ -3,8 +3,8 @@ package io.dbbackup.runner.notify;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
 import io.dbbackup.notify.NotificationException;
 import io.dbbackup.notify.SecretSource;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.SecretFiles;
+import io.dbbackup.runner.error.RunnerException;
 
 /**
  * A channel's Secrets as the runner reads all others: the file {@code <secrets-dir>/<name>/<key>},

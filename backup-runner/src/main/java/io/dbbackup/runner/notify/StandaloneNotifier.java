@@ -7,10 +7,10 @@ import io.dbbackup.notify.DefaultNotifier;
 import io.dbbackup.notify.Notification;
 import io.dbbackup.notify.Notifier;
 import io.dbbackup.notify.NotifierSettings;
-import io.dbbackup.runner.BackupRun;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.config.BackupConfig;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.run.RunOutcome;
+import io.dbbackup.runner.run.RunSettings;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -40,8 +40,8 @@ public final class StandaloneNotifier {
     }
   }
 
-  /** After {@link BackupRun#execute}: derives and sends the run's notifications. */
-  public void afterRun(BackupRun.Outcome outcome) {
+  /** After a backup run: derives and sends the run's notifications. */
+  public void afterRun(RunOutcome outcome) {
     try {
       boolean ok = outcome.exitCode() == ExitCode.OK;
       String id = outcome.record() == null ? null : outcome.record().backupId();

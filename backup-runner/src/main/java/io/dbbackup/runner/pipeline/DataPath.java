@@ -6,7 +6,6 @@ import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.Encryptor;
 import io.dbbackup.runner.crypto.OpenPgpConfig;
 import io.dbbackup.runner.crypto.Recipient;
-import io.dbbackup.runner.store.Manifest;
 import java.time.Instant;
 import java.util.List;
 
@@ -54,16 +53,5 @@ public record DataPath(Compressor compressor, Encryptor encryptor, Decryptor ver
     return encryptor == null
         ? List.of()
         : encryptor.recipients().stream().map(Recipient::encryptionKeyId).toList();
-  }
-
-  public Manifest.Compression manifestCompression() {
-    return new Manifest.Compression(compressor.algorithm().wireName(), compressor.level());
-  }
-
-  public Manifest.Encryption manifestEncryption() {
-    return encryptor == null
-        ? null
-        : new Manifest.Encryption(
-            encryptor.mode().wireName(), encryptor.recipientFingerprints(), recipientKeyIds());
   }
 }

@@ -1,10 +1,6 @@
 package io.dbbackup.runner.restore;
 
 import io.dbbackup.api.hash.Sha256;
-import io.dbbackup.runner.Deadline;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
-import io.dbbackup.runner.StorageErrors;
 import io.dbbackup.runner.chunk.ChunkFormat;
 import io.dbbackup.runner.chunk.ChunkKey;
 import io.dbbackup.runner.chunk.ChunkStream;
@@ -13,6 +9,10 @@ import io.dbbackup.runner.chunk.IndexReader;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.OpenPgpException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
+import io.dbbackup.runner.error.StorageErrors;
+import io.dbbackup.runner.run.Deadline;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.ChunkIndex;
 import io.dbbackup.runner.store.Manifest;

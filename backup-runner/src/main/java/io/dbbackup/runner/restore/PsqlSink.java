@@ -1,12 +1,12 @@
 package io.dbbackup.runner.restore;
 
-import io.dbbackup.runner.Deadline;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.chunk.ChunkStream;
 import io.dbbackup.runner.db.ConnectionSettings;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.pipeline.ProcessGroup;
+import io.dbbackup.runner.run.Deadline;
 import io.dbbackup.runner.store.Manifest;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

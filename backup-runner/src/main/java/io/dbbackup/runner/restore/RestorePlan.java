@@ -1,12 +1,12 @@
 package io.dbbackup.runner.restore;
 
 import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
-import io.dbbackup.runner.StorageErrors;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.OpenPgpConfig;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
+import io.dbbackup.runner.error.StorageErrors;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;

@@ -1,14 +1,14 @@
 package io.dbbackup.runner.restore;
 
 import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
-import io.dbbackup.runner.Deadline;
-import io.dbbackup.runner.RunSettings;
-import io.dbbackup.runner.Sizes;
 import io.dbbackup.runner.chunk.ChunkKey;
 import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.crypto.OpenPgpConfig;
 import io.dbbackup.runner.history.RecordedChecksum;
 import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.run.Deadline;
+import io.dbbackup.runner.run.RunSettings;
+import io.dbbackup.runner.run.Sizes;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import java.io.IOException;

@@ -23,7 +23,8 @@ interface RestoreSource {
   /**
    * Reads the whole dump once and checks it end to end, passing the plain dump to {@code plain}.
    *
-   * @throws io.dbbackup.runner.RunnerException when it is not the backup its manifest describes
+   * @throws io.dbbackup.runner.error.RunnerException when it is not the backup its manifest
+   *     describes
    */
   void verify(OutputStream plain);
 

@@ -2,12 +2,12 @@ package io.dbbackup.runner.restore;
 
 import io.dbbackup.api.v1alpha1.DatabaseRestoreSpec;
 import io.dbbackup.api.v1alpha1.DatabaseSpec;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.SecretFiles;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
 import io.dbbackup.runner.db.DatabaseProbe.Sleeper;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.store.Manifest;
 import java.sql.Connection;

@@ -1,13 +1,13 @@
 package io.dbbackup.runner.restore;
 
 import io.dbbackup.api.hash.Sha256;
-import io.dbbackup.runner.Deadline;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.crypto.Decryptor;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.history.RecordedChecksum;
 import io.dbbackup.runner.pipeline.CompressAndEncrypt;
 import io.dbbackup.runner.pipeline.Compressor;
+import io.dbbackup.runner.run.Deadline;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.verify.BackupVerifier;

@@ -2,8 +2,8 @@ package io.dbbackup.runner.status;
 
 import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.api.v1alpha1.BackupRecord;
-import io.dbbackup.runner.Sizes;
 import io.dbbackup.runner.history.RunRecord;
+import io.dbbackup.runner.run.Sizes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 

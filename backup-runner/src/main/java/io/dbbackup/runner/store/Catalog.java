@@ -1,7 +1,7 @@
 package io.dbbackup.runner.store;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package io.dbbackup.runner.verify;
 
 import io.dbbackup.api.hash.Sha256;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.OpenPgpException;
 import io.dbbackup.runner.crypto.OpenPgpStructure;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.pipeline.CompressAndEncrypt;
 import io.dbbackup.runner.pipeline.Compressor;
 import io.dbbackup.runner.pipeline.DumpTrailer;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
 import io.dbbackup.api.v1alpha1.SecretKeyRef;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.SecretFiles;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.store.ChunkIndex;
 import io.dbbackup.runner.store.ChunkStore;
 import io.dbbackup.runner.store.VolumeStore;

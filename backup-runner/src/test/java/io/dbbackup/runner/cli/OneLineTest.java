@@ -2,8 +2,8 @@ package io.dbbackup.runner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerMain;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import org.junit.jupiter.api.Test;
 
 /** The stderr line of a failure: one line whatever the message, with the code and a hint. */
@@ -13,7 +13,7 @@ class OneLineTest {
     String line =
         ExitCode.INVALID_CONFIG.failureLine(
             "backup",
-            RunnerMain.oneLine(
+            RunnerException.oneLine(
                 "b.yaml: invalid DatabaseBackup:\n  spec.retries: must be 0-10\n  spec.x: unknown"));
     assertThat(line)
         .doesNotContain("\n")

@@ -2,8 +2,8 @@ package io.dbbackup.runner.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.RunnerMain;
+import io.dbbackup.runner.run.RunSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

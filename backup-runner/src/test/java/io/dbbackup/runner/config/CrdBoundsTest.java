@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dbbackup.api.validation.CrdSchema;
-import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.error.RunnerException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dbbackup.api.v1alpha1.SslMode;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunListener;
-import io.dbbackup.runner.RunSettings;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.RunnerMain;
 import io.dbbackup.runner.config.Secret;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
+import io.dbbackup.runner.run.RunListener;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.LogCapture;
 import io.dbbackup.testing.PostgresCluster;

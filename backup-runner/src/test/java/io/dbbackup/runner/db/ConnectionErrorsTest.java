@@ -3,7 +3,7 @@ package io.dbbackup.runner.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbbackup.api.v1alpha1.SslMode;
-import io.dbbackup.runner.ExitCode;
+import io.dbbackup.runner.error.ExitCode;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;

@@ -2,9 +2,9 @@ package io.dbbackup.runner.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunListener;
-import io.dbbackup.runner.RunSettings;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.run.RunListener;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.SampleData;
 import io.dbbackup.testing.PostgresCluster;

@@ -2,8 +2,8 @@ package io.dbbackup.runner.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.RunnerMain;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.testing.FaultProxy;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;

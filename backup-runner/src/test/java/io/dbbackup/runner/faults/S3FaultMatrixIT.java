@@ -2,10 +2,10 @@ package io.dbbackup.runner.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunListener;
-import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.RunnerMain;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.run.RunListener;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.testing.FaultProxy;
 import io.dbbackup.testing.FaultProxy.Rule;
 import io.dbbackup.testing.PostgresCluster;

@@ -3,8 +3,8 @@ package io.dbbackup.runner.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunListener;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.run.RunListener;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.LogCapture;
 import io.dbbackup.runner.support.SampleData;

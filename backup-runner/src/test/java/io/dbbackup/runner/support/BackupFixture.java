@@ -1,7 +1,7 @@
 package io.dbbackup.runner.support;
 
-import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.RunnerMain;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.store.ChunkStore;
 import io.dbbackup.testing.PostgresCluster;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package io.dbbackup.runner.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dbbackup.runner.RunSettings;
 import io.dbbackup.runner.RunnerMain;
+import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.store.ChunkStore;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.S3ProxyServer;

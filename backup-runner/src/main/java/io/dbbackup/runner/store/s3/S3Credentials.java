@@ -2,10 +2,10 @@ package io.dbbackup.runner.store.s3;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
 import io.dbbackup.api.v1alpha1.SecretRef;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.Secret;
 import io.dbbackup.runner.config.SecretFiles;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;

@@ -1,12 +1,12 @@
 package io.dbbackup.runner.verify.restore;
 
-import io.dbbackup.runner.Deadline;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.crypto.Decryptor;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.pipeline.DumpContent;
 import io.dbbackup.runner.pipeline.PgTools;
+import io.dbbackup.runner.run.Deadline;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;

@@ -1,7 +1,7 @@
 package io.dbbackup.runner.verify.restore;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.pipeline.PgTools;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,8 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.StorageErrors;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.StorageErrors;
 import io.dbbackup.runner.store.ChunkStore;
 import io.dbbackup.testing.FaultProxy;
 import io.dbbackup.testing.FaultProxy.Rule;

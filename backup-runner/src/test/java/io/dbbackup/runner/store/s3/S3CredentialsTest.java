@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
 import io.dbbackup.api.v1alpha1.SecretRef;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
 import io.dbbackup.runner.config.SecretFiles;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
 import io.dbbackup.api.v1alpha1.SecretRef;
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.StorageErrors;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.StorageErrors;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;

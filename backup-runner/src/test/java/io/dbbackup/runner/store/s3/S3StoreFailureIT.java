@@ -7,9 +7,9 @@ import static io.dbbackup.runner.store.s3.S3Stores.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dbbackup.runner.ExitCode;
-import io.dbbackup.runner.RunnerException;
-import io.dbbackup.runner.StorageErrors;
+import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.error.RunnerException;
+import io.dbbackup.runner.error.StorageErrors;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.StoreWriter;
 import io.dbbackup.testing.S3ProxyServer;
