@@ -2,6 +2,7 @@ package io.dbbackup.runner.backup;
 
 import io.dbbackup.runner.chunk.ChunkWriter;
 import io.dbbackup.runner.chunk.FastCdcOutputStream;
+import io.dbbackup.runner.chunk.RestrictKeyCuts;
 import io.dbbackup.runner.crypto.Encryptor;
 import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.ServerInfo;
@@ -145,7 +146,8 @@ final class DumpStep {
           public DumpPipeline.Result pump(InputStream dump, TransferProgress progress)
               throws IOException {
             FastCdcOutputStream chunker = new FastCdcOutputStream(writer);
-            DumpPipeline.Result result = DumpPipeline.pumpPlain(dump, chunker, progress, content);
+            DumpPipeline.Result result =
+                DumpPipeline.pumpPlain(dump, new RestrictKeyCuts(chunker), progress, content);
             try {
               chunker.close();
               chunks = writer.finish(id.value());

@@ -107,6 +107,19 @@ public final class FastCdcOutputStream extends OutputStream {
     }
   }
 
+  /**
+   * Ends the current chunk here, whatever its size (nothing when it is empty): the bytes after a
+   * cut are chunked as if the stream started with them.
+   */
+  public void cut() throws IOException {
+    if (closed) {
+      throw new IOException("chunker closed");
+    }
+    if (len > 0) {
+      emit();
+    }
+  }
+
   private void emit() throws IOException {
     sink.chunk(buf, len);
     len = 0;
