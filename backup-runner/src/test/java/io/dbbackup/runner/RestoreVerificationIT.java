@@ -17,6 +17,7 @@ import io.dbbackup.runner.store.StoredManifests;
 import io.dbbackup.runner.store.VolumeStore;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.LogCapture;
+import io.dbbackup.runner.verify.ChecksumFile;
 import io.dbbackup.runner.verify.restore.ScratchCluster;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
@@ -510,7 +511,8 @@ class RestoreVerificationIT {
     }
     Files.write(dump, gz.toByteArray());
     String storedSha = sha256(gz.toByteArray());
-    Files.writeString(folder.resolve(m.checksumFile()), storedSha + "  " + m.file() + "\n");
+    Files.writeString(
+        folder.resolve(ChecksumFile.nameFor(m.file())), storedSha + "  " + m.file() + "\n");
     Manifest forged =
         m.toBuilder()
             .dumpBytes(altered.length)

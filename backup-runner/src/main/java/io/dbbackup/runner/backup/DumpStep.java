@@ -223,7 +223,7 @@ final class DumpStep {
   }
 
   private void writeChecksum(BackupId id, String file, String sha256) {
-    String name = file + ".sha256";
+    String name = ChecksumFile.nameFor(file);
     try (StoreWriter w = store.create(id, name)) {
       w.stream().write(new ChecksumFile(sha256, file).encode());
       w.commit();

@@ -159,11 +159,6 @@ public record Manifest(
     return Duration.between(startTime, endTime);
   }
 
-  /** The checksum file's name, next to the dump. */
-  public String checksumFile() {
-    return file + ".sha256";
-  }
-
   /** A manifest built field by field; what is not set is absent (null, or 0 for a count). */
   public static ManifestBuilder builder() {
     return new ManifestBuilder();

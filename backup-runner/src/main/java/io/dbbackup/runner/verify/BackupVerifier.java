@@ -155,7 +155,7 @@ public final class BackupVerifier {
    */
   private ReadBack readBack(Request r) {
     String file = r.expected().file();
-    byte[] checksum = readChecksum(r.id(), file + ".sha256");
+    byte[] checksum = readChecksum(r.id(), ChecksumFile.nameFor(file));
     MessageDigest storedDigest = sha256();
     Plain plain = new Plain();
     try (TransferProgress progress = new TransferProgress("verify", progressInterval);

@@ -9,6 +9,11 @@ import java.util.regex.Pattern;
 public record ChecksumFile(String sha256, String fileName) {
   private static final Pattern LINE = Pattern.compile("^([0-9a-f]{64}) [ *](.+)$");
 
+  /** The name of the checksum file of {@code file}, stored next to it. */
+  public static String nameFor(String file) {
+    return file + ".sha256";
+  }
+
   public byte[] encode() {
     return (sha256 + "  " + fileName + "\n").getBytes(StandardCharsets.UTF_8);
   }

@@ -15,7 +15,7 @@ final class VerificationProblems {
   /** Every mismatch, in that order; empty when the backup is what {@code expected} says. */
   static List<String> of(BackupVerifier.Expected expected, ReadBack read) {
     List<String> problems = new ArrayList<>();
-    String checksumName = expected.file() + ".sha256";
+    String checksumName = ChecksumFile.nameFor(expected.file());
     ChecksumFile checksum = checksumFile(expected.file(), checksumName, read, problems);
     if (read.failure() != null) {
       problems.add(read.failure());
