@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.DumpProcesses;
 import io.dbbackup.runner.support.LogCapture;
@@ -19,6 +20,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -137,7 +139,6 @@ class RunStopIT {
   @Test
   void aSigkilledRunLeavesNoDumpRunningAndTheNextRunCleansUpAfterIt() throws Exception {
     Child child;
-    long started = System.nanoTime();
     try (Connection holder = lockTable()) {
       child = Child.backup(fixture);
       assertThat(waitingOnTheLock(60)).as("pg_dump waits on the lock").isTrue();
@@ -156,10 +157,15 @@ class RunStopIT {
     assertThat(pg.psql("postgres", "SELECT status FROM dbbackup.backup_history"))
         .isEqualTo("RUNNING");
 
-    // The next run, once the killed one is older than the timeout, removes what it left.
+    // The next run, once the killed one is older than the timeout, removes what it left. Its age is
+    // its id's start time (the child JVM's own clock reading, seconds after it was launched on a
+    // busy machine), so the wait is counted from there.
     Duration timeout = Duration.ofSeconds(10);
-    long olderThanTimeout = started + timeout.plusSeconds(2).toNanos() - System.nanoTime();
-    Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(olderThanTimeout)));
+    Instant killedRunStart =
+        BackupId.parse(debris.getFileName().toString()).orElseThrow().startTime();
+    Duration olderThanTimeout =
+        Duration.between(Instant.now(), killedRunStart.plus(timeout).plusSeconds(2));
+    Thread.sleep(Math.max(0, olderThanTimeout.toMillis()));
     BackupFixture.Result next = fixture.backup(BackupFixture.testSettings().withTimeout(timeout));
     assertThat(next.exitCode()).as(next.err()).isZero();
     assertThat(fixture.folders()).hasSize(1).doesNotContain(debris);
