@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What a failed connection attempt means: whether waiting can heal it (the server refuses or does
@@ -31,89 +32,134 @@ public final class ConnectionErrors {
    */
   public static Failure classify(SQLException e, ConnectionSettings settings, String database) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
-    String field = settings.field();
-    String where = settings.host() + ":" + settings.port();
-    UnknownHostException unknownHost = find(e, UnknownHostException.class);
-    if (unknownHost != null) {
-      return new Failure(
-          false,
-          ExitCode.INVALID_CONFIG,
-          field
-              + ".host: host \""
-              + settings.host()
-              + "\" not found (DNS): check "
-              + field
-              + ".host (a Service name needs its namespace when the database runs in another"
-              + " one)");
+    return unknownHost(e, settings)
+        .or(() -> byServerState(e, state, settings, database))
+        .or(() -> byNetwork(e, state, settings))
+        .orElseGet(() -> unclassified(e, state, settings));
+  }
+
+  /** A host DNS does not know: a config mistake, naming the field. */
+  private static Optional<Failure> unknownHost(SQLException e, ConnectionSettings settings) {
+    if (find(e, UnknownHostException.class) == null) {
+      return Optional.empty();
     }
+    String field = settings.field();
+    return Optional.of(
+        new Failure(
+            false,
+            ExitCode.INVALID_CONFIG,
+            field
+                + ".host: host \""
+                + settings.host()
+                + "\" not found (DNS): check "
+                + field
+                + ".host (a Service name needs its namespace when the database runs in another"
+                + " one)"));
+  }
+
+  /**
+   * What the server answered, by SQLState: starting up or shutting down and too many connections
+   * heal by waiting; a refused login and a missing database do not.
+   */
+  private static Optional<Failure> byServerState(
+      SQLException e, String state, ConnectionSettings settings, String database) {
+    String where = where(settings);
     if (state.equals("57P03")) {
-      return new Failure(
-          true,
-          ExitCode.DATABASE_UNREACHABLE,
-          "the server at " + where + " is starting up or shutting down: " + e.getMessage());
+      return Optional.of(
+          new Failure(
+              true,
+              ExitCode.DATABASE_UNREACHABLE,
+              "the server at " + where + " is starting up or shutting down: " + e.getMessage()));
     }
     if (state.equals("53300")) {
-      return new Failure(
-          true,
-          ExitCode.DATABASE_UNREACHABLE,
-          "the server at "
-              + where
-              + " has too many connections (max_connections, or the role's CONNECTION LIMIT): "
-              + e.getMessage());
+      return Optional.of(
+          new Failure(
+              true,
+              ExitCode.DATABASE_UNREACHABLE,
+              "the server at "
+                  + where
+                  + " has too many connections (max_connections, or the role's CONNECTION LIMIT): "
+                  + e.getMessage()));
     }
     if (state.startsWith("28")) {
-      String what =
-          state.equals("28P01")
-              ? "password authentication failed for user \"" + settings.user() + "\""
-              : "the server refused user \"" + settings.user() + "\"";
-      return new Failure(
-          false,
-          ExitCode.PERMISSION_DENIED,
-          "authentication failed for "
-              + settings
-              + ": "
-              + what
-              + " (check "
-              + field
-              + ".user and "
-              + field
-              + ".passwordSecretRef, and the server's pg_hba.conf): "
-              + e.getMessage());
+      return Optional.of(authentication(e, state, settings));
     }
     if (state.equals("3D000")) {
-      return new Failure(
-          false,
-          ExitCode.INVALID_CONFIG,
-          "database \"" + database + "\" does not exist on " + settings);
+      return Optional.of(
+          new Failure(
+              false,
+              ExitCode.INVALID_CONFIG,
+              "database \"" + database + "\" does not exist on " + settings));
     }
+    return Optional.empty();
+  }
+
+  /** A refused login (SQLState class 28): exit 10, naming the user and the password Secret. */
+  private static Failure authentication(SQLException e, String state, ConnectionSettings settings) {
+    String field = settings.field();
+    String what =
+        state.equals("28P01")
+            ? "password authentication failed for user \"" + settings.user() + "\""
+            : "the server refused user \"" + settings.user() + "\"";
+    return new Failure(
+        false,
+        ExitCode.PERMISSION_DENIED,
+        "authentication failed for "
+            + settings
+            + ": "
+            + what
+            + " (check "
+            + field
+            + ".user and "
+            + field
+            + ".passwordSecretRef, and the server's pg_hba.conf): "
+            + e.getMessage());
+  }
+
+  /**
+   * What the network said, all healed by waiting: refused or unroutable, no answer in time, or
+   * closed by the server while the connection was being opened.
+   */
+  private static Optional<Failure> byNetwork(
+      SQLException e, String state, ConnectionSettings settings) {
+    String field = settings.field();
+    String where = where(settings);
     if (find(e, ConnectException.class) != null || find(e, NoRouteToHostException.class) != null) {
-      return new Failure(
-          true,
-          ExitCode.DATABASE_UNREACHABLE,
-          "connection to "
-              + where
-              + " refused (is the server running and listening there? check "
-              + field
-              + ".host and "
-              + field
-              + ".port)");
+      return Optional.of(
+          new Failure(
+              true,
+              ExitCode.DATABASE_UNREACHABLE,
+              "connection to "
+                  + where
+                  + " refused (is the server running and listening there? check "
+                  + field
+                  + ".host and "
+                  + field
+                  + ".port)"));
     }
     if (find(e, SocketTimeoutException.class) != null) {
-      return new Failure(
-          true,
-          ExitCode.DATABASE_UNREACHABLE,
-          "no answer from "
-              + where
-              + " within "
-              + ConnectionSettings.CONNECT_TIMEOUT_SECONDS
-              + " s (a firewall, or the server is overloaded)");
+      return Optional.of(
+          new Failure(
+              true,
+              ExitCode.DATABASE_UNREACHABLE,
+              "no answer from "
+                  + where
+                  + " within "
+                  + ConnectionSettings.CONNECT_TIMEOUT_SECONDS
+                  + " s (a firewall, or the server is overloaded)"));
     }
     if (state.startsWith("08") && closedByServer(e)) {
-      return new Failure(
-          true,
-          ExitCode.DATABASE_UNREACHABLE,
-          "the server at " + where + " closed the connection while it was being opened");
+      return Optional.of(
+          new Failure(
+              true,
+              ExitCode.DATABASE_UNREACHABLE,
+              "the server at " + where + " closed the connection while it was being opened"));
     }
+    return Optional.empty();
+  }
+
+  /** Anything else fails at once, with the driver's words and SQLState. */
+  private static Failure unclassified(SQLException e, String state, ConnectionSettings settings) {
     return new Failure(
         false,
         ExitCode.DATABASE_UNREACHABLE,
@@ -122,6 +168,10 @@ public final class ConnectionErrors {
             + (state.isEmpty() ? "" : " (SQLSTATE " + state + ")")
             + ": "
             + e.getMessage());
+  }
+
+  private static String where(ConnectionSettings settings) {
+    return settings.host() + ":" + settings.port();
   }
 
   private static boolean closedByServer(SQLException e) {
