@@ -20,6 +20,7 @@ import io.dbbackup.runner.verify.BackupVerifier;
 import io.dbbackup.runner.verify.KeyCheck;
 import io.dbbackup.runner.verify.restore.RestoreCheck;
 import io.dbbackup.runner.verify.restore.RestoreVerification;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -67,19 +68,7 @@ public final class VerifyCommand implements Callable<Integer> {
             : DataPath.forBackup(config.spec(), config.secrets(), Instant.now());
     try (RunSupervisor.Registration sigterm = RunSupervisor.plainCommand("verify");
         BackupStore store = Stores.open(config)) {
-      Catalog catalog = Catalog.read(store);
-      Manifest m =
-          catalog
-              .pick(id)
-              .orElseThrow(
-                  () ->
-                      new RunnerException(
-                          ExitCode.INVALID_CONFIG,
-                          "no good backup "
-                              + id
-                              + " in "
-                              + config.qualifiedName()
-                              + " (see `backup-runner list`)"));
+      Manifest m = stored(store, config);
       // Decrypt in full when the resource gives a passphrase or a verify key; else check the
       // checksum and the OpenPGP structure.
       Decryptor decryptor = m.encrypted() && path != null ? path.verifyDecryptor() : null;
@@ -116,6 +105,24 @@ public final class VerifyCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
     }
     return 0;
+  }
+
+  /**
+   * The manifest of the backup {@code id} names (an id, or latest) in the store's catalog: exit 2
+   * when there is no such good backup.
+   */
+  private Manifest stored(BackupStore store, BackupConfig config) throws IOException {
+    return Catalog.read(store)
+        .pick(id)
+        .orElseThrow(
+            () ->
+                new RunnerException(
+                    ExitCode.INVALID_CONFIG,
+                    "no good backup "
+                        + id
+                        + " in "
+                        + config.qualifiedName()
+                        + " (see `backup-runner list`)"));
   }
 
   /**

@@ -6,18 +6,11 @@ import io.dbbackup.runner.store.Catalog;
 import io.dbbackup.runner.store.Manifest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.temporal.WeekFields;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 
 /**
  * Which backups to delete after a good run, and which rule keeps each of the others. A backup is
@@ -141,6 +134,10 @@ public record RetentionPolicy(
     }
   }
 
+  /** What keeps a backup no rule keeps while some folder could not be read or trusted. */
+  private static final Keep INCOMPLETE =
+      new Keep(Rule.STORE_INCOMPLETE, "(a backup folder could not be read or trusted)");
+
   public RetentionPolicy {
     if (days < 1 || minKeep < 1) {
       throw new IllegalArgumentException("days and minKeep must be at least 1");
@@ -168,162 +165,38 @@ public record RetentionPolicy(
   /** Why each folder in {@code catalog} is kept or deleted at {@code now}. */
   public Explanation explain(Catalog catalog, Instant now, BackupId current) {
     List<Manifest> newestFirst = catalog.backups();
-    Map<BackupId, List<Keep>> keeps = new LinkedHashMap<>();
-    for (Manifest m : newestFirst) {
-      List<Keep> k = new ArrayList<>();
-      if (m.backupId().equals(current)) {
-        k.add(new Keep(Rule.CURRENT, "(this run's backup)"));
-      }
-      keeps.put(m.backupId(), k);
-    }
-    int kept = 0;
-    for (Manifest m : newestFirst) {
-      if (good(m) && kept < minKeep) {
-        kept++;
-        keeps.get(m.backupId()).add(new Keep(Rule.MIN_KEEP, kept + "/" + minKeep));
-      }
-    }
-    // The id's time, not the manifest's: the folder's name is what a writer cannot move.
-    Instant expiry = now.minus(Duration.ofDays(days));
-    for (Manifest m : newestFirst) {
-      if (!m.backupId().startTime().isBefore(expiry)) {
-        keeps
-            .get(m.backupId())
-            .add(
-                new Keep(
-                    Rule.DAYS,
-                    good(m)
-                        ? "(within " + days + ")"
-                        : "(within " + days + "; failed verification, kept for inspection)"));
-      }
-    }
-    period(keeps, newestFirst, Rule.DAILY, gfs.daily(), LocalDate::toString);
-    period(keeps, newestFirst, Rule.WEEKLY, gfs.weekly(), RetentionPolicy::week);
-    period(keeps, newestFirst, Rule.MONTHLY, gfs.monthly(), d -> YearMonth.from(d).toString());
-    period(keeps, newestFirst, Rule.YEARLY, gfs.yearly(), d -> String.valueOf(d.getYear()));
-
+    Map<BackupId, List<Keep>> keeps = new KeepRules(this).keeps(newestFirst, now, current);
+    DeletionDetails deletions = new DeletionDetails(this);
     List<Decision> decisions = new ArrayList<>();
-    Keep incomplete =
-        new Keep(Rule.STORE_INCOMPLETE, "(a backup folder could not be read or trusted)");
     for (Manifest m : newestFirst) {
       BackupId id = m.backupId();
       List<Keep> k = keeps.get(id);
       if (!k.isEmpty()) {
         decisions.add(new Decision(id, k, null));
       } else if (!catalog.complete()) {
-        decisions.add(new Decision(id, List.of(incomplete), null));
+        decisions.add(new Decision(id, List.of(INCOMPLETE), null));
       } else {
-        decisions.add(new Decision(id, List.of(), expired(m)));
+        decisions.add(new Decision(id, List.of(), deletions.expired(m)));
       }
     }
     Instant abandonedBefore = now.minus(abandonedAfter);
     for (BackupId id : catalog.incomplete()) {
-      if (id.equals(current)) {
-        decisions.add(new Decision(id, List.of(new Keep(Rule.CURRENT, "(this run)")), null));
-      } else if (!id.startTime().isBefore(abandonedBefore)) {
-        decisions.add(
-            new Decision(
-                id,
-                List.of(new Keep(Rule.RUNNING, "(no manifest, younger than the run timeout)")),
-                null));
-      } else if (!catalog.complete()) {
-        decisions.add(new Decision(id, List.of(incomplete), null));
-      } else {
-        decisions.add(
-            new Decision(
-                id,
-                List.of(),
-                new Deletion(
-                    id,
-                    Reason.ABANDONED,
-                    "no manifest, started "
-                        + id.startTime()
-                        + ", longer ago than the run timeout")));
-      }
+      decisions.add(withoutManifest(id, catalog, abandonedBefore, current));
     }
     return new Explanation(decisions);
   }
 
-  private Deletion expired(Manifest m) {
-    StringBuilder why =
-        new StringBuilder("started ")
-            .append(m.backupId().startTime())
-            .append(", before the ")
-            .append(days)
-            .append("-day retention");
-    if (!good(m)) {
-      why.append("; failed verification, so neither minKeep nor a daily/weekly/monthly/yearly")
-          .append(" rule keeps it");
-    } else {
-      why.append("; not among the newest ").append(minKeep).append(" good");
-      if (gfs.any()) {
-        why.append(", nor the newest good backup of a kept ").append(kept());
-      }
+  /** The verdict on {@code id}, a folder without manifest: current, running or abandoned. */
+  private static Decision withoutManifest(
+      BackupId id, Catalog catalog, Instant abandonedBefore, BackupId current) {
+    if (id.equals(current)) {
+      return new Decision(id, List.of(new Keep(Rule.CURRENT, "(this run)")), null);
+    } else if (!id.startTime().isBefore(abandonedBefore)) {
+      return new Decision(
+          id, List.of(new Keep(Rule.RUNNING, "(no manifest, younger than the run timeout)")), null);
+    } else if (!catalog.complete()) {
+      return new Decision(id, List.of(INCOMPLETE), null);
     }
-    return new Deletion(m.backupId(), Reason.EXPIRED, why.toString());
-  }
-
-  /** "day (7), ISO week (4)" for the GFS rules that are on. */
-  private String kept() {
-    List<String> parts = new ArrayList<>();
-    if (gfs.daily() > 0) {
-      parts.add("day (last " + gfs.daily() + ")");
-    }
-    if (gfs.weekly() > 0) {
-      parts.add("ISO week (last " + gfs.weekly() + ")");
-    }
-    if (gfs.monthly() > 0) {
-      parts.add("month (last " + gfs.monthly() + ")");
-    }
-    if (gfs.yearly() > 0) {
-      parts.add("year (last " + gfs.yearly() + ")");
-    }
-    return String.join(", ", parts);
-  }
-
-  /**
-   * Keeps the newest good backup of each of the newest {@code count} periods that have a good
-   * backup (as restic's and borg's {@code --keep-daily} count): a gap in the backups (an outage, a
-   * suspended schedule) never makes a rule keep fewer, and every kept one is the newest of its
-   * period. {@code key} names a day's period.
-   */
-  private void period(
-      Map<BackupId, List<Keep>> keeps,
-      List<Manifest> newestFirst,
-      Rule rule,
-      int count,
-      Function<LocalDate, String> key) {
-    Set<String> taken = new HashSet<>();
-    for (Manifest m : newestFirst) {
-      if (taken.size() == count) {
-        return;
-      }
-      if (!good(m)) {
-        continue;
-      }
-      String p = key.apply(LocalDate.ofInstant(m.backupId().startTime(), zone));
-      if (taken.add(p)) {
-        keeps.get(m.backupId()).add(new Keep(rule, p));
-      }
-    }
-  }
-
-  /** The ISO week of {@code d}, as 2026-W05 (its week-based year, which may differ from d's). */
-  static String week(LocalDate d) {
-    return String.format(
-        "%d-W%02d",
-        d.get(WeekFields.ISO.weekBasedYear()), d.get(WeekFields.ISO.weekOfWeekBasedYear()));
-  }
-
-  /**
-   * A good backup: not one whose verification ran and failed (verification switched off is not a
-   * failure).
-   */
-  static boolean good(Manifest m) {
-    if (m.verificationFailed()) {
-      return false;
-    }
-    Manifest.Verification v = m.verification();
-    return v == null || v.verified() || "none".equals(v.mode());
+    return new Decision(id, List.of(), DeletionDetails.abandoned(id));
   }
 }
