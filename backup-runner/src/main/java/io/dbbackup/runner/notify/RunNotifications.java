@@ -44,7 +44,11 @@ final class RunNotifications {
       Duration timeout,
       PreviousRuns previous,
       VolumeUsage volume,
-      Instant at) {}
+      Instant at) {
+    boolean ok() {
+      return exitCode == ExitCode.OK;
+    }
+  }
 
   private RunNotifications() {}
 
@@ -53,81 +57,100 @@ final class RunNotifications {
     if (f.exitCode() == ExitCode.LOCKED || f.exitCode() == ExitCode.OUTSIDE_WINDOW) {
       return out;
     }
-    boolean ok = f.exitCode() == ExitCode.OK;
-    RunRecord r = f.record();
-    if (!ok) {
-      out.add(
-          notification(
-              config,
-              f,
-              NotificationEvent.BackupFailed,
-              Severity.CRITICAL,
-              failure(f.exitCode()),
-              Map.of()));
-    }
-    PreviousRuns previous = f.previous();
-    if (ok && previous != null && previous.lastFailed()) {
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("previousBackupId", previous.lastId());
-      extra.put("previousExitCode", previous.lastExitCode());
-      out.add(
-          notification(
-              config,
-              f,
-              NotificationEvent.BackupRecovered,
-              Severity.INFO,
-              "backup succeeded again after a failed run",
-              extra));
-    }
+    failed(config, f).ifPresent(out::add);
+    recovered(config, f).ifPresent(out::add);
     capacity(config, f).ifPresent(out::add);
     overtime(config, f).ifPresent(out::add);
-    if (ok
-        && previous != null
-        && previous.lastGoodStoredBytes() != null
-        && previous.lastGoodStoredBytes() > 0
-        && r != null
-        && r.storedBytes() != null) {
-      long before = previous.lastGoodStoredBytes();
-      double change = (double) (r.storedBytes() - before) / before;
-      if (Math.abs(change) > SIZE_CHANGE) {
-        Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("previousBackupId", previous.lastGoodId());
-        extra.put("previousStoredBytes", before);
-        extra.put("changePercent", Math.round(change * 1000) / 10.0);
-        out.add(
-            notification(
-                config,
-                f,
-                NotificationEvent.SizeChanged,
-                Severity.WARNING,
-                String.format(
-                    Locale.ROOT,
-                    "stored size %s, %.0f%% %s than the previous good backup (%s)",
-                    Sizes.human(r.storedBytes()),
-                    Math.abs(change) * 100,
-                    change > 0 ? "larger" : "smaller",
-                    Sizes.human(before)),
-                extra));
-      }
-    }
-    if (ok) {
-      out.add(
-          notification(
-              config,
-              f,
-              NotificationEvent.BackupSucceeded,
-              Severity.INFO,
-              "backup succeeded"
-                  + (r != null && r.storedBytes() != null
-                      ? ": " + Sizes.human(r.storedBytes())
-                      : "")
-                  + (r != null && Boolean.TRUE.equals(r.verified()) ? ", verified" : ""),
-              Map.of()));
-    }
+    sizeChanged(config, f).ifPresent(out::add);
+    succeeded(config, f).ifPresent(out::add);
     return out;
   }
 
-  private static java.util.Optional<Notification> capacity(BackupConfig config, Facts f) {
+  /** BackupFailed: the run did not end with exit 0. */
+  private static Optional<Notification> failed(BackupConfig config, Facts f) {
+    if (f.ok()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        notification(
+            config,
+            f,
+            NotificationEvent.BackupFailed,
+            Severity.CRITICAL,
+            failure(f.exitCode()),
+            Map.of()));
+  }
+
+  /** BackupRecovered: a good run after a failed one. */
+  private static Optional<Notification> recovered(BackupConfig config, Facts f) {
+    PreviousRuns previous = f.previous();
+    if (!f.ok() || previous == null || !previous.lastFailed()) {
+      return Optional.empty();
+    }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("previousBackupId", previous.lastId());
+    extra.put("previousExitCode", previous.lastExitCode());
+    return Optional.of(
+        notification(
+            config,
+            f,
+            NotificationEvent.BackupRecovered,
+            Severity.INFO,
+            "backup succeeded again after a failed run",
+            extra));
+  }
+
+  /** SizeChanged: a good run's stored size is more than {@link #SIZE_CHANGE} off the last one's. */
+  private static Optional<Notification> sizeChanged(BackupConfig config, Facts f) {
+    PreviousRuns previous = f.previous();
+    Long before = previous == null ? null : previous.lastGoodStoredBytes();
+    Long after = f.record() == null ? null : f.record().storedBytes();
+    if (!f.ok() || before == null || before <= 0 || after == null) {
+      return Optional.empty();
+    }
+    double change = (double) (after - before) / before;
+    if (Math.abs(change) <= SIZE_CHANGE) {
+      return Optional.empty();
+    }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("previousBackupId", previous.lastGoodId());
+    extra.put("previousStoredBytes", before);
+    extra.put("changePercent", Math.round(change * 1000) / 10.0);
+    return Optional.of(
+        notification(
+            config,
+            f,
+            NotificationEvent.SizeChanged,
+            Severity.WARNING,
+            String.format(
+                Locale.ROOT,
+                "stored size %s, %.0f%% %s than the previous good backup (%s)",
+                Sizes.human(after),
+                Math.abs(change) * 100,
+                change > 0 ? "larger" : "smaller",
+                Sizes.human(before)),
+            extra));
+  }
+
+  /** BackupSucceeded: the run ended with exit 0; says the stored size and whether it verified. */
+  private static Optional<Notification> succeeded(BackupConfig config, Facts f) {
+    if (!f.ok()) {
+      return Optional.empty();
+    }
+    RunRecord r = f.record();
+    return Optional.of(
+        notification(
+            config,
+            f,
+            NotificationEvent.BackupSucceeded,
+            Severity.INFO,
+            "backup succeeded"
+                + (r != null && r.storedBytes() != null ? ": " + Sizes.human(r.storedBytes()) : "")
+                + (r != null && Boolean.TRUE.equals(r.verified()) ? ", verified" : ""),
+            Map.of()));
+  }
+
+  private static Optional<Notification> capacity(BackupConfig config, Facts f) {
     if (f.exitCode() == ExitCode.NOT_ENOUGH_SPACE) {
       return Optional.of(
           notification(
@@ -167,7 +190,7 @@ final class RunNotifications {
     return extra;
   }
 
-  private static java.util.Optional<Notification> overtime(BackupConfig config, Facts f) {
+  private static Optional<Notification> overtime(BackupConfig config, Facts f) {
     Duration limit = f.timeout();
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("timeoutMinutes", limit == null ? null : limit.toSeconds() / 60.0);

@@ -5,21 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbbackup.api.v1alpha1.CompressionAlgorithm;
 import io.dbbackup.runner.db.ServerInfo;
-import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.error.RunnerException;
-import io.dbbackup.runner.run.Sizes;
-import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** BATCH-101's space rule, and what it reads from the store to apply it. */
 class SpaceCheckTest {
@@ -49,29 +43,6 @@ class SpaceCheckTest {
                     CompressionAlgorithm.GZIP))
         .isInstanceOf(RunnerException.class)
         .hasMessageContaining("not enough space on the backup target");
-  }
-
-  @Test
-  void scratchSpaceIsCheckedAgainstTheDiskItIsOn(@TempDir Path dir) throws Exception {
-    long free = Files.getFileStore(dir).getUsableSpace();
-    SpaceCheck.Estimate estimate = new SpaceCheck.Estimate(300_000_000L, "pg_database_size x 0.3");
-
-    SpaceCheck.checkScratch(new BackupStore.Scratch(dir, free / 2, free / 8, 4), estimate);
-    assertThatThrownBy(
-            () ->
-                SpaceCheck.checkScratch(
-                    new BackupStore.Scratch(dir, free * 2, free / 2, 4), estimate))
-        .isInstanceOf(RunnerException.class)
-        .hasMessageStartingWith("not enough scratch space in " + dir + " for the upload's parts")
-        .hasMessageContaining("4 parts of " + Sizes.human(free / 2))
-        .extracting(e -> ((RunnerException) e).exitCode())
-        .isEqualTo(ExitCode.NOT_ENOUGH_SPACE);
-    assertThatThrownBy(
-            () ->
-                SpaceCheck.checkScratch(
-                    new BackupStore.Scratch(dir.resolve("missing"), 1, 1, 1), estimate))
-        .isInstanceOf(RunnerException.class)
-        .hasMessageContaining("cannot tell the free space of the scratch directory");
   }
 
   @Test
@@ -108,42 +79,6 @@ class SpaceCheckTest {
     assertThat(told).containsExactly(4_000_000_000L + (1L << 30));
   }
 
-  @Test
-  void anAbsurdSizeInTheLastManifestIsIgnoredAndNeverOverflows() {
-    BackupId id = BackupId.generate(java.time.Instant.parse("2026-11-24T02:00:00Z"));
-    for (long claimed : new long[] {Long.MAX_VALUE, 1_000_000_000_000_000L}) {
-      Manifest m = manifest(id, claimed);
-      SpaceCheck.Estimate e =
-          SpaceCheck.fromLastBackup(Optional.of(m), SERVER, CompressionAlgorithm.GZIP);
-      // 30% of the 1 GB the server holds (and the globals' floor), not the claim.
-      assertThat(e.bytes())
-          .as("claimed %d", claimed)
-          .isEqualTo(300_000_000L + SpaceCheck.GLOBALS_BYTES);
-      assertThat(e.basis()).contains("implausible and ignored");
-    }
-    assertThat(
-            SpaceCheck.fromLastBackup(
-                    Optional.of(manifest(id, 123_456_789L)), SERVER, CompressionAlgorithm.GZIP)
-                .bytes())
-        .isEqualTo(123_456_789L);
-    assertThat(SpaceCheck.saturatingMultiply(Long.MAX_VALUE, 2)).isEqualTo(Long.MAX_VALUE);
-  }
-
-  static Manifest manifest(BackupId id, long storedBytes) {
-    return Manifest.builder()
-        .formatVersion(1)
-        .id(id.value())
-        .startTime(id.startTime())
-        .endTime(id.startTime())
-        .databases(List.of())
-        .file("dump.sql.gz")
-        .dumpBytes(storedBytes)
-        .storedBytes(storedBytes)
-        .sha256("a".repeat(64))
-        .compression(new Manifest.Compression("gzip", 6))
-        .build();
-  }
-
   /** A store with no backups whose free space is {@code usable}; records the calls made. */
   static BackupStore store(OptionalLong usable, List<String> calls) {
     return store(usable, calls, new ArrayList<>());
@@ -169,26 +104,5 @@ class SpaceCheckTest {
                 default -> throw new AssertionError("unexpected call " + method.getName());
               };
             });
-  }
-
-  @Test
-  void verificationByRestoreNeedsScratchForTheRestoredClusterAndSaysBothFigures() {
-    SpaceCheck.Estimate estimate = new SpaceCheck.Estimate(300_000_000L, "pg_database_size x 0.3");
-    // 5x 300 MB beats the 1 GB pg_database_size; plus 256 MiB.
-    long required = SpaceCheck.restoreScratchBytes(SERVER, estimate);
-    assertThat(required).isEqualTo(1_500_000_000L + (256L << 20));
-    java.nio.file.Path dir = java.nio.file.Path.of("/scratch");
-    SpaceCheck.checkRestoreScratch(dir, required, SERVER, estimate);
-    assertThatThrownBy(() -> SpaceCheck.checkRestoreScratch(dir, required - 1, SERVER, estimate))
-        .isInstanceOf(RunnerException.class)
-        .satisfies(
-            e -> assertThat(((RunnerException) e).exitCode()).isEqualTo(ExitCode.NOT_ENOUGH_SPACE))
-        .hasMessageContaining("not enough scratch space in /scratch for verification by restore")
-        .hasMessageContaining(Sizes.human(required - 1) + " free")
-        .hasMessageContaining(Sizes.human(required) + " required");
-    // A cluster that compresses well: its pg_database_size is the figure.
-    SpaceCheck.Estimate small = new SpaceCheck.Estimate(10_000_000L, "last good backup");
-    assertThat(SpaceCheck.restoreScratchBytes(SERVER, small))
-        .isEqualTo(1_000_000_000L + (256L << 20));
   }
 }
