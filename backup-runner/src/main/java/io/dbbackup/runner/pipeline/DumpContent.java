@@ -83,8 +83,8 @@ public final class DumpContent implements DumpScanner.Listener {
     if (globals) {
       if (line.startsWith(CREATE_ROLE) && line.endsWith(";")) {
         String name = line.substring(CREATE_ROLE.length(), line.length() - 1).strip();
-        int end = DumpScanner.identifierEnd(name, 0);
-        roles.add(DumpScanner.unquote(name.substring(0, end)));
+        int end = SqlIdentifiers.identifierEnd(name, 0);
+        roles.add(SqlIdentifiers.unquote(name.substring(0, end)));
       }
     } else if (current != null && line.startsWith(LO_CREATE)) {
       current.largeObjects++;

@@ -27,14 +27,13 @@ import java.util.Arrays;
  * The globals of such a script are restricted too; in an older one, quoting is followed through the
  * globals, where a role's comment may span lines. Lines longer than {@link #MAX_LINE} are never
  * markers and pass in pieces (in COPY data, such a line is one row). COPY data lines are not
- * decoded: the count costs a scan for newlines.
+ * decoded: the count costs a scan for newlines. Where a script starts and ends is {@link
+ * ScriptBoundary}'s, the quoting through the globals {@link GlobalsQuoting}'s.
  */
 public final class DumpScanner {
   public static final int MAX_LINE = 1 << 20;
   private static final String HEADER_PREFIX = "-- Database \"";
   private static final String HEADER_SUFFIX = "\" dump";
-  private static final String SCRIPT_START = "-- PostgreSQL database dump";
-  private static final String SCRIPT_END = "-- PostgreSQL database dump complete";
   private static final String CLUSTER_END = "-- PostgreSQL database cluster dump complete";
 
   /** What the scanner finds; every byte is passed to {@link #bytes}, in order. */
@@ -72,12 +71,10 @@ public final class DumpScanner {
   /** Before the first section: the globals. */
   private boolean inSection;
 
-  /** In the globals: inside a quoted literal or identifier that spans lines (a role comment). */
-  private boolean inGlobalsString;
+  /** In the globals: the quoting, for a literal or identifier that spans lines (a role comment). */
+  private final GlobalsQuoting globalsQuoting = new GlobalsQuoting();
 
-  private boolean inGlobalsIdentifier;
-  private boolean inScript;
-  private String restrictKey;
+  private final ScriptBoundary script = new ScriptBoundary();
   private boolean inCopyData;
 
   public DumpScanner(Listener listener) {
@@ -119,12 +116,7 @@ public final class DumpScanner {
     }
     if (inCopyData && endsLine && lineLength == 0) {
       // The common case, a whole row in the buffer: counted, not copied or decoded.
-      if (isCopyEnd(b, off, len)) {
-        inCopyData = false;
-      } else {
-        listener.copyRow();
-      }
-      listener.bytes(b, off, len);
+      copyDataLine(b, off, len);
       return;
     }
     append(b, off, len);
@@ -151,6 +143,16 @@ public final class DumpScanner {
     lineLength += len;
   }
 
+  /** A whole line of COPY data: one row, or the {@code \.} that ends the data. */
+  private void copyDataLine(byte[] b, int off, int len) throws IOException {
+    if (isCopyEnd(b, off, len)) {
+      inCopyData = false;
+    } else {
+      listener.copyRow();
+    }
+    listener.bytes(b, off, len);
+  }
+
   private static boolean isCopyEnd(byte[] b, int off, int len) {
     int n = len;
     while (n > 0 && (b[off + n - 1] == '\n' || b[off + n - 1] == '\r')) {
@@ -161,23 +163,18 @@ public final class DumpScanner {
 
   private void onLine(byte[] bytes, int len) throws IOException {
     if (inCopyData) {
-      if (isCopyEnd(bytes, 0, len)) {
-        inCopyData = false;
-      } else {
-        listener.copyRow();
-      }
-      listener.bytes(bytes, 0, len);
+      copyDataLine(bytes, 0, len);
       return;
     }
     String text = new String(bytes, 0, len, StandardCharsets.UTF_8).stripTrailing();
-    if (inScript) {
+    if (script.inScript()) {
       listener.bytes(bytes, 0, len);
-      script(text);
+      scriptLine(text);
       return;
     }
-    if (!inSection && (inGlobalsString || inGlobalsIdentifier)) {
+    if (!inSection && globalsQuoting.open()) {
       listener.bytes(bytes, 0, len);
-      globalsQuotes(text);
+      globalsQuoting.follow(text);
       return;
     }
     if (pendingDashes != null) {
@@ -201,115 +198,30 @@ public final class DumpScanner {
     }
     listener.bytes(bytes, 0, len);
     if (!inSection && !text.startsWith("--")) {
-      globalsQuotes(text);
+      globalsQuoting.follow(text);
       if (!text.isEmpty()) {
         listener.statement(text, true);
       }
     }
-    if (inSection && text.equals(SCRIPT_START)) {
-      inScript = true;
-      restrictKey = null;
-      inCopyData = false;
-    } else if (text.startsWith("\\restrict ")) {
-      // pg_dumpall's own globals are restricted too (role comments are free text).
-      inScript = true;
-      restrictKey = text.substring("\\restrict ".length()).strip();
-    }
+    // pg_dumpall's own globals are restricted too (role comments are free text).
+    script.outside(text, inSection);
   }
 
   /**
-   * A line of a pg_dump script (already passed on), outside COPY data: does the script end here?
+   * A line of a pg_dump script (already passed on), outside COPY data: a boundary, the start of
+   * COPY data or a statement.
    */
-  private void script(String text) {
-    if (restrictKey != null && text.equals("\\unrestrict " + restrictKey)) {
-      inScript = false;
-      return;
-    }
-    if (restrictKey == null && text.startsWith("\\restrict ")) {
-      restrictKey = text.substring("\\restrict ".length()).strip();
-      return;
-    }
-    if (restrictKey == null && text.equals(SCRIPT_END)) {
-      inScript = false;
+  private void scriptLine(String text) {
+    if (script.isBoundary(text)) {
       return;
     }
     if (text.startsWith("COPY ") && text.endsWith(" FROM stdin;")) {
       inCopyData = true;
-      listener.copyStart(copyTarget(text));
+      listener.copyStart(SqlIdentifiers.copyTarget(text));
       return;
     }
     if (!text.isEmpty() && !text.startsWith("--")) {
       listener.statement(text, !inSection);
-    }
-  }
-
-  /**
-   * The table of {@code COPY <table> [(<columns>)] FROM stdin;} as written: a qualified name of
-   * plain or double-quoted identifiers (a quoted one may hold spaces, dots and doubled quotes).
-   */
-  static String copyTarget(String text) {
-    String rest = text.substring("COPY ".length());
-    int end = identifierEnd(rest, 0);
-    while (end < rest.length() && rest.charAt(end) == '.') {
-      end = identifierEnd(rest, end + 1);
-    }
-    return rest.substring(0, end);
-  }
-
-  /** Where the identifier at {@code from} ends (plain, or quoted with doubled quotes inside). */
-  public static int identifierEnd(String s, int from) {
-    int i = from;
-    if (i < s.length() && s.charAt(i) == '"') {
-      i++;
-      while (i < s.length()) {
-        if (s.charAt(i) == '"') {
-          if (i + 1 < s.length() && s.charAt(i + 1) == '"') {
-            i += 2;
-            continue;
-          }
-          return i + 1;
-        }
-        i++;
-      }
-      return i;
-    }
-    while (i < s.length()) {
-      char ch = s.charAt(i);
-      if (ch == '.' || ch == ' ' || ch == '(' || ch == ';') {
-        return i;
-      }
-      i++;
-    }
-    return i;
-  }
-
-  /** An identifier as PostgreSQL stores it: a quoted one unquoted, a plain one as written. */
-  public static String unquote(String identifier) {
-    if (identifier.length() >= 2 && identifier.startsWith("\"") && identifier.endsWith("\"")) {
-      return identifier.substring(1, identifier.length() - 1).replace("\"\"", "\"");
-    }
-    return identifier;
-  }
-
-  /**
-   * Follows quoting through a line of pg_dumpall's globals: literals in single quotes (doubled
-   * inside; pg_dumpall writes standard-conforming strings) and identifiers in double quotes, so a
-   * role comment that spans lines is content, not markers. For scripts without restrict keys.
-   */
-  private void globalsQuotes(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char ch = text.charAt(i);
-      if (ch == '\'' && !inGlobalsIdentifier) {
-        inGlobalsString = !inGlobalsString;
-      } else if (ch == '"' && !inGlobalsString) {
-        inGlobalsIdentifier = !inGlobalsIdentifier;
-      } else if (ch == '-'
-          && !inGlobalsString
-          && !inGlobalsIdentifier
-          && i + 1 < text.length()
-          && text.charAt(i + 1) == '-') {
-        return; // a comment to the end of the line
-      }
     }
   }
 

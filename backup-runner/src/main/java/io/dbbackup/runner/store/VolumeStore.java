@@ -1,22 +1,21 @@
 package io.dbbackup.runner.store;
 
+import static io.dbbackup.runner.store.VolumeFiles.PARTIAL;
+import static io.dbbackup.runner.store.VolumeFiles.createDirectories;
+import static io.dbbackup.runner.store.VolumeFiles.fsync;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -27,15 +26,10 @@ import java.util.stream.Stream;
 
 /**
  * A directory (in the cluster, a mounted PVC). Files are written as {@code <name>.partial} with
- * mode 0600, fsynced, then atomically renamed; folders are 0700.
+ * mode 0600, fsynced, then atomically renamed ({@link PartialFileWriter}, {@link VolumeFiles});
+ * folders are 0700. The chunks are {@link VolumeChunks}.
  */
 public final class VolumeStore implements BackupStore {
-  static final String PARTIAL = ".partial";
-  private static final FileAttribute<Set<PosixFilePermission>> FILE_MODE =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-  private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-
   private final Path root;
 
   /** {@code base/namespace/name}: the folder holding this resource's backups. */
@@ -76,7 +70,7 @@ public final class VolumeStore implements BackupStore {
     for (Path p = root; p != null; p = p.getParent()) {
       if (Files.exists(p)) {
         if (!Files.isDirectory(p)) {
-          throw new java.nio.file.NotDirectoryException(p.toString());
+          throw new NotDirectoryException(p.toString());
         }
         break;
       }
@@ -108,11 +102,7 @@ public final class VolumeStore implements BackupStore {
     if (Files.exists(target)) {
       throw new FileAlreadyExistsException(target.toString());
     }
-    Path partial = dir.resolve(fileName + PARTIAL);
-    FileChannel channel =
-        FileChannel.open(
-            partial, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE);
-    return new FileWriter(channel, partial, target);
+    return new PartialFileWriter(dir.resolve(fileName + PARTIAL), target);
   }
 
   /** Reads a file of the folder itself: a symbolic link (which could lead anywhere) is refused. */
@@ -180,12 +170,7 @@ public final class VolumeStore implements BackupStore {
     createDirectories(dir);
     Path partial = dir.resolve(name + PARTIAL);
     Files.deleteIfExists(partial);
-    try (FileChannel ch =
-        FileChannel.open(
-            partial, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE)) {
-      ch.write(java.nio.ByteBuffer.wrap(content));
-      ch.force(true);
-    }
+    VolumeFiles.writeNew(partial, content, content.length);
     Files.move(partial, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     fsync(dir);
   }
@@ -216,203 +201,11 @@ public final class VolumeStore implements BackupStore {
 
   @Override
   public ChunkStore chunks() {
-    return new VolumeChunks();
-  }
-
-  /**
-   * {@code <root>/chunks/<2 hex>/<name>}: written to a temporary file (0600), fsynced, then hard
-   * linked to its name, which fails when the name exists (create-only, atomic); file systems
-   * without hard links fall back to a rename that refuses an existing target.
-   */
-  private final class VolumeChunks implements ChunkStore {
-    private Path path(String file) {
-      return root.resolve(ChunkStore.checkFile(file));
-    }
-
-    @Override
-    public OptionalLong size(String file) throws IOException {
-      try {
-        BasicFileAttributes a =
-            Files.readAttributes(path(file), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        return a.isRegularFile() ? OptionalLong.of(a.size()) : OptionalLong.empty();
-      } catch (NoSuchFileException e) {
-        return OptionalLong.empty();
-      }
-    }
-
-    @Override
-    public boolean put(String file, byte[] content, int len) throws IOException {
-      Path target = path(file);
-      Path dir = target.getParent();
-      createDirectories(dir);
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        return false;
-      }
-      Path temp =
-          dir.resolve(
-              target.getFileName()
-                  + "."
-                  + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
-                  + PARTIAL);
-      try {
-        try (FileChannel ch =
-            FileChannel.open(
-                temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), FILE_MODE)) {
-          java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content, 0, len);
-          while (b.hasRemaining()) {
-            ch.write(b);
-          }
-          ch.force(true);
-        }
-        boolean created;
-        try {
-          Files.createLink(target, temp);
-          created = true;
-        } catch (FileAlreadyExistsException e) {
-          created = false;
-        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-          if (e instanceof java.nio.file.FileSystemException fse
-              && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            created = false;
-          } else {
-            try {
-              Files.move(temp, target);
-              created = true;
-            } catch (FileAlreadyExistsException exists) {
-              created = false;
-            }
-          }
-        }
-        fsync(dir);
-        return created;
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    }
-
-    @Override
-    public InputStream open(String file) throws IOException {
-      return Files.newInputStream(path(file), LinkOption.NOFOLLOW_LINKS);
-    }
-
-    @Override
-    public void list(java.util.function.Consumer<StoredChunk> each) throws IOException {
-      Path top = root.resolve(FOLDER);
-      if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
-        return;
-      }
-      try (DirectoryStream<Path> dirs =
-          Files.newDirectoryStream(top, p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
-        for (Path dir : dirs) {
-          try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path f : files) {
-              String name = FOLDER + "/" + dir.getFileName() + "/" + f.getFileName();
-              if (FILE.matcher(name).matches()) {
-                BasicFileAttributes a =
-                    Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isRegularFile()) {
-                  each.accept(new StoredChunk(name, a.size()));
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-
-    @Override
-    public void delete(String file) throws IOException {
-      Path p = path(file);
-      if (Files.deleteIfExists(p)) {
-        fsync(p.getParent());
-      }
-    }
+    return new VolumeChunks(root);
   }
 
   /** Runner state lives in a dot-folder, which is never taken for a backup. */
   private Path stateDir() {
     return root.resolve(".state");
-  }
-
-  private static void createDirectories(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      return;
-    }
-    Path parent = dir.getParent();
-    if (parent != null) {
-      createDirectories(parent);
-    }
-    try {
-      Files.createDirectory(dir, DIR_MODE);
-    } catch (FileAlreadyExistsException e) {
-      if (!Files.isDirectory(dir)) {
-        throw e;
-      }
-    }
-  }
-
-  /** Makes a rename or unlink in {@code dir} durable. */
-  static void fsync(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (NoSuchFileException e) {
-      // gone already: nothing to make durable
-    }
-  }
-
-  private static final class FileWriter implements StoreWriter {
-    private final FileChannel channel;
-    private final OutputStream stream;
-    private final Path partial;
-    private final Path target;
-    private boolean done;
-
-    FileWriter(FileChannel channel, Path partial, Path target) {
-      this.channel = channel;
-      this.stream = Channels.newOutputStream(channel);
-      this.partial = partial;
-      this.target = target;
-    }
-
-    @Override
-    public OutputStream stream() {
-      return stream;
-    }
-
-    @Override
-    public void commit() throws IOException {
-      if (done) {
-        return;
-      }
-      try {
-        channel.force(true);
-        channel.close();
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        fsync(target.getParent());
-        done = true;
-      } finally {
-        if (!done) {
-          abort();
-        }
-      }
-    }
-
-    @Override
-    public void abort() {
-      if (done) {
-        return;
-      }
-      done = true;
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // closing a file we are about to delete
-      }
-      try {
-        Files.deleteIfExists(partial);
-      } catch (IOException ignored) {
-        // a leftover .partial is removed as abandoned by a later good run
-      }
-    }
   }
 }
