@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  *
  * <p>This class owns the fault plan (the rules, and what each request gets); {@link ProxyListener}
  * accepts connections, {@link ProxyConnection} serves each one, {@link RequestHead} and {@link
- * RequestBody} read requests, {@link EqualPartsCheck} is the R2 rule.
+ * FramedBody} read requests, {@link EqualPartsCheck} is the R2 rule.
  */
 public final class FaultProxy implements AutoCloseable {
   private final InetSocketAddress upstream;

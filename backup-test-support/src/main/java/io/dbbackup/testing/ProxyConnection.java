@@ -72,7 +72,7 @@ final class ProxyConnection {
     Fault fault = decide.apply(head);
     switch (fault.kind()) {
       case RESPOND -> {
-        RequestBody.discard(head, in);
+        FramedBody.discard(head, in);
         clientOut.write(fault.response());
         clientOut.flush();
         return false; // Connection: close
@@ -87,7 +87,7 @@ final class ProxyConnection {
         return false;
       }
       case STALL -> {
-        RequestBody.discard(head, in);
+        FramedBody.discard(head, in);
         closed.await();
         return false;
       }
@@ -110,7 +110,7 @@ final class ProxyConnection {
     OutputStream upOut = up.getOutputStream();
     upOut.write(head.raw());
     upOut.flush();
-    if (!RequestBody.copy(head, in, upOut, limit)) {
+    if (!FramedBody.copy(head, in, upOut, limit)) {
       upOut.flush();
       ProxyListener.abort(up);
       ProxyListener.abort(client);

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
  * Streams a request body as its head frames it (Content-Length or chunked, framing included), never
  * buffering it, optionally stopping after a number of bytes (a connection dropped mid-body).
  */
-final class RequestBody {
-  private RequestBody() {}
+final class FramedBody {
+  private FramedBody() {}
 
   /**
    * Copies the request body of {@code head} from {@code in} to {@code out}; returns false, having
