@@ -6,10 +6,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalLookupService;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,14 +16,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A throwaway PostgreSQL cluster started from the machine's server binaries: a fresh data
@@ -33,25 +28,23 @@ import java.util.stream.Stream;
  * when the JVM is root the server runs as the {@code postgres} OS user (override with
  * PG_TEST_OS_USER). It can be stopped, killed and restarted for fault tests, and {@link #close()}
  * removes everything.
+ *
+ * <p>This class owns the cluster's life and its SQL helpers; {@link ClusterLayout} knows its files
+ * and command lines, {@link ServerOwner} runs them as the server's OS user, {@link Commands} runs a
+ * tool.
  */
 public final class PostgresCluster implements AutoCloseable {
   public static final String SUPERUSER = "postgres";
   public static final String HOST = "127.0.0.1";
 
-  private final Path binDir;
-  private final Path baseDir;
-  private final Path dataDir;
-  private final int port;
+  private final ClusterLayout layout;
   private final String password;
-  private final String osUser;
+  private final ServerOwner owner;
 
-  private PostgresCluster(Path binDir, Path baseDir, int port, String password, String osUser) {
-    this.binDir = binDir;
-    this.baseDir = baseDir;
-    this.dataDir = baseDir.resolve("data");
-    this.port = port;
+  private PostgresCluster(ClusterLayout layout, String password, ServerOwner owner) {
+    this.layout = layout;
     this.password = password;
-    this.osUser = osUser;
+    this.owner = owner;
   }
 
   /** Creates a new cluster with initdb and starts it. */
@@ -64,7 +57,7 @@ public final class PostgresCluster implements AutoCloseable {
    * postgres), e.g. another major's from {@link ZonkyPostgres}.
    */
   public static PostgresCluster start(Path binDir) {
-    String osUser = isRoot() ? System.getenv().getOrDefault("PG_TEST_OS_USER", "postgres") : null;
+    ServerOwner owner = ServerOwner.forThisJvm();
     String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
     Path base;
     try {
@@ -72,7 +65,8 @@ public final class PostgresCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PostgresCluster cluster = new PostgresCluster(binDir, base, freePort(), password, osUser);
+    ClusterLayout layout = new ClusterLayout(binDir, base, freePort());
+    PostgresCluster cluster = new PostgresCluster(layout, password, owner);
     try {
       cluster.initdb();
       cluster.startServer();
@@ -88,7 +82,7 @@ public final class PostgresCluster implements AutoCloseable {
   }
 
   public int port() {
-    return port;
+    return layout.port();
   }
 
   public String superuser() {
@@ -101,20 +95,20 @@ public final class PostgresCluster implements AutoCloseable {
   }
 
   public Path dataDir() {
-    return dataDir;
+    return layout.dataDir();
   }
 
   /** The Unix socket directory; local connections are trusted (as the OS owner's would be). */
   public Path socketDir() {
-    return baseDir;
+    return layout.baseDir();
   }
 
   public Path serverLog() {
-    return baseDir.resolve("server.log");
+    return layout.serverLog();
   }
 
   public String jdbcUrl(String database) {
-    return "jdbc:postgresql://" + HOST + ":" + port + "/" + database;
+    return "jdbc:postgresql://" + HOST + ":" + layout.port() + "/" + database;
   }
 
   /** A JDBC connection as the superuser. */
@@ -148,18 +142,18 @@ public final class PostgresCluster implements AutoCloseable {
             "-h",
             HOST,
             "-p",
-            Integer.toString(port),
+            Integer.toString(layout.port()),
             "-U",
             SUPERUSER,
             "-d",
             database,
             "-c",
             sql);
-    return runClient(cmd).trim();
+    return Commands.run(cmd, Map.of("PGPASSWORD", password)).trim();
   }
 
   public Path psqlBinary() {
-    Path p = binDir.resolve("psql");
+    Path p = layout.binDir().resolve("psql");
     if (Files.isExecutable(p)) {
       return p;
     }
@@ -172,17 +166,17 @@ public final class PostgresCluster implements AutoCloseable {
   }
 
   public Path binDir() {
-    return binDir;
+    return layout.binDir();
   }
 
   public boolean isRunning() {
-    return postmasterPid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+    return postmaster().map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** Fast shutdown: waits for the server to stop. */
   public void stop() {
     if (isRunning()) {
-      runAsOwner(pgCtl("stop", "-m", "fast", "-w", "-t", "60"));
+      owner.run(layout.pgCtl("stop", "-m", "fast", "-w", "-t", "60"));
     }
   }
 
@@ -192,13 +186,13 @@ public final class PostgresCluster implements AutoCloseable {
    */
   public void stopImmediately() {
     if (isRunning()) {
-      runAsOwner(pgCtl("stop", "-m", "immediate", "-w", "-t", "60"));
+      owner.run(layout.pgCtl("stop", "-m", "immediate", "-w", "-t", "60"));
     }
   }
 
   /** SIGKILL to the postmaster and every backend, as a crash or an OOM kill would. */
   public void kill() {
-    Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of);
+    Optional<ProcessHandle> postmaster = postmaster();
     if (postmaster.isEmpty()) {
       return;
     }
@@ -224,160 +218,40 @@ public final class PostgresCluster implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (isRunning()) {
-        runAsOwner(pgCtl("stop", "-m", "immediate", "-w", "-t", "60"));
-      }
+      stopImmediately();
     } catch (RuntimeException e) {
       kill();
     } finally {
-      deleteRecursively(baseDir);
+      layout.delete();
     }
   }
 
+  /** initdb with the superuser's password, then the settings appended to postgresql.conf. */
   private void initdb() {
+    Path baseDir = layout.baseDir();
     try {
       Files.setPosixFilePermissions(baseDir, PosixFilePermissions.fromString("rwx------"));
       Path pwfile = baseDir.resolve("pwfile");
       Files.writeString(pwfile, password + "\n", StandardCharsets.UTF_8);
-      if (osUser != null) {
-        chown(baseDir);
-        chown(pwfile);
-      }
-      runAsOwner(
-          List.of(
-              binDir.resolve("initdb").toString(),
-              "-D",
-              dataDir.toString(),
-              "-U",
-              SUPERUSER,
-              "--pwfile=" + pwfile,
-              "--auth-local=trust",
-              "--auth-host=scram-sha-256",
-              "-E",
-              "UTF8",
-              "--locale=C.UTF-8",
-              "--no-sync"));
+      owner.give(baseDir, pwfile);
+      owner.run(layout.initdb(SUPERUSER, pwfile));
       Files.delete(pwfile);
-      String conf =
-          String.join(
-              "\n",
-              "",
-              "port = " + port,
-              "listen_addresses = '" + HOST + "'",
-              "unix_socket_directories = '" + baseDir + "'",
-              "max_connections = 50",
-              "shared_buffers = 64MB",
-              "fsync = off",
-              "full_page_writes = off",
-              "max_wal_size = 1GB",
-              "log_min_messages = warning",
-              "");
       Files.writeString(
-          dataDir.resolve("postgresql.conf"),
-          conf,
+          layout.dataDir().resolve("postgresql.conf"),
+          layout.settings(HOST),
           StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.APPEND);
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private void startServer() {
-    runAsOwner(pgCtl("start", "-w", "-t", "60", "-l", serverLog().toString()));
+    owner.run(layout.pgCtl("start", "-w", "-t", "60", "-l", serverLog().toString()));
   }
 
-  private List<String> pgCtl(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(binDir.resolve("pg_ctl").toString());
-    cmd.add("-D");
-    cmd.add(dataDir.toString());
-    cmd.addAll(List.of(args));
-    return cmd;
-  }
-
-  private Optional<Long> postmasterPid() {
-    Path pidFile = dataDir.resolve("postmaster.pid");
-    try {
-      if (!Files.exists(pidFile)) {
-        return Optional.empty();
-      }
-      try (Stream<String> lines = Files.lines(pidFile)) {
-        return lines.findFirst().map(String::trim).map(Long::parseLong);
-      }
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
-  private void runAsOwner(List<String> cmd) {
-    List<String> full = new ArrayList<>();
-    if (osUser != null) {
-      full.addAll(List.of("runuser", "-u", osUser, "--"));
-    }
-    full.addAll(cmd);
-    run(full, Map.of());
-  }
-
-  private String runClient(List<String> cmd) {
-    return run(cmd, Map.of("PGPASSWORD", password));
-  }
-
-  private static String run(List<String> cmd, Map<String, String> env) {
-    Path out = null;
-    try {
-      out = Files.createTempFile("dbbackup-pg-cmd-", ".out");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.redirectOutput(out.toFile());
-      // The server's OS user may not be able to enter the caller's working directory.
-      pb.directory(Path.of("/").toFile());
-      pb.environment().putAll(env);
-      Process p = pb.start();
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("timed out: " + String.join(" ", cmd));
-      }
-      String output = Files.readString(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(
-            "command failed (exit "
-                + p.exitValue()
-                + "): "
-                + String.join(" ", cmd)
-                + "\n"
-                + output);
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } finally {
-      if (out != null) {
-        try {
-          Files.deleteIfExists(out);
-        } catch (IOException ignored) {
-          // a temp file; the OS cleans /tmp
-        }
-      }
-    }
-  }
-
-  private void chown(Path path) throws IOException {
-    UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
-    UserPrincipal user = lookup.lookupPrincipalByName(osUser);
-    GroupPrincipal group = lookup.lookupPrincipalByGroupName(osUser);
-    Files.setOwner(path, user);
-    Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class)
-        .setGroup(group);
-  }
-
-  static boolean isRoot() {
-    try {
-      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-    } catch (IOException | UnsupportedOperationException e) {
-      return "root".equals(System.getProperty("user.name"));
-    }
+  private Optional<ProcessHandle> postmaster() {
+    return layout.postmasterPid().flatMap(ProcessHandle::of);
   }
 
   private static int freePort() {
@@ -386,26 +260,6 @@ public final class PostgresCluster implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths
-          .sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                  // best effort: a throwaway directory under the temp dir
-                }
-              });
-    } catch (IOException ignored) {
-      // best effort
     }
   }
 
