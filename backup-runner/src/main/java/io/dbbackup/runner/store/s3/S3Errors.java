@@ -102,7 +102,7 @@ final class S3Errors {
 
   private String clientProblem(SdkException e) {
     String message = String.valueOf(e.getMessage());
-    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+    if (timedOut(e)) {
       return "the store at "
           + settings.endpointDescription()
           + " did not answer in time ("
@@ -121,6 +121,22 @@ final class S3Errors {
         + " could not be reached or did not answer ("
         + message
         + "): check spec.storage.s3.endpoint and the network";
+  }
+
+  /**
+   * A request limit ran out: the SDK's per-call or per-attempt limit, or the socket's read limit
+   * (whichever of them ends a hanging request first depends on the machine's load).
+   */
+  private static boolean timedOut(SdkException e) {
+    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+      return true;
+    }
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String rootHint() {

@@ -77,6 +77,27 @@ class S3ErrorsTest {
   }
 
   @Test
+  void aSocketReadTimeoutIsAStoreThatDidNotAnswerInTime() {
+    // A hanging request ends at the SDK's attempt limit or at the socket's read limit, whichever
+    // comes first on a busy machine: both are the store not answering in time.
+    SdkClientException readTimedOut =
+        SdkClientException.builder()
+            .message("Unable to execute HTTP request: Read timed out")
+            .cause(new java.net.SocketTimeoutException("Read timed out"))
+            .build();
+    assertThat(errors.translate("listing", "shop/chunks/", readTimedOut).getMessage())
+        .startsWith("listing s3://backups/shop/chunks/: the store at ")
+        .contains("did not answer in time (Unable to execute HTTP request: Read timed out;");
+    SdkClientException refused =
+        SdkClientException.builder()
+            .message("Unable to execute HTTP request: Connection refused")
+            .cause(new java.net.ConnectException("Connection refused"))
+            .build();
+    assertThat(errors.translate("listing", "shop/chunks/", refused).getMessage())
+        .contains("could not be reached or did not answer (Unable to execute HTTP request:");
+  }
+
+  @Test
   void noCredentialsAtAllSaysWhereToPutThem() {
     IOException e =
         errors.translate(
