@@ -1,6 +1,9 @@
 package io.dbbackup.runner.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.dbbackup.api.v1alpha1.BackupPhase;
 import java.time.Instant;
 
 /**
@@ -13,7 +16,9 @@ public record RunRecord(
     String namespace,
     String name,
     String type,
-    RunStatus status,
+    @JsonSerialize(using = HistoryStatus.Writer.class)
+        @JsonDeserialize(using = HistoryStatus.Reader.class)
+        BackupPhase status,
     Instant startedAt,
     Instant finishedAt,
     Long durationMs,
@@ -55,7 +60,7 @@ public record RunRecord(
   }
 
   /** This run, ended with {@code status} at {@code at}. */
-  public RunRecord finished(RunStatus status, Instant at) {
+  public RunRecord finished(BackupPhase status, Instant at) {
     return toBuilder()
         .status(status)
         .finishedAt(at)
@@ -69,7 +74,7 @@ public record RunRecord(
     private String namespace;
     private String name;
     private String type;
-    private RunStatus status = RunStatus.RUNNING;
+    private BackupPhase status = BackupPhase.Running;
     private Instant startedAt;
     private Instant finishedAt;
     private Long durationMs;
@@ -130,7 +135,7 @@ public record RunRecord(
       return this;
     }
 
-    public Builder status(RunStatus v) {
+    public Builder status(BackupPhase v) {
       status = v;
       return this;
     }

@@ -1,6 +1,7 @@
 package io.dbbackup.runner.history;
 
 import io.dbbackup.api.hash.Sha256;
+import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.runner.config.BackupConfig;
 import java.sql.Connection;
@@ -155,7 +156,7 @@ public final class SqlHistory implements History {
       ps.setString(i++, r.namespace());
       ps.setString(i++, r.name());
       ps.setString(i++, r.type());
-      ps.setString(i++, r.status().name());
+      ps.setString(i++, HistoryStatus.column(r.status()));
       ps.setTimestamp(i++, ts(r.startedAt()));
       ps.setTimestamp(i++, ts(r.finishedAt()));
       setLong(ps, i++, r.durationMs());
@@ -317,11 +318,15 @@ public final class SqlHistory implements History {
     String sql =
         "UPDATE "
             + table("backup_history")
-            + " SET status = 'FAILED', finished_at = ?, error_code = 1,"
+            + " SET status = '"
+            + HistoryStatus.column(BackupPhase.Failed)
+            + "', finished_at = ?, error_code = 1,"
             + " duration_ms = (extract(epoch FROM (? - started_at)) * 1000)::bigint,"
             + " error_message = 'the runner stopped without recording a result"
             + " (killed, out of memory, or its node was lost)'"
-            + " WHERE namespace = ? AND name = ? AND status = 'RUNNING' AND backup_id <> ?";
+            + " WHERE namespace = ? AND name = ? AND status = '"
+            + HistoryStatus.column(BackupPhase.Running)
+            + "' AND backup_id <> ?";
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       ps.setTimestamp(1, ts(at));
       ps.setTimestamp(2, ts(at));
