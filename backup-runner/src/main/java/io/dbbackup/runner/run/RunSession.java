@@ -5,6 +5,7 @@ import io.dbbackup.runner.db.ConnectionSettings;
 import io.dbbackup.runner.db.DatabaseProbe;
 import io.dbbackup.runner.db.RunLock;
 import io.dbbackup.runner.db.ServerInfo;
+import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.history.History;
 import io.dbbackup.runner.history.HistoryHealth;
@@ -14,8 +15,6 @@ import io.dbbackup.runner.store.BackupStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The run's hold on the server: a control connection (after retries with backoff), the run lock on
@@ -23,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * the lock.
  */
 public final class RunSession implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(RunSession.class);
-
   private final BackupConfig config;
   private final ConnectionSettings connection;
   private final Connection control;
