@@ -204,8 +204,8 @@ public final class BackupRun {
   }
 
   /** Records what the dump phase stored; a backup that failed verification by restore fails. */
-  private void dump(DumpAndStore.Stored stored, BackupId id, RunRecorder recorder) {
-    record = stored.recordedIn(record);
+  private void dump(Manifest stored, BackupId id, RunRecorder recorder) {
+    record = record.stored(stored);
     Manifest.Verification verification = stored.verification();
     if (verification.restore() != null && !verification.verified()) {
       // Kept (the manifest is written) but unverified: never a good backup, and the run fails.

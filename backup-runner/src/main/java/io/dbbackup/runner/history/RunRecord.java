@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.dbbackup.api.v1alpha1.BackupPhase;
+import io.dbbackup.runner.store.Manifest;
 import java.time.Instant;
 
 /**
@@ -49,7 +50,22 @@ public record RunRecord(
       Integer databases,
       Integer tables,
       Long rows,
-      Double durationSeconds) {}
+      Double durationSeconds) {
+
+    /**
+     * A manifest's verification as history and status record it (mode checksum, restore or none).
+     */
+    static Verification of(Manifest.Verification v) {
+      String mode = v.mode().startsWith("checksum") ? "checksum" : v.mode();
+      Manifest.Restore r = v.restore();
+      if (r == null) {
+        return new Verification(
+            mode, null, "none".equals(mode) ? null : "passed", null, null, null, null);
+      }
+      return new Verification(
+          mode, r.source(), r.result(), r.databases(), r.tables(), r.rows(), r.durationSeconds());
+    }
+  }
 
   public Builder toBuilder() {
     return new Builder(this);
@@ -57,6 +73,18 @@ public record RunRecord(
 
   public static Builder builder() {
     return new Builder(null);
+  }
+
+  /**
+   * This run with what its manifest records of the backup it stored: sizes, checksum, verification
+   * and (incremental) the referenced bytes.
+   */
+  public RunRecord stored(Manifest m) {
+    return toBuilder()
+        .output(m.dumpBytes(), m.storedBytes(), m.sha256(), m.verification().verified())
+        .verification(Verification.of(m.verification()))
+        .referencedBytes(m.incremental() == null ? null : m.incremental().referencedBytes())
+        .build();
   }
 
   /** This run, ended with {@code status} at {@code at}. */
