@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.history.RunRecord;
-import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.run.RunListener;
 import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.support.LogCapture;
@@ -76,7 +76,7 @@ class S3BackupIT {
     for (int daysAgo : new int[] {40, 35, 10, 0}) {
       run = backup(yaml, "good", Clock.fixed(now.minus(Duration.ofDays(daysAgo)), ZoneOffset.UTC));
       assertThat(run.exitCode()).as("backup %d days ago: %s", daysAgo, run.last()).isZero();
-      assertThat(run.last().status()).isEqualTo(RunStatus.SUCCEEDED);
+      assertThat(run.last().status()).isEqualTo(BackupPhase.Succeeded);
       assertThat(run.last().verified()).isTrue();
       ids.add(run.last().backupId());
     }
@@ -141,7 +141,7 @@ class S3BackupIT {
     Path yaml = resource("creds-db", "");
     Run run = backup(yaml, "wrong", Clock.systemUTC());
     assertThat(run.exitCode()).isEqualTo(ExitCode.STORAGE_FAILED.code());
-    assertThat(run.last().status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.last().status()).isEqualTo(BackupPhase.Failed);
     assertThat(run.last().errorCode()).isEqualTo(6);
     assertThat(run.last().errorMessage())
         .contains(
@@ -245,7 +245,7 @@ class S3BackupIT {
       Run run = failing.get(3, TimeUnit.MINUTES);
 
       assertThat(run.exitCode()).isEqualTo(ExitCode.STORAGE_FAILED.code());
-      assertThat(run.last().status()).isEqualTo(RunStatus.FAILED);
+      assertThat(run.last().status()).isEqualTo(BackupPhase.Failed);
       assertThat(run.last().errorMessage())
           .contains("dump.sql.gz")
           .contains("could not be reached or did not answer");

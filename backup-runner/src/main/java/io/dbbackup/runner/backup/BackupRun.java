@@ -1,5 +1,6 @@
 package io.dbbackup.runner.backup;
 
+import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.api.v1alpha1.BackupType;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.runner.chunk.ChunkKey;
@@ -12,7 +13,6 @@ import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.history.AuditEntry;
 import io.dbbackup.runner.history.PendingHistory;
 import io.dbbackup.runner.history.RunRecord;
-import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.retention.RetentionPolicy;
@@ -175,7 +175,7 @@ public final class BackupRun {
       BackupWindow window = BackupWindow.of(config.spec().getWindow(), config.zone());
       if (!window.contains(start)) {
         String why = "outside the window " + window + ": skipped";
-        record = record.finished(RunStatus.SKIPPED, now()).toBuilder().error(9, why).build();
+        record = record.finished(BackupPhase.Skipped, now()).toBuilder().error(9, why).build();
         recorder.record(record);
         LOG.atWarn().addKeyValue("event", "skipped").log(why);
         return new RunOutcome(ExitCode.OUTSIDE_WINDOW, record, why);
@@ -204,8 +204,8 @@ public final class BackupRun {
   }
 
   /** Records what the dump phase stored; a backup that failed verification by restore fails. */
-  private void dump(DumpAndStore.Stored stored, BackupId id, RunRecorder recorder) {
-    record = stored.recordedIn(record);
+  private void dump(Manifest stored, BackupId id, RunRecorder recorder) {
+    record = record.stored(stored);
     Manifest.Verification verification = stored.verification();
     if (verification.restore() != null && !verification.verified()) {
       // Kept (the manifest is written) but unverified: never a good backup, and the run fails.

@@ -3,7 +3,6 @@ package io.dbbackup.runner.backup;
 import io.dbbackup.runner.chunk.ChunkKey;
 import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.error.StorageErrors;
-import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.pipeline.DataPath;
 import io.dbbackup.runner.run.RunRecorder;
 import io.dbbackup.runner.run.RunSession;
@@ -23,38 +22,8 @@ import java.time.Instant;
  */
 interface DumpAndStore extends AutoCloseable {
 
-  /** What the dump phase wrote, as the history row and the audit line record it. */
-  record Stored(
-      long dumpBytes,
-      long storedBytes,
-      String sha256,
-      Manifest.Verification verification,
-      Long referencedBytes) {
-
-    /** {@code record} with this output and verification. */
-    RunRecord recordedIn(RunRecord record) {
-      return record.toBuilder()
-          .output(dumpBytes, storedBytes, sha256, verification.verified())
-          .verification(historyVerification(verification))
-          .referencedBytes(referencedBytes)
-          .build();
-    }
-
-    /** The verification as history and status record it (mode checksum, restore or none). */
-    private static RunRecord.Verification historyVerification(Manifest.Verification v) {
-      String mode = v.mode().startsWith("checksum") ? "checksum" : v.mode();
-      Manifest.Restore r = v.restore();
-      if (r == null) {
-        return new RunRecord.Verification(
-            mode, null, "none".equals(mode) ? null : "passed", null, null, null, null);
-      }
-      return new RunRecord.Verification(
-          mode, r.source(), r.result(), r.databases(), r.tables(), r.rows(), r.durationSeconds());
-    }
-  }
-
-  /** Dumps, stores and verifies the backup {@code id}, then writes its manifest. */
-  Stored run(
+  /** Dumps, stores and verifies the backup {@code id}, then writes its manifest and returns it. */
+  Manifest run(
       BackupId id, Instant start, ServerInfo server, RunSession session, RunRecorder recorder);
 
   @Override

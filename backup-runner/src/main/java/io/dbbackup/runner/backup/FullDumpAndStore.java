@@ -32,7 +32,7 @@ final class FullDumpAndStore implements DumpAndStore {
   }
 
   @Override
-  public Stored run(
+  public Manifest run(
       BackupId id, Instant start, ServerInfo server, RunSession session, RunRecorder recorder) {
     DumpContent content = run.restoreVerification() ? new DumpContent() : null;
     if (content != null && path.encrypted() && path.verifyDecryptor() == null) {
@@ -66,7 +66,7 @@ final class FullDumpAndStore implements DumpAndStore {
             .content(content == null ? null : content.summary())
             .build();
     DumpAndStore.writeManifest(run.store(), id, manifest);
-    return new Stored(r.dumpBytes(), r.storedBytes(), r.storedSha256(), verification, null);
+    return manifest;
   }
 
   @Override

@@ -41,7 +41,7 @@ final class IncrementalDumpAndStore implements DumpAndStore {
   }
 
   @Override
-  public Stored run(
+  public Manifest run(
       BackupId id, Instant start, ServerInfo server, RunSession session, RunRecorder recorder) {
     ChunkFormat format =
         new ChunkFormat(
@@ -85,8 +85,7 @@ final class IncrementalDumpAndStore implements DumpAndStore {
                     index.storedBytes()))
             .build();
     DumpAndStore.writeManifest(run.store(), id, manifest);
-    return new Stored(
-        res.dumpBytes(), dump.chunks().newBytes(), indexSha, verification, index.storedBytes());
+    return manifest;
   }
 
   /** Every chunk the index names read back; a problem fails the run. */

@@ -1,9 +1,9 @@
 package io.dbbackup.runner.backup;
 
+import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.error.RunnerException;
 import io.dbbackup.runner.history.RunRecord;
-import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.run.Deadline;
 import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunRecorder;
@@ -49,7 +49,7 @@ final class RunFailure {
     }
     removeThisRunsFiles(id, locked);
     RunRecord failed =
-        record.finished(RunStatus.FAILED, run.now()).toBuilder()
+        record.finished(BackupPhase.Failed, run.now()).toBuilder()
             .error(code.code(), e.getMessage())
             .build();
     recorder.record(failed);
@@ -81,7 +81,7 @@ final class RunFailure {
     RunRecord failed =
         startRecord == null
             ? null
-            : startRecord.finished(RunStatus.FAILED, run.now()).toBuilder()
+            : startRecord.finished(BackupPhase.Failed, run.now()).toBuilder()
                 .error(e.exitCode().code(), message)
                 .build();
     if (supervisor.claimReport()) {

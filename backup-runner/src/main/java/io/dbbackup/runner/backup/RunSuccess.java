@@ -1,8 +1,9 @@
 package io.dbbackup.runner.backup;
 
+import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.runner.error.ExitCode;
+import io.dbbackup.runner.history.HistoryStatus;
 import io.dbbackup.runner.history.RunRecord;
-import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.run.RunOutcome;
 import io.dbbackup.runner.run.RunRecorder;
 import io.dbbackup.runner.store.BackupId;
@@ -28,7 +29,7 @@ final class RunSuccess {
       RetentionStep.Result retention,
       RunRecorder recorder,
       Instant now) {
-    record = record.finished(RunStatus.SUCCEEDED, now);
+    record = record.finished(BackupPhase.Succeeded, now);
     if (!retention.warnings().isEmpty()) {
       record = record.toBuilder().warning(warningLine(retention.warnings())).build();
     }
@@ -64,7 +65,7 @@ final class RunSuccess {
     double ratio = r.dumpBytes() == 0 ? 0 : 1.0 - (double) r.storedBytes() / r.dumpBytes();
     LOG.atInfo()
         .addKeyValue("event", "summary")
-        .addKeyValue("status", r.status())
+        .addKeyValue("status", HistoryStatus.column(r.status()))
         .addKeyValue("dump_bytes", r.dumpBytes())
         .addKeyValue("stored_bytes", r.storedBytes())
         .addKeyValue("reduction", String.format(Locale.ROOT, "%.1f%%", ratio * 100))

@@ -1,6 +1,10 @@
 package io.dbbackup.runner.history;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import io.dbbackup.api.v1alpha1.BackupPhase;
+import io.dbbackup.runner.store.Manifest;
 import java.time.Instant;
 
 /**
@@ -13,7 +17,9 @@ public record RunRecord(
     String namespace,
     String name,
     String type,
-    RunStatus status,
+    @JsonSerialize(using = HistoryStatus.Writer.class)
+        @JsonDeserialize(using = HistoryStatus.Reader.class)
+        BackupPhase status,
     Instant startedAt,
     Instant finishedAt,
     Long durationMs,
@@ -44,7 +50,22 @@ public record RunRecord(
       Integer databases,
       Integer tables,
       Long rows,
-      Double durationSeconds) {}
+      Double durationSeconds) {
+
+    /**
+     * A manifest's verification as history and status record it (mode checksum, restore or none).
+     */
+    static Verification of(Manifest.Verification v) {
+      String mode = v.mode().startsWith("checksum") ? "checksum" : v.mode();
+      Manifest.Restore r = v.restore();
+      if (r == null) {
+        return new Verification(
+            mode, null, "none".equals(mode) ? null : "passed", null, null, null, null);
+      }
+      return new Verification(
+          mode, r.source(), r.result(), r.databases(), r.tables(), r.rows(), r.durationSeconds());
+    }
+  }
 
   public Builder toBuilder() {
     return new Builder(this);
@@ -54,8 +75,20 @@ public record RunRecord(
     return new Builder(null);
   }
 
+  /**
+   * This run with what its manifest records of the backup it stored: sizes, checksum, verification
+   * and (incremental) the referenced bytes.
+   */
+  public RunRecord stored(Manifest m) {
+    return toBuilder()
+        .output(m.dumpBytes(), m.storedBytes(), m.sha256(), m.verification().verified())
+        .verification(Verification.of(m.verification()))
+        .referencedBytes(m.incremental() == null ? null : m.incremental().referencedBytes())
+        .build();
+  }
+
   /** This run, ended with {@code status} at {@code at}. */
-  public RunRecord finished(RunStatus status, Instant at) {
+  public RunRecord finished(BackupPhase status, Instant at) {
     return toBuilder()
         .status(status)
         .finishedAt(at)
@@ -69,7 +102,7 @@ public record RunRecord(
     private String namespace;
     private String name;
     private String type;
-    private RunStatus status = RunStatus.RUNNING;
+    private BackupPhase status = BackupPhase.Running;
     private Instant startedAt;
     private Instant finishedAt;
     private Long durationMs;
@@ -130,7 +163,7 @@ public record RunRecord(
       return this;
     }
 
-    public Builder status(RunStatus v) {
+    public Builder status(BackupPhase v) {
       status = v;
       return this;
     }

@@ -1,5 +1,6 @@
 package io.dbbackup.runner.run;
 
+import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.runner.history.AuditEntry;
 import io.dbbackup.runner.history.ChainHead;
 import io.dbbackup.runner.history.History;
@@ -8,7 +9,6 @@ import io.dbbackup.runner.history.HistoryUnavailableException;
 import io.dbbackup.runner.history.PendingHistory;
 import io.dbbackup.runner.history.RecordedHeads;
 import io.dbbackup.runner.history.RunRecord;
-import io.dbbackup.runner.history.RunStatus;
 import io.dbbackup.runner.log.AuditLog;
 import io.dbbackup.runner.store.BackupStore;
 import java.io.IOException;
@@ -70,7 +70,7 @@ public final class RunRecorder {
           unavailable("cannot write backup_history: " + e.getMessage());
         }
       }
-      if (history == null && record.status() != RunStatus.RUNNING) {
+      if (history == null && record.status() != BackupPhase.Running) {
         pending.spool(record);
       }
     }

@@ -7,25 +7,14 @@ import io.dbbackup.runner.db.RunLock;
 import io.dbbackup.runner.db.ServerInfo;
 import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.error.RunnerException;
-import io.dbbackup.runner.history.AuditChain;
-import io.dbbackup.runner.history.AuditEntry;
 import io.dbbackup.runner.history.History;
 import io.dbbackup.runner.history.HistoryHealth;
 import io.dbbackup.runner.history.HistoryUnavailableException;
-import io.dbbackup.runner.history.PendingHistory;
-import io.dbbackup.runner.history.RecordedHeads;
 import io.dbbackup.runner.history.SqlHistory;
-import io.dbbackup.runner.history.StorageDescription;
 import io.dbbackup.runner.store.BackupStore;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The run's hold on the server: a control connection (after retries with backoff), the run lock on
@@ -33,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * the lock.
  */
 public final class RunSession implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(RunSession.class);
-
   private final BackupConfig config;
   private final ConnectionSettings connection;
   private final Connection control;
@@ -65,53 +52,18 @@ public final class RunSession implements AutoCloseable {
   public static RunSession connect(BackupConfig config, RunSettings settings) {
     ConnectionSettings connection =
         ConnectionSettings.from(config.spec().getDatabase(), config.secrets());
-    var retry = config.spec().getDatabase().getConnectRetry();
-    DatabaseProbe probe =
-        new DatabaseProbe(
-            connection,
-            retry.getAttempts(),
-            Duration.ofSeconds(retry.getInitialIntervalSeconds()),
-            settings.sleeper());
-    var history = config.spec().getHistory();
-    Connection control = null;
-    boolean historyMissing = false;
-    if (history.isEnabled()) {
-      try {
-        control = probe.connect(history.getDatabase());
-      } catch (RunnerException e) {
-        if (!missingDatabase(e)) {
-          throw e;
-        }
-        historyMissing = true;
-      }
-    }
-    if (control == null) {
-      control = connectMaintenance(probe, history.isEnabled() ? history.getDatabase() : null);
-    }
+    ControlConnection control = ControlConnection.open(config, connection, settings);
     try {
       return new RunSession(
-          config, connection, control, DatabaseProbe.serverInfo(control), historyMissing);
+          config,
+          connection,
+          control.connection(),
+          DatabaseProbe.serverInfo(control.connection()),
+          control.historyMissing());
     } catch (RuntimeException e) {
-      closeQuietly(control);
+      closeQuietly(control.connection());
       throw e;
     }
-  }
-
-  private static Connection connectMaintenance(DatabaseProbe probe, String tried) {
-    if (!"postgres".equals(tried)) {
-      try {
-        return probe.connect("postgres");
-      } catch (RunnerException e) {
-        if (!missingDatabase(e)) {
-          throw e;
-        }
-      }
-    }
-    return probe.connect("template1");
-  }
-
-  private static boolean missingDatabase(RunnerException e) {
-    return e.getCause() instanceof SQLException sql && "3D000".equals(sql.getSQLState());
   }
 
   public ConnectionSettings connection() {
@@ -165,154 +117,19 @@ public final class RunSession implements AutoCloseable {
         new SqlHistory(connection.dataSource(spec.getDatabase()), control, spec.getSchema());
     try {
       history.prepare();
-      checkChain(history, store, currentId, now, recorder);
-      int audited = flushPendingAudit(store, history);
-      int flushed = flushPending(store, history);
-      int abandoned = history.failAbandoned(config.namespace(), config.name(), currentId, now);
-      history.saveSettings(config, now);
-      if (audited + flushed + abandoned > 0) {
-        LOG.atInfo()
-            .addKeyValue("event", "history_catch_up")
-            .addKeyValue("spooled_written", flushed)
-            .addKeyValue("spooled_audit_written", audited)
-            .addKeyValue("abandoned_closed", abandoned)
-            .log("history brought up to date");
-      }
+      StartOfRunChainCheck.check(config, history, store, currentId, now, recorder);
+      HistoryCatchUp.run(history, store, config, currentId, now);
       return history;
     } catch (HistoryUnavailableException e) {
-      SQLException denied = permissionDenied(e);
+      RunnerException denied = HistoryPrivileges.failure(e, connection, spec);
       if (denied != null) {
         // Not something a later run fixes by itself: a privilege the role lacks. Before the dump.
-        throw new RunnerException(
-            ExitCode.PERMISSION_DENIED,
-            "spec.history: role \""
-                + connection.user()
-                + "\" cannot create or write the history tables (schema "
-                + spec.getSchema()
-                + " in database "
-                + spec.getDatabase()
-                + "): it lacks "
-                + missingPrivilege(denied, spec.getDatabase(), spec.getSchema())
-                + " (grant it, or set spec.history.database to a database the role owns, or"
-                + " spec.history.enabled: false)",
-            e);
+        throw denied;
       }
       recorder.warn(
           HistoryHealth.HISTORY_UNAVAILABLE,
           e.getMessage() + "; the run's records are kept in the store and written by a later run");
       return null;
-    }
-  }
-
-  private static SQLException permissionDenied(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof SQLException sql && "42501".equals(sql.getSQLState())) {
-        return sql;
-      }
-    }
-    return null;
-  }
-
-  /** The privilege a "permission denied for ..." names, as a GRANT would say it. */
-  static String missingPrivilege(SQLException denied, String database, String schema) {
-    String m = String.valueOf(denied.getMessage());
-    if (m.contains("permission denied for database")) {
-      return "CREATE on database " + database + " (GRANT CREATE ON DATABASE " + database + ")";
-    }
-    if (m.contains("permission denied for schema")) {
-      return "USAGE and CREATE on schema "
-          + schema
-          + " (GRANT USAGE, CREATE ON SCHEMA "
-          + schema
-          + ", or let the backup role own it)";
-    }
-    if (m.contains("must be owner of")) {
-      return "ownership of the history objects (" + m.strip() + ")";
-    }
-    return "a privilege: " + m.strip();
-  }
-
-  /** At the start of each run: a broken or restarted chain is a warning, never a failure. */
-  private void checkChain(
-      SqlHistory history, BackupStore store, String currentId, Instant now, RunRecorder recorder) {
-    List<AuditChain.RecordedHead> recorded;
-    try {
-      recorded = RecordedHeads.read(store);
-    } catch (IOException | RuntimeException e) {
-      LOG.atWarn()
-          .addKeyValue("event", "audit_heads_unreadable")
-          .addKeyValue("error", e.getMessage())
-          .log("the audit chain heads recorded in the store could not be read");
-      recorded = List.of();
-    }
-    if (history.auditRecreated()) {
-      String last =
-          recorded.stream()
-              .filter(r -> r.recordedAt() != null)
-              .max(Comparator.comparing(AuditChain.RecordedHead::recordedAt))
-              .map(r -> r.head() + " (in " + r.source() + ")")
-              .orElse("none");
-      String reason =
-          "backup_audit was missing (dropped) and has been re-created; the chain restarts here;"
-              + " the last head recorded outside the database was "
-              + last;
-      history.audit(
-          new AuditEntry(
-              now,
-              config.namespace(),
-              config.name(),
-              AuditEntry.CHAIN_RESTARTED,
-              currentId,
-              StorageDescription.of(config.spec().getStorage()),
-              null,
-              reason));
-      LOG.atWarn().addKeyValue("event", "audit_chain_restarted").log(reason);
-    }
-    AuditChain.Report report = history.checkChain(recorded);
-    AuditChain.Problem first = report.firstOpen();
-    if (first != null) {
-      recorder.warn(
-          HistoryHealth.AUDIT_CHAIN_BROKEN,
-          "the audit chain is broken at seq "
-              + first.seq()
-              + ": "
-              + first.why()
-              + " ("
-              + report.open().size()
-              + " problem(s); see backup-runner audit verify)");
-    }
-    if (report.unacknowledgedRestart()) {
-      recorder.warn(
-          HistoryHealth.AUDIT_CHAIN_RESTARTED,
-          "the audit chain was restarted at seq "
-              + report.restartSeq()
-              + ": "
-              + report.restartReason()
-              + " (acknowledge with backup-runner audit acknowledge)");
-    }
-  }
-
-  private static int flushPendingAudit(BackupStore store, History history) {
-    try {
-      return new PendingHistory(store).flushAudit(history);
-    } catch (IOException e) {
-      LOG.atWarn()
-          .addKeyValue("event", "pending_audit_unreadable")
-          .addKeyValue("error", e.getMessage())
-          .log("kept audit rows could not be read; they stay for the next run");
-      return 0;
-    }
-  }
-
-  private static int flushPending(BackupStore store, History history) {
-    try {
-      return new PendingHistory(store).flush(history);
-    } catch (IOException e) {
-      LOG.atWarn()
-          .addKeyValue("event", "pending_history_unreadable")
-          .addKeyValue("error", e.getMessage())
-          .log("kept history records could not be read; they stay for the next run");
-      return 0;
     }
   }
 

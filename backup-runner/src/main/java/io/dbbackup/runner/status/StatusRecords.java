@@ -14,13 +14,7 @@ public final class StatusRecords {
   public static BackupRecord of(RunRecord r, String jobName) {
     BackupRecord b = new BackupRecord();
     b.setId(r.backupId());
-    b.setPhase(
-        switch (r.status()) {
-          case RUNNING -> BackupPhase.Running;
-          case SUCCEEDED -> BackupPhase.Succeeded;
-          case FAILED -> BackupPhase.Failed;
-          case SKIPPED -> BackupPhase.Skipped;
-        });
+    b.setPhase(r.status());
     b.setStartTime(rfc3339(r.startedAt()));
     b.setCompletionTime(rfc3339(r.finishedAt()));
     b.setDurationSeconds(r.durationMs() == null ? null : r.durationMs() / 1000);
@@ -47,7 +41,7 @@ public final class StatusRecords {
       vr.setDurationSeconds(v.durationSeconds());
       b.setVerification(vr);
     }
-    if (r.status() == io.dbbackup.runner.history.RunStatus.SUCCEEDED) {
+    if (r.status() == BackupPhase.Succeeded) {
       b.setExitCode(0);
     } else if (r.errorCode() != null) {
       b.setExitCode(r.errorCode());

@@ -2,6 +2,7 @@ package io.dbbackup.runner.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupSpec;
 import io.dbbackup.api.v1alpha1.NotificationEvent;
@@ -11,7 +12,6 @@ import io.dbbackup.runner.config.BackupConfig;
 import io.dbbackup.runner.config.SecretFiles;
 import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.history.RunRecord;
-import io.dbbackup.runner.history.RunStatus;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +27,8 @@ class RunNotificationsTest {
   @Test
   void aFailedRunIsBackupFailedWithItsExitCodeAndReason() {
     List<Notification> out =
-        derive(ExitCode.DATABASE_UNREACHABLE, run(RunStatus.FAILED, 12_500, null), null, HALF_FULL);
+        derive(
+            ExitCode.DATABASE_UNREACHABLE, run(BackupPhase.Failed, 12_500, null), null, HALF_FULL);
 
     assertThat(events(out)).containsExactly(NotificationEvent.BackupFailed);
     Notification n = out.get(0);
@@ -48,7 +49,7 @@ class RunNotificationsTest {
 
   @Test
   void aGoodRunAfterAFailedOneIsBackupRecoveredAndOnlyThen() {
-    RunRecord good = run(RunStatus.SUCCEEDED, 1000, 1000L);
+    RunRecord good = run(BackupPhase.Succeeded, 1000, 1000L);
     PreviousRuns failedBefore = new PreviousRuns("id-0", "FAILED", 3, "id-g", 1000L);
     PreviousRuns goodBefore = new PreviousRuns("id-0", "SUCCEEDED", null, "id-0", 1000L);
 
@@ -68,9 +69,10 @@ class RunNotificationsTest {
   @Test
   void capacityIsLowForARunRefusedForSpaceOrAVolumeAtLeast80PercentFull() {
     assertThat(
-            events(derive(ExitCode.NOT_ENOUGH_SPACE, run(RunStatus.FAILED, 10, null), null, null)))
+            events(
+                derive(ExitCode.NOT_ENOUGH_SPACE, run(BackupPhase.Failed, 10, null), null, null)))
         .containsExactly(NotificationEvent.BackupFailed, NotificationEvent.CapacityLow);
-    RunRecord good = run(RunStatus.SUCCEEDED, 10, 10L);
+    RunRecord good = run(BackupPhase.Succeeded, 10, 10L);
     List<Notification> full =
         derive(ExitCode.OK, good, null, new VolumeUsage(Path.of("/backup"), 1000, 200));
     assertThat(events(full))
@@ -84,16 +86,17 @@ class RunNotificationsTest {
 
   @Test
   void overtimeIsARunPast80PercentOfItsLimitOrOneThatTimedOut() {
-    assertThat(events(derive(ExitCode.TIMEOUT, run(RunStatus.FAILED, 3_600_000, null), null, null)))
+    assertThat(
+            events(derive(ExitCode.TIMEOUT, run(BackupPhase.Failed, 3_600_000, null), null, null)))
         .containsExactly(NotificationEvent.BackupFailed, NotificationEvent.Overtime);
     List<Notification> slow =
-        derive(ExitCode.OK, run(RunStatus.SUCCEEDED, 49 * 60_000, 10L), null, HALF_FULL);
+        derive(ExitCode.OK, run(BackupPhase.Succeeded, 49 * 60_000, 10L), null, HALF_FULL);
     assertThat(events(slow))
         .containsExactly(NotificationEvent.Overtime, NotificationEvent.BackupSucceeded);
     assertThat(slow.get(0).summary()).isEqualTo("the run took 49m of its 60m limit (82%)");
     assertThat(
             events(
-                derive(ExitCode.OK, run(RunStatus.SUCCEEDED, 48 * 60_000, 10L), null, HALF_FULL)))
+                derive(ExitCode.OK, run(BackupPhase.Succeeded, 48 * 60_000, 10L), null, HALF_FULL)))
         .containsExactly(NotificationEvent.BackupSucceeded);
   }
 
@@ -101,23 +104,24 @@ class RunNotificationsTest {
   void theStoredSizeMoreThan30PercentOffThePreviousGoodBackupIsSizeChanged() {
     PreviousRuns before = new PreviousRuns("id-0", "SUCCEEDED", null, "id-0", 1000L);
     List<Notification> larger =
-        derive(ExitCode.OK, run(RunStatus.SUCCEEDED, 10, 1400L), before, HALF_FULL);
+        derive(ExitCode.OK, run(BackupPhase.Succeeded, 10, 1400L), before, HALF_FULL);
     assertThat(events(larger))
         .containsExactly(NotificationEvent.SizeChanged, NotificationEvent.BackupSucceeded);
     assertThat(larger.get(0).summary()).contains("40% larger");
     assertThat(larger.get(0).details())
         .containsEntry("previousStoredBytes", 1000L)
         .containsEntry("changePercent", 40.0);
-    assertThat(events(derive(ExitCode.OK, run(RunStatus.SUCCEEDED, 10, 600L), before, HALF_FULL)))
+    assertThat(events(derive(ExitCode.OK, run(BackupPhase.Succeeded, 10, 600L), before, HALF_FULL)))
         .startsWith(NotificationEvent.SizeChanged);
-    assertThat(events(derive(ExitCode.OK, run(RunStatus.SUCCEEDED, 10, 1300L), before, HALF_FULL)))
+    assertThat(
+            events(derive(ExitCode.OK, run(BackupPhase.Succeeded, 10, 1300L), before, HALF_FULL)))
         .containsExactly(NotificationEvent.BackupSucceeded);
   }
 
   @Test
   void aRunThatDidNotRunReportsNothing() {
     assertThat(derive(ExitCode.LOCKED, null, null, HALF_FULL)).isEmpty();
-    assertThat(derive(ExitCode.OUTSIDE_WINDOW, run(RunStatus.SKIPPED, 1, null), null, HALF_FULL))
+    assertThat(derive(ExitCode.OUTSIDE_WINDOW, run(BackupPhase.Skipped, 1, null), null, HALF_FULL))
         .isEmpty();
   }
 
@@ -133,7 +137,7 @@ class RunNotificationsTest {
             code, record, "the message", LIMIT, previous, volume, START.plusSeconds(60)));
   }
 
-  private static RunRecord run(RunStatus status, long durationMs, Long storedBytes) {
+  private static RunRecord run(BackupPhase status, long durationMs, Long storedBytes) {
     RunRecord.Builder b =
         RunRecord.builder()
             .backupId("20261124T020000Z-7f3a")

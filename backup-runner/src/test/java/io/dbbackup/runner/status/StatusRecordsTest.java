@@ -2,15 +2,15 @@ package io.dbbackup.runner.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbbackup.api.v1alpha1.BackupPhase;
 import io.dbbackup.api.v1alpha1.BackupRecord;
 import io.dbbackup.runner.history.RunRecord;
-import io.dbbackup.runner.history.RunStatus;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** status.lastBackup.verification and the Verified column's verifiedBy. */
 class StatusRecordsTest {
-  static RunRecord run(boolean verified, RunRecord.Verification v, RunStatus status) {
+  static RunRecord run(boolean verified, RunRecord.Verification v, BackupPhase status) {
     Instant start = Instant.parse("2026-12-03T02:00:00Z");
     return RunRecord.builder()
         .backupId("20261203T020000Z-abcd")
@@ -30,7 +30,7 @@ class StatusRecordsTest {
             run(
                 true,
                 new RunRecord.Verification("restore", "storage", "passed", 3, 12, 4000L, 2.5),
-                RunStatus.SUCCEEDED),
+                BackupPhase.Succeeded),
             "job");
     assertThat(b.getVerifiedBy()).isEqualTo("restore");
     assertThat(b.getVerification().getSource()).isEqualTo("storage");
@@ -46,7 +46,7 @@ class StatusRecordsTest {
             run(
                 false,
                 new RunRecord.Verification("restore", "storage", "failed", 3, 12, 4000L, 2.5),
-                RunStatus.FAILED),
+                BackupPhase.Failed),
             "job");
     assertThat(b.getVerifiedBy()).isNull();
     assertThat(b.getVerification().getResult()).isEqualTo("failed");
@@ -55,7 +55,7 @@ class StatusRecordsTest {
             run(
                 true,
                 new RunRecord.Verification("checksum", null, "passed", null, null, null, null),
-                RunStatus.SUCCEEDED),
+                BackupPhase.Succeeded),
             "job");
     assertThat(checksum.getVerifiedBy()).isEqualTo("checksum");
     BackupRecord off =
@@ -63,7 +63,7 @@ class StatusRecordsTest {
             run(
                 false,
                 new RunRecord.Verification("none", null, null, null, null, null, null),
-                RunStatus.SUCCEEDED),
+                BackupPhase.Succeeded),
             "job");
     assertThat(off.getVerifiedBy()).isNull();
   }
