@@ -1,6 +1,7 @@
 package io.dbbackup.runner.crypto;
 
 import io.dbbackup.runner.crypto.OpenPgpException.Reason;
+import io.dbbackup.runner.io.SingleByteRead;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -27,9 +28,7 @@ final class IntegrityCheckedStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    return SingleByteRead.from(this);
   }
 
   @Override

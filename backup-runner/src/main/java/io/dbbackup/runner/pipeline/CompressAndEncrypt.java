@@ -2,6 +2,7 @@ package io.dbbackup.runner.pipeline;
 
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.Encryptor;
+import io.dbbackup.runner.io.SingleByteRead;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -131,9 +132,7 @@ public final class CompressAndEncrypt {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      return SingleByteRead.from(this);
     }
 
     @Override
