@@ -45,31 +45,22 @@ final class Happenings {
 
   static Map<String, Object> runDetails(BackupRecord run, String reason) {
     Map<String, Object> d = new LinkedHashMap<>();
-    if (run.getExitCode() != null) {
-      d.put("exitCode", run.getExitCode());
-    }
-    if (reason != null) {
-      d.put("reason", reason);
-    }
-    if (run.getMessage() != null) {
-      d.put("message", run.getMessage());
-    }
-    if (run.getStoredBytes() != null) {
-      d.put("storedBytes", run.getStoredBytes());
-    }
-    if (run.getDurationSeconds() != null) {
-      d.put("durationSeconds", run.getDurationSeconds());
-    }
-    if (run.getLocation() != null) {
-      d.put("location", run.getLocation());
-    }
-    if (run.getJobName() != null) {
-      d.put("job", run.getJobName());
-    }
-    if (run.getStartTime() != null) {
-      d.put("startTime", run.getStartTime());
-    }
+    putPresent(d, "exitCode", run.getExitCode());
+    putPresent(d, "reason", reason);
+    putPresent(d, "message", run.getMessage());
+    putPresent(d, "storedBytes", run.getStoredBytes());
+    putPresent(d, "durationSeconds", run.getDurationSeconds());
+    putPresent(d, "location", run.getLocation());
+    putPresent(d, "job", run.getJobName());
+    putPresent(d, "startTime", run.getStartTime());
     return d;
+  }
+
+  /** Puts {@code value} under {@code key} unless it is null (details leave out what is unknown). */
+  private static void putPresent(Map<String, Object> details, String key, Object value) {
+    if (value != null) {
+      details.put(key, value);
+    }
   }
 
   static String sizeText(BackupRecord run) {

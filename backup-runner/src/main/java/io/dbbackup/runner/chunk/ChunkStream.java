@@ -1,6 +1,7 @@
 package io.dbbackup.runner.chunk;
 
 import io.dbbackup.api.hash.Sha256;
+import io.dbbackup.runner.io.BlockInputStream;
 import io.dbbackup.runner.store.ChunkIndex;
 import io.dbbackup.runner.store.ChunkStore;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import javax.crypto.Mac;
  * SHA-256, its plain size and its HMAC (its name) are checked; a chunk that fails any of them fails
  * the read with a {@link BadChunkException} naming it. Memory: one chunk's streams.
  */
-public final class ChunkStream extends InputStream {
+public final class ChunkStream extends BlockInputStream {
   /** A chunk that is not what its index entry and its name say. */
   public static final class BadChunkException extends IOException {
     public BadChunkException(String message) {
@@ -51,17 +52,7 @@ public final class ChunkStream extends InputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    if (len == 0) {
-      return 0;
-    }
+  protected int readBlock(byte[] b, int off, int len) throws IOException {
     while (true) {
       if (plain == null) {
         if (next >= chunks.size()) {

@@ -1,8 +1,8 @@
 package io.dbbackup.runner.crypto;
 
 import io.dbbackup.runner.crypto.OpenPgpException.Reason;
+import io.dbbackup.runner.io.EndCheckedStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.bouncycastle.openpgp.PGPEncryptedData;
@@ -13,63 +13,28 @@ import org.bouncycastle.openpgp.PGPException;
  * rest of the encrypted packet is read and its modification detection code compared; a mismatch
  * fails the read that would have returned end-of-stream. A file that ends early fails as truncated.
  */
-final class IntegrityCheckedStream extends FilterInputStream {
+final class IntegrityCheckedStream extends EndCheckedStream {
   private final PGPEncryptedData encrypted;
-  private final InputStream file;
-  private OpenPgpException failure;
-  private boolean verified;
 
   IntegrityCheckedStream(InputStream plain, PGPEncryptedData encrypted, InputStream file) {
-    super(plain);
+    super(plain, file);
     this.encrypted = encrypted;
-    this.file = file;
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    if (failure != null) {
-      throw failure;
-    }
+  protected int readData(byte[] b, int off, int len) throws IOException {
     if (len == 0) {
       return 0;
     }
-    int n;
     try {
-      n = in.read(b, off, len);
+      return in.read(b, off, len);
     } catch (EOFException e) {
       throw fail(truncated(e));
     }
-    if (n < 0) {
-      verify();
-    }
-    return n;
   }
 
   @Override
-  public boolean markSupported() {
-    return false;
-  }
-
-  @Override
-  public void close() throws IOException {
-    try {
-      in.close();
-    } finally {
-      file.close();
-    }
-  }
-
-  private void verify() throws OpenPgpException {
-    if (verified) {
-      return;
-    }
+  protected void checkEnd() throws OpenPgpException {
     boolean ok;
     try {
       ok = encrypted.verify();
@@ -91,12 +56,6 @@ final class IntegrityCheckedStream extends FilterInputStream {
               "integrity check failed: the encrypted file was modified or is damaged (its"
                   + " modification detection code does not match)"));
     }
-    verified = true;
-  }
-
-  private OpenPgpException fail(OpenPgpException e) {
-    failure = e;
-    return e;
   }
 
   private static OpenPgpException truncated(EOFException e) {

@@ -1,6 +1,7 @@
 package io.dbbackup.runner.crypto;
 
 import io.dbbackup.runner.crypto.OpenPgpException.Reason;
+import io.dbbackup.runner.io.BlockInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -74,7 +75,7 @@ final class PacketReader {
   }
 
   /** A packet body; throws {@link OpenPgpException} (truncated) when the file ends inside it. */
-  private final class Body extends InputStream {
+  private final class Body extends BlockInputStream {
     private long remaining;
     private boolean partial;
     private boolean indeterminate;
@@ -104,17 +105,7 @@ final class PacketReader {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
+    protected int readBlock(byte[] b, int off, int len) throws IOException {
       while (remaining == 0 && partial) {
         newFormatLength(false);
       }

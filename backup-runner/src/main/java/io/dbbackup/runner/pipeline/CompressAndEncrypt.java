@@ -2,7 +2,7 @@ package io.dbbackup.runner.pipeline;
 
 import io.dbbackup.runner.crypto.Decryptor;
 import io.dbbackup.runner.crypto.Encryptor;
-import java.io.FilterInputStream;
+import io.dbbackup.runner.io.EndCheckedStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,42 +119,16 @@ public final class CompressAndEncrypt {
   }
 
   /** The decompressed bytes; at their end, the stream below must end too. */
-  private static final class ReadToEnd extends FilterInputStream {
+  private static final class ReadToEnd extends EndCheckedStream {
     private final InputStream below;
-    private boolean drained;
-    private IOException failure;
 
     ReadToEnd(InputStream decompressed, InputStream below) {
-      super(decompressed);
+      super(decompressed, below);
       this.below = below;
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (failure != null) {
-        throw failure;
-      }
-      int n = in.read(b, off, len);
-      if (n < 0 && !drained) {
-        try {
-          drainBelow();
-        } catch (IOException e) {
-          failure = e;
-          throw e;
-        }
-        drained = true;
-      }
-      return n;
-    }
-
-    private void drainBelow() throws IOException {
+    protected void checkEnd() throws IOException {
       long extra = 0;
       byte[] buffer = new byte[DRAIN_BUFFER];
       int m;
@@ -164,20 +138,6 @@ public final class CompressAndEncrypt {
       if (extra > 0) {
         throw new IOException(
             extra + " bytes follow the end of the compressed data; the file is not one we wrote");
-      }
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        in.close();
-      } finally {
-        below.close();
       }
     }
   }

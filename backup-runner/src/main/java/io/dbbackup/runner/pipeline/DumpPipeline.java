@@ -71,21 +71,8 @@ public final class DumpPipeline {
     OutputStream compressed = CompressAndEncrypt.open(stored, compressor, encryptor);
     HashingOutputStream plain = new HashingOutputStream(compressed, progress.plainBytes());
     DumpTrailer trailer = new DumpTrailer();
-    byte[] buffer = new byte[BUFFER];
     try (plain) {
-      int n;
-      while ((n = source.read(buffer)) >= 0) {
-        if (n > 0) {
-          trailer.update(buffer, 0, n);
-          if (content != null) {
-            content.update(buffer, 0, n);
-          }
-          if (plainTee != null) {
-            plainTee.write(buffer, 0, n);
-          }
-          plain.write(buffer, 0, n);
-        }
-      }
+      copy(source, trailer, content, plainTee, plain);
     }
     return new Result(
         plain.count(), stored.count(), plain.sha256Hex(), stored.sha256Hex(), trailer.isComplete());
@@ -103,19 +90,36 @@ public final class DumpPipeline {
     HashingOutputStream plain =
         new HashingOutputStream(new StorageSideStream(plainSink), progress.plainBytes());
     DumpTrailer trailer = new DumpTrailer();
-    byte[] buffer = new byte[BUFFER];
     try (plain) {
-      int n;
-      while ((n = source.read(buffer)) >= 0) {
-        if (n > 0) {
-          trailer.update(buffer, 0, n);
-          if (content != null) {
-            content.update(buffer, 0, n);
-          }
-          plain.write(buffer, 0, n);
-        }
-      }
+      copy(source, trailer, content, null, plain);
     }
     return new Result(plain.count(), 0, plain.sha256Hex(), null, trailer.isComplete());
+  }
+
+  /**
+   * Copies the plain dump from {@code source} to {@code plain}, feeding each block on the way to
+   * the trailer check, the content count (when there is one) and the tee (when there is one).
+   */
+  private static void copy(
+      InputStream source,
+      DumpTrailer trailer,
+      DumpContent content,
+      OutputStream plainTee,
+      OutputStream plain)
+      throws IOException {
+    byte[] buffer = new byte[BUFFER];
+    int n;
+    while ((n = source.read(buffer)) >= 0) {
+      if (n > 0) {
+        trailer.update(buffer, 0, n);
+        if (content != null) {
+          content.update(buffer, 0, n);
+        }
+        if (plainTee != null) {
+          plainTee.write(buffer, 0, n);
+        }
+        plain.write(buffer, 0, n);
+      }
+    }
   }
 }

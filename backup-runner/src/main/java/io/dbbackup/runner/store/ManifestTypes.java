@@ -83,12 +83,8 @@ final class ManifestTypes {
     for (int i = 0; i < databases.size(); i++) {
       String at = "databases[" + i + "]";
       JsonNode db = databases.get(i);
-      object(db, at, where);
-      text(required(db, "name", at + ".", where), at + ".name", where);
-      JsonNode size = db.get("sizeBytes");
-      if (size != null) {
-        count(size, at + ".sizeBytes", where);
-      }
+      named(db, at, where);
+      optionalCount(db, "sizeBytes", at, where);
     }
   }
 
@@ -142,24 +138,34 @@ final class ManifestTypes {
     for (int i = 0; i < dbs.size(); i++) {
       String at = "content.databases[" + i + "]";
       JsonNode db = dbs.get(i);
-      object(db, at, where);
-      text(required(db, "name", at + ".", where), at + ".name", where);
-      JsonNode los = db.get("largeObjects");
-      if (los != null) {
-        count(los, at + ".largeObjects", where);
-      }
+      named(db, at, where);
+      optionalCount(db, "largeObjects", at, where);
       JsonNode tables = required(db, "tables", at + ".", where);
       array(tables, at + ".tables", where);
       for (int j = 0; j < tables.size(); j++) {
         String t = at + ".tables[" + j + "]";
-        object(tables.get(j), t, where);
-        text(required(tables.get(j), "name", t + ".", where), t + ".name", where);
+        named(tables.get(j), t, where);
         JsonNode rows = required(tables.get(j), "rows", t + ".", where);
         count(rows, t + ".rows", where);
         if (rows.longValue() < 0) {
           throw new ManifestException(where, t + ".rows", "must not be negative, got " + rows);
         }
       }
+    }
+  }
+
+  /** {@code n}, at {@code at}, is an object with a text {@code name}. */
+  private static void named(JsonNode n, String at, String where) throws ManifestException {
+    object(n, at, where);
+    text(required(n, "name", at + ".", where), at + ".name", where);
+  }
+
+  /** {@code parent}'s {@code field}, where there is one, is a count. */
+  private static void optionalCount(JsonNode parent, String field, String at, String where)
+      throws ManifestException {
+    JsonNode n = parent.get(field);
+    if (n != null) {
+      count(n, at + "." + field, where);
     }
   }
 

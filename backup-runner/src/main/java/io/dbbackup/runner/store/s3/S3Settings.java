@@ -109,65 +109,38 @@ public record S3Settings(
   }
 
   public S3Settings withConditionalWrites(ConditionalWrites mode) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        region,
-        endpoint,
-        forcePathStyle,
-        serverSideEncryption,
-        checksumMode,
-        mode,
-        partSizer,
-        maxPartsInFlight,
-        uploadMemory,
-        cleanupPatience,
-        credentialsSource,
-        scratchDir,
-        timeouts);
+    return withRunChoices(
+        mode, maxPartsInFlight, uploadMemory, cleanupPatience, scratchDir, timeouts);
   }
 
   public S3Settings withCleanupPatience(Duration patience) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        region,
-        endpoint,
-        forcePathStyle,
-        serverSideEncryption,
-        checksumMode,
-        conditionalWrites,
-        partSizer,
-        maxPartsInFlight,
-        uploadMemory,
-        patience,
-        credentialsSource,
-        scratchDir,
-        timeouts);
+    return withRunChoices(
+        conditionalWrites, maxPartsInFlight, uploadMemory, patience, scratchDir, timeouts);
   }
 
   /** The upload's memory limits, and where the parts that do not fit in them are kept. */
   public S3Settings withUploadMemory(int partsInFlight, long memory, Path scratch) {
-    return new S3Settings(
-        bucket,
-        prefix,
-        region,
-        endpoint,
-        forcePathStyle,
-        serverSideEncryption,
-        checksumMode,
-        conditionalWrites,
-        partSizer,
-        partsInFlight,
-        memory,
-        cleanupPatience,
-        credentialsSource,
-        scratch,
-        timeouts);
+    return withRunChoices(
+        conditionalWrites, partsInFlight, memory, cleanupPatience, scratch, timeouts);
   }
 
   /** Other request time limits (tests: small ones, to see a hung store given up quickly). */
   S3Settings withTimeouts(S3Timeouts limits) {
+    return withRunChoices(
+        conditionalWrites, maxPartsInFlight, uploadMemory, cleanupPatience, scratchDir, limits);
+  }
+
+  /**
+   * A copy for the same bucket, addressed, encrypted, checksummed and split into parts the same
+   * way, with the given choices of how to write to it (the ones the {@code with} methods change).
+   */
+  private S3Settings withRunChoices(
+      ConditionalWrites conditionalWrites,
+      int maxPartsInFlight,
+      long uploadMemory,
+      Duration cleanupPatience,
+      Path scratchDir,
+      S3Timeouts timeouts) {
     return new S3Settings(
         bucket,
         prefix,
@@ -183,7 +156,7 @@ public record S3Settings(
         cleanupPatience,
         credentialsSource,
         scratchDir,
-        limits);
+        timeouts);
   }
 
   private static String blankToNull(String s) {

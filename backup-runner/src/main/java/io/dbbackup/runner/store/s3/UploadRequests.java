@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -85,20 +86,7 @@ final class UploadRequests implements AutoCloseable {
   /** A whole object in one PutObject, create-only. */
   void putWhole(String key, PartBuffer body, String contentType) throws IOException {
     try {
-      createOnly.write(
-          url(key),
-          conditional ->
-              client.putObject(
-                  b -> {
-                    b.bucket(settings.bucket()).key(key).contentType(contentType);
-                    b.contentLength((long) body.size());
-                    b.overrideConfiguration(settings.timeouts().forBody(body.size()));
-                    if (conditional) {
-                      b.ifNoneMatch("*");
-                    }
-                    settings.serverSideEncryption().apply(b::serverSideEncryption, b::ssekmsKeyId);
-                  },
-                  body.body(contentType)));
+      putCreateOnly(key, body.size(), contentType, () -> body.body(contentType));
     } catch (SdkException e) {
       throw errors.translate("writing", key, e);
     }
@@ -116,21 +104,13 @@ final class UploadRequests implements AutoCloseable {
           "length " + len + " outside the content's " + content.length + " bytes");
     }
     try {
-      createOnly.write(
-          url(key),
-          conditional ->
-              client.putObject(
-                  b -> {
-                    b.bucket(settings.bucket()).key(key).contentType(contentType);
-                    b.contentLength((long) len);
-                    b.overrideConfiguration(settings.timeouts().forBody(len));
-                    if (conditional) {
-                      b.ifNoneMatch("*");
-                    }
-                    settings.serverSideEncryption().apply(b::serverSideEncryption, b::ssekmsKeyId);
-                  },
-                  RequestBody.fromContentProvider(
-                      () -> new ByteArrayInputStream(content, 0, len), len, contentType)));
+      putCreateOnly(
+          key,
+          len,
+          contentType,
+          () ->
+              RequestBody.fromContentProvider(
+                  () -> new ByteArrayInputStream(content, 0, len), len, contentType));
       return true;
     } catch (SdkException e) {
       IOException io = errors.translate("writing", key, e);
@@ -139,6 +119,29 @@ final class UploadRequests implements AutoCloseable {
       }
       throw io;
     }
+  }
+
+  /**
+   * One PutObject of {@code length} bytes, create-only ({@code If-None-Match: *} where the store
+   * takes it), with the settings' encryption and time limits; {@code body} is made anew for each
+   * attempt. SDK errors are thrown as they are.
+   */
+  private void putCreateOnly(String key, int length, String contentType, Supplier<RequestBody> body)
+      throws IOException {
+    createOnly.write(
+        url(key),
+        conditional ->
+            client.putObject(
+                b -> {
+                  b.bucket(settings.bucket()).key(key).contentType(contentType);
+                  b.contentLength((long) length);
+                  b.overrideConfiguration(settings.timeouts().forBody(length));
+                  if (conditional) {
+                    b.ifNoneMatch("*");
+                  }
+                  settings.serverSideEncryption().apply(b::serverSideEncryption, b::ssekmsKeyId);
+                },
+                body.get()));
   }
 
   /** A small object that may replace an earlier one (runner state). */

@@ -11,6 +11,7 @@ import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.store.BackupStore;
 import io.dbbackup.runner.store.Manifest;
 import io.dbbackup.runner.verify.BackupVerifier;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -53,16 +54,7 @@ public final class RestoreVerification {
         RestoreCheck.start(
             tools, ScratchCluster.root(), content.roles(), "storage", START_TIMEOUT)) {
       deadline.onExpiry(check::close);
-      read =
-          new BackupVerifier(store, progressInterval)
-              .verify(
-                  id,
-                  path.compressor(),
-                  path.verifyDecryptor(),
-                  path.encrypted(),
-                  expected,
-                  deadline::expired,
-                  check.input());
+      read = readBack(store, progressInterval, id, path, expected, deadline, check.input());
       deadline.check();
       report = check.finish(content);
       deadline.check();
@@ -98,18 +90,34 @@ public final class RestoreVerification {
       Deadline deadline,
       Clock clock) {
     BackupVerifier.Result read =
-        new BackupVerifier(store, progressInterval)
-            .verify(
-                id,
-                path.compressor(),
-                path.verifyDecryptor(),
-                path.encrypted(),
-                expected,
-                deadline::expired);
+        readBack(store, progressInterval, id, path, expected, deadline, null);
     deadline.check();
     RestoreCheck.Report report = check.finish(content);
     deadline.check();
     return verification(report, read, clock);
+  }
+
+  /**
+   * The stored backup read back by {@link BackupVerifier} with the run's data path, given up when
+   * the deadline expires; the plain dump also goes to {@code plainTap} when not null.
+   */
+  private static BackupVerifier.Result readBack(
+      BackupStore store,
+      Duration progressInterval,
+      BackupId id,
+      DataPath path,
+      BackupVerifier.Expected expected,
+      Deadline deadline,
+      OutputStream plainTap) {
+    return new BackupVerifier(store, progressInterval)
+        .verify(
+            id,
+            path.compressor(),
+            path.verifyDecryptor(),
+            path.encrypted(),
+            expected,
+            deadline::expired,
+            plainTap);
   }
 
   /**
