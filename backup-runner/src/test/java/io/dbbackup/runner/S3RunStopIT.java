@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.support.DumpProcesses;
+import io.dbbackup.runner.support.S3BackupYaml;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import io.dbbackup.testing.S3ProxyServer;
@@ -146,41 +147,10 @@ class S3RunStopIT {
   }
 
   Path resource(String name) throws IOException {
-    String yaml =
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseBackup
-        metadata: {name: %s, namespace: default}
-        spec:
-          schedule: "0 2 * * *"
-          compression: {algorithm: gzip, level: 1}
-          database:
-            host: %s
-            port: %d
-            user: %s
-            passwordSecretRef: {name: pg, key: password}
-            connectRetry: {attempts: 1, initialIntervalSeconds: 1}
-          storage:
-            s3:
-              bucket: %s
-              prefix: nightly
-              endpoint: %s
-              region: %s
-              forcePathStyle: true
-              partSizeMiB: 5
-              credentialsSecretRef: {name: s3-creds}
-        """
-            .formatted(
-                name,
-                pg.host(),
-                pg.port(),
-                pg.superuser(),
-                bucket,
-                s3.endpoint(),
-                S3ProxyServer.REGION);
-    Path file = work.resolve(name + ".yaml");
-    Files.writeString(file, yaml);
-    return file;
+    return S3BackupYaml.of(name, pg, bucket, "nightly", s3.endpoint())
+        .spec("compression: {algorithm: gzip, level: 1}")
+        .s3("partSizeMiB: 5")
+        .writeIn(work);
   }
 
   void secret(String name, String key, String value) throws IOException {
