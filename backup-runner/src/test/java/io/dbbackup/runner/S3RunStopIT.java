@@ -60,16 +60,10 @@ class S3RunStopIT {
 
   @Test
   void sigtermMidUploadAbortsTheMultipartUploadAndRecordsTheFailure() throws Exception {
-    pg.execute("postgres", "CREATE DATABASE " + RunStopIT.LOCKED_DB);
-    pg.execute(RunStopIT.LOCKED_DB, "CREATE TABLE t (id int)");
-    Path yaml = resource("term-db");
+    Path yaml = lockedDbResource("term-db");
     RunStopIT.Child child;
     try (Connection holder = RunStopIT.lockTable(pg)) {
-      child = RunStopIT.Child.backup(yaml, work.resolve("secrets"));
-      assertThat(RunStopIT.waitingOnTheLock(pg, 90)).as("pg_dump waits on the lock").isTrue();
-      assertThat(DumpProcesses.await(30, () -> !s3.openUploads(bucket).isEmpty()))
-          .as("a multipart upload is open")
-          .isTrue();
+      child = backupWaitingMidUpload(yaml);
       long start = System.nanoTime();
       child.process().toHandle().destroy(); // SIGTERM
       boolean exited = child.process().waitFor(30, TimeUnit.SECONDS);
@@ -99,16 +93,10 @@ class S3RunStopIT {
 
   @Test
   void aSigkilledRunsUploadIsAbortedByTheNextRun() throws Exception {
-    pg.execute("postgres", "CREATE DATABASE " + RunStopIT.LOCKED_DB);
-    pg.execute(RunStopIT.LOCKED_DB, "CREATE TABLE t (id int)");
-    Path yaml = resource("kill-db");
+    Path yaml = lockedDbResource("kill-db");
     RunStopIT.Child child;
     try (Connection holder = RunStopIT.lockTable(pg)) {
-      child = RunStopIT.Child.backup(yaml, work.resolve("secrets"));
-      assertThat(RunStopIT.waitingOnTheLock(pg, 90)).as("pg_dump waits on the lock").isTrue();
-      assertThat(DumpProcesses.await(30, () -> !s3.openUploads(bucket).isEmpty()))
-          .as("a multipart upload is open")
-          .isTrue();
+      child = backupWaitingMidUpload(yaml);
       child.process().destroyForcibly(); // SIGKILL
       assertThat(child.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(DumpProcesses.await(30, () -> DumpProcesses.of(pg.port()).isEmpty()))
@@ -127,6 +115,23 @@ class S3RunStopIT {
                 "SELECT string_agg(status, ',' ORDER BY started_at) FROM"
                     + " dbbackup.backup_history WHERE name = 'kill-db'"))
         .isEqualTo("FAILED,SUCCEEDED");
+  }
+
+  /** Resource {@code name}, with the database whose table {@link RunStopIT#lockTable} locks. */
+  Path lockedDbResource(String name) throws IOException {
+    pg.execute("postgres", "CREATE DATABASE " + RunStopIT.LOCKED_DB);
+    pg.execute(RunStopIT.LOCKED_DB, "CREATE TABLE t (id int)");
+    return resource(name);
+  }
+
+  /** A backup in a child JVM, once its dump waits on the held lock and its upload is open. */
+  RunStopIT.Child backupWaitingMidUpload(Path yaml) throws IOException, InterruptedException {
+    RunStopIT.Child child = RunStopIT.Child.backup(yaml, work.resolve("secrets"));
+    assertThat(RunStopIT.waitingOnTheLock(pg, 90)).as("pg_dump waits on the lock").isTrue();
+    assertThat(DumpProcesses.await(30, () -> !s3.openUploads(bucket).isEmpty()))
+        .as("a multipart upload is open")
+        .isTrue();
+    return child;
   }
 
   int backup(Path yaml, RunSettings settings) {

@@ -1,6 +1,7 @@
 package io.dbbackup.runner.store.s3;
 
 import io.dbbackup.api.v1alpha1.S3StorageSpec;
+import io.dbbackup.testing.FaultProxy;
 import io.dbbackup.testing.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -22,6 +24,15 @@ final class S3Stores {
   static final String NAME = "orders-db";
   static final long MIB = 1024 * 1024;
 
+  /** 3 s per attempt; bodies add little: a hung request fails in seconds. */
+  static final S3Timeouts SMALL_TIMEOUTS =
+      new S3Timeouts(
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(3),
+          Duration.ofSeconds(3),
+          100 * MIB);
+
   private S3Stores() {}
 
   /** The spec a user would write for the test server. */
@@ -34,6 +45,16 @@ final class S3Stores {
     spec.setForcePathStyle(true);
     spec.setPartSizeMiB(5);
     return spec;
+  }
+
+  /**
+   * A store on {@code server}'s {@code bucket} under prefix {@code backups}, its requests through
+   * {@code proxy}, with the {@link #SMALL_TIMEOUTS}.
+   */
+  static S3Store behind(FaultProxy proxy, S3ProxyServer server, String bucket) {
+    S3StorageSpec spec = spec(server, bucket, "backups");
+    spec.setEndpoint(proxy.endpoint().toString());
+    return store(spec, S3ProxyServer.SECRET_KEY, s -> s.withTimeouts(SMALL_TIMEOUTS), List.of());
   }
 
   static S3Store store(S3ProxyServer server, String bucket, String prefix) {
