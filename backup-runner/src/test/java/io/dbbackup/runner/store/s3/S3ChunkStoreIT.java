@@ -144,14 +144,7 @@ class S3ChunkStoreIT extends ChunkStoreContract {
     String file = name("zst");
     byte[] theirs = content(500, 8);
     ExecutionInterceptor writesMeanwhile =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
-            if (c.request() instanceof PutObjectRequest) {
-              putForeign(file, theirs);
-            }
-          }
-        };
+        S3Stores.onCall(PutObjectRequest.class, r -> putForeign(file, theirs));
     ChunkStore chunks = store(S3Stores.spec(S3, bucket, PREFIX), List.of(writesMeanwhile)).chunks();
     assertThat(chunks.put(file, content(700, 9), 700)).isFalse();
     try (InputStream in = chunks.open(file)) {

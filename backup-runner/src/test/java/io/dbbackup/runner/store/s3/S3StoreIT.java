@@ -108,14 +108,7 @@ class S3StoreIT {
       throws IOException {
     List<Long> partSizes = new CopyOnWriteArrayList<>();
     ExecutionInterceptor watch =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
-            if (c.request() instanceof UploadPartRequest r) {
-              partSizes.add(r.contentLength());
-            }
-          }
-        };
+        S3Stores.onSend(UploadPartRequest.class, r -> partSizes.add(r.contentLength()));
     S3StorageSpec spec = S3Stores.spec(S3, bucket, prefix);
     spec.setMaxParts(10);
     byte[] content = random(25 * MIB + 777);
@@ -164,14 +157,8 @@ class S3StoreIT {
     byte[] content = random(23 * MIB + 12345);
     List<Integer> filesWhileSending = new CopyOnWriteArrayList<>();
     ExecutionInterceptor watch =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
-            if (c.request() instanceof UploadPartRequest) {
-              filesWhileSending.add(scratchFiles(scratch).size());
-            }
-          }
-        };
+        S3Stores.onSend(
+            UploadPartRequest.class, r -> filesWhileSending.add(scratchFiles(scratch).size()));
     var spec = S3Stores.spec(S3, bucket, prefix);
     try (S3Store store =
         S3Stores.store(
@@ -284,15 +271,7 @@ class S3StoreIT {
     S3.client()
         .putObject(b -> b.bucket(bucket).key(root() + "not-a-backup/x"), RequestBody.empty());
     List<Object> listings = new CopyOnWriteArrayList<>();
-    ExecutionInterceptor counter =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
-            if (c.request() instanceof ListObjectsV2Request r) {
-              listings.add(r);
-            }
-          }
-        };
+    ExecutionInterceptor counter = S3Stores.onCall(ListObjectsV2Request.class, listings::add);
     try (S3Store store =
         S3Stores.store(
             S3Stores.spec(S3, bucket, prefix),
@@ -309,14 +288,9 @@ class S3StoreIT {
   void deleteBackupDeletesTheManifestBeforeTheData() throws IOException {
     List<String> deleted = new CopyOnWriteArrayList<>();
     ExecutionInterceptor recorder =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
-            if (c.request() instanceof DeleteObjectRequest r) {
-              deleted.add(r.key().substring(r.key().lastIndexOf('/') + 1));
-            }
-          }
-        };
+        S3Stores.onCall(
+            DeleteObjectRequest.class,
+            r -> deleted.add(r.key().substring(r.key().lastIndexOf('/') + 1)));
     BackupId other = BackupId.generate(Instant.parse("2026-11-21T02:00:00Z"));
     try (S3Store store =
         S3Stores.store(

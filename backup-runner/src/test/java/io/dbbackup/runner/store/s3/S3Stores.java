@@ -12,9 +12,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -70,6 +74,30 @@ final class S3Stores {
         tweak.apply(S3Settings.of(spec, "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY of the test"));
     S3Client client = S3Clients.create(settings, credentials(secretKey), interceptors);
     return new S3Store(client, settings, NAMESPACE, NAME);
+  }
+
+  /** An interceptor running {@code action} on each call of {@code type}, once, before it starts. */
+  static <R extends SdkRequest> ExecutionInterceptor onCall(Class<R> type, Consumer<R> action) {
+    return new ExecutionInterceptor() {
+      @Override
+      public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
+        if (type.isInstance(c.request())) {
+          action.accept(type.cast(c.request()));
+        }
+      }
+    };
+  }
+
+  /** An interceptor running {@code action} on each attempt of a {@code type}, as it is sent. */
+  static <R extends SdkRequest> ExecutionInterceptor onSend(Class<R> type, Consumer<R> action) {
+    return new ExecutionInterceptor() {
+      @Override
+      public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
+        if (type.isInstance(c.request())) {
+          action.accept(type.cast(c.request()));
+        }
+      }
+    };
   }
 
   static StaticCredentialsProvider credentials(String secretKey) {
