@@ -63,12 +63,7 @@ class S3FaultMatrixIT {
     List<String> before = S3.keys(BUCKET, "f/default/part500/");
     Rule part2 =
         proxy.add(Rule.on("PUT", ".*/dump\\.sql").withQuery("partNumber=2").status(500).always());
-    int code;
-    try {
-      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = backupFaulted(yaml, Clock.systemUTC(), RunListener.NONE);
     assertThat(part2.fired()).isGreaterThanOrEqualTo(1);
     assertThat(code).isEqualTo(ExitCode.STORAGE_FAILED.code());
     assertThat(S3.keys(BUCKET, "f/default/part500/")).containsExactlyElementsOf(before);
@@ -86,20 +81,8 @@ class S3FaultMatrixIT {
         .isZero();
     List<String> before = S3.keys(BUCKET, "f/default/list500/");
     RunListener onRetention =
-        new RunListener() {
-          @Override
-          public void phase(String phase) {
-            if (phase.equals("retention")) {
-              proxy.add(Rule.on("GET", "/" + BUCKET).withQuery("list-type").status(500).always());
-            }
-          }
-        };
-    int code;
-    try {
-      code = backup(yaml, Clock.fixed(now, ZoneOffset.UTC), onRetention);
-    } finally {
-      proxy.clearRules();
-    }
+        onRetention(Rule.on("GET", "/" + BUCKET).withQuery("list-type").status(500).always());
+    int code = backupFaulted(yaml, Clock.fixed(now, ZoneOffset.UTC), onRetention);
     // Either outcome is acceptable; acting on a partial listing is not.
     assertThat(code).isIn(0, ExitCode.STORAGE_FAILED.code());
     assertThat(S3.keys(BUCKET, "f/default/list500/")).containsAll(before);
@@ -118,12 +101,7 @@ class S3FaultMatrixIT {
                 .withQuery("partNumber=2")
                 .status(503)
                 .once());
-    int code;
-    try {
-      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = backupFaulted(yaml, Clock.systemUTC(), RunListener.NONE);
     assertThat(once.fired()).isEqualTo(1);
     assertThat(code).isZero();
     assertThat(history("part503")).isEqualTo("SUCCEEDED:-");
@@ -138,20 +116,8 @@ class S3FaultMatrixIT {
         .isZero();
     List<String> before = S3.keys(BUCKET, "f/default/get500/");
     RunListener onRetention =
-        new RunListener() {
-          @Override
-          public void phase(String phase) {
-            if (phase.equals("retention")) {
-              proxy.add(Rule.on("GET", ".*/get500/.*/manifest\\.json").status(500).always());
-            }
-          }
-        };
-    int code;
-    try {
-      code = backup(yaml, Clock.fixed(now, ZoneOffset.UTC), onRetention);
-    } finally {
-      proxy.clearRules();
-    }
+        onRetention(Rule.on("GET", ".*/get500/.*/manifest\\.json").status(500).always());
+    int code = backupFaulted(yaml, Clock.fixed(now, ZoneOffset.UTC), onRetention);
     // The new backup is stored and good; retention, with one folder it cannot read, deletes
     // nothing and the run ends with a warning.
     assertThat(code).isZero();
@@ -168,12 +134,7 @@ class S3FaultMatrixIT {
             Rule.on("PUT", ".*/hang/.*/dump\\.sql").withQuery("partNumber=2").stall().always());
     Duration timeout = Duration.ofSeconds(30);
     long t0 = System.nanoTime();
-    int code;
-    try {
-      code = run(RunSettings.defaults().withTimeout(timeout), yaml);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = runFaulted(RunSettings.defaults().withTimeout(timeout), yaml);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     assertThat(stall.fired()).as("the upload reached the stalled part").isGreaterThanOrEqualTo(1);
     assertThat(code).isEqualTo(ExitCode.TIMEOUT.code());
@@ -192,12 +153,7 @@ class S3FaultMatrixIT {
   void aSlowStoreAnsweringEveryRequestLateStillTakesTheBackup() throws Exception {
     Path yaml = resource("slow", "retention: {days: 30, minKeep: 1}");
     Rule slow = proxy.add(Rule.on("*", "/" + BUCKET + "(/.*)?").delay(Duration.ofMillis(200)));
-    int code;
-    try {
-      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = backupFaulted(yaml, Clock.systemUTC(), RunListener.NONE);
     assertThat(slow.fired()).as("requests delayed").isGreaterThan(5);
     assertThat(code).isZero();
     assertThat(history("slow")).isEqualTo("SUCCEEDED:-");
@@ -213,12 +169,7 @@ class S3FaultMatrixIT {
     assertThat(backup(yaml, Clock.systemUTC(), RunListener.NONE)).isZero();
     List<String> before = S3.keys(BUCKET, "f/default/mput500/");
     Rule manifest = proxy.add(Rule.on("PUT", ".*/mput500/.*/manifest\\.json").status(500).always());
-    int code;
-    try {
-      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = backupFaulted(yaml, Clock.systemUTC(), RunListener.NONE);
     assertThat(manifest.fired()).isGreaterThanOrEqualTo(1);
     assertThat(code).isEqualTo(ExitCode.STORAGE_FAILED.code());
     assertThat(history("mput500")).isEqualTo("SUCCEEDED:-,FAILED:6");
@@ -295,11 +246,41 @@ class S3FaultMatrixIT {
   }
 
   static int backup(Path yaml, Clock clock, RunListener listener) {
+    return run(settings(clock, listener), yaml);
+  }
+
+  /** {@link #backup} with the proxy's rules in place; they are cleared afterwards. */
+  static int backupFaulted(Path yaml, Clock clock, RunListener listener) {
+    return runFaulted(settings(clock, listener), yaml);
+  }
+
+  /** {@link #run} with the proxy's rules in place; they are cleared afterwards. */
+  static int runFaulted(RunSettings settings, Path yaml) {
+    try {
+      return run(settings, yaml);
+    } finally {
+      proxy.clearRules();
+    }
+  }
+
+  static RunSettings settings(Clock clock, RunListener listener) {
     RunSettings settings = RunSettings.defaults().withClock(clock);
     if (listener != null) {
       settings = settings.withListener(listener);
     }
-    return run(settings, yaml);
+    return settings;
+  }
+
+  /** A listener adding {@code rule} to the proxy when the run's retention phase starts. */
+  static RunListener onRetention(Rule rule) {
+    return new RunListener() {
+      @Override
+      public void phase(String phase) {
+        if (phase.equals("retention")) {
+          proxy.add(rule);
+        }
+      }
+    };
   }
 
   static String history(String name) {
