@@ -272,12 +272,7 @@ class S3StoreIT {
         .putObject(b -> b.bucket(bucket).key(root() + "not-a-backup/x"), RequestBody.empty());
     List<Object> listings = new CopyOnWriteArrayList<>();
     ExecutionInterceptor counter = S3Stores.onCall(ListObjectsV2Request.class, listings::add);
-    try (S3Store store =
-        S3Stores.store(
-            S3Stores.spec(S3, bucket, prefix),
-            S3ProxyServer.SECRET_KEY,
-            s -> s,
-            List.of(counter))) {
+    try (S3Store store = S3Stores.store(S3, bucket, prefix, counter)) {
       store.putState("pending-history-x.json", new byte[] {1});
       assertThat(store.listIds()).containsExactlyElementsOf(ids.stream().sorted().toList());
       assertThat(listings).hasSizeGreaterThanOrEqualTo(2);
@@ -292,12 +287,7 @@ class S3StoreIT {
             DeleteObjectRequest.class,
             r -> deleted.add(r.key().substring(r.key().lastIndexOf('/') + 1)));
     BackupId other = BackupId.generate(Instant.parse("2026-11-21T02:00:00Z"));
-    try (S3Store store =
-        S3Stores.store(
-            S3Stores.spec(S3, bucket, prefix),
-            S3ProxyServer.SECRET_KEY,
-            s -> s,
-            List.of(recorder))) {
+    try (S3Store store = S3Stores.store(S3, bucket, prefix, recorder)) {
       write(store, "dump.sql.gz", random(1000));
       write(store, "dump.sql.gz.sha256", new byte[] {1});
       write(store, Manifest.FILE_NAME, new byte[] {2});
@@ -430,12 +420,7 @@ class S3StoreIT {
   void uploadsAreSentWithoutAwsChunkedFramingSoAnyStoreKeepsTheExactBytes() throws IOException {
     List<String> sent = new CopyOnWriteArrayList<>();
     ExecutionInterceptor framing = framingRecorder(sent);
-    try (S3Store store =
-        S3Stores.store(
-            S3Stores.spec(S3, bucket, prefix),
-            S3ProxyServer.SECRET_KEY,
-            s -> s,
-            List.of(framing))) {
+    try (S3Store store = S3Stores.store(S3, bucket, prefix, framing)) {
       write(store, "dump.sql.gz", random(6 * MIB));
       write(store, "dump.sql.gz.sha256", new byte[] {1});
     }

@@ -61,8 +61,10 @@ final class S3Stores {
     return store(spec, S3ProxyServer.SECRET_KEY, s -> s.withTimeouts(SMALL_TIMEOUTS), List.of());
   }
 
-  static S3Store store(S3ProxyServer server, String bucket, String prefix) {
-    return store(spec(server, bucket, prefix), S3ProxyServer.SECRET_KEY, s -> s, List.of());
+  static S3Store store(
+      S3ProxyServer server, String bucket, String prefix, ExecutionInterceptor... interceptors) {
+    return store(
+        spec(server, bucket, prefix), S3ProxyServer.SECRET_KEY, s -> s, List.of(interceptors));
   }
 
   static S3Store store(
