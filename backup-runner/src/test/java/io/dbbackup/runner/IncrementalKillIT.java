@@ -25,9 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class IncrementalKillIT {
-  static final S3ProxyServer S3 = new S3ProxyServer();
+  @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
   static final String NAME = "kill-db";
   static final String ROOT = IncrementalBucket.root(NAME);
   static final String RETENTION = "retention: {days: 30, minKeep: 1}";
@@ -61,16 +59,6 @@ class IncrementalKillIT {
   Path yaml;
   RunStopIT.Child child;
   final Set<String> restored = new TreeSet<>();
-
-  @BeforeAll
-  static void startS3() {
-    S3.start();
-  }
-
-  @AfterAll
-  static void stopS3() {
-    S3.close();
-  }
 
   @BeforeEach
   void setUp() {

@@ -11,6 +11,7 @@ import io.dbbackup.runner.history.RunRecord;
 import io.dbbackup.runner.run.RunListener;
 import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.support.LogCapture;
+import io.dbbackup.runner.support.S3BackupYaml;
 import io.dbbackup.runner.support.Tmpfs;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
@@ -406,44 +407,10 @@ class S3BackupIT {
   }
 
   static Path resource(String name, String extra) throws IOException {
-    PostgresCluster pg = PG.cluster();
-    String yaml =
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseBackup
-        metadata: {name: %s, namespace: default}
-        spec:
-          schedule: "0 2 * * *"
-          database:
-            host: %s
-            port: %d
-            user: %s
-            passwordSecretRef: {name: pg, key: password}
-            connectRetry: {attempts: 1, initialIntervalSeconds: 1}
-          storage:
-            s3:
-              bucket: %s
-              prefix: %s
-              endpoint: %s
-              region: %s
-              forcePathStyle: true
-              partSizeMiB: 5
-              credentialsSecretRef: {name: s3-creds}
-          %s
-        """
-            .formatted(
-                name,
-                pg.host(),
-                pg.port(),
-                pg.superuser(),
-                BUCKET,
-                PREFIX,
-                S3.endpoint(),
-                S3ProxyServer.REGION,
-                extra);
-    Path file = work.resolve(name + ".yaml");
-    Files.writeString(file, yaml);
-    return file;
+    return S3BackupYaml.of(name, PG.cluster(), BUCKET, PREFIX, S3.endpoint())
+        .s3("partSizeMiB: 5")
+        .spec(extra)
+        .writeIn(work);
   }
 
   static void secret(String dir, String name, String key, String value) throws IOException {

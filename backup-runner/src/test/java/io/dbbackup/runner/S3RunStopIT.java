@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.support.DumpProcesses;
+import io.dbbackup.runner.support.S3BackupYaml;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import io.dbbackup.testing.S3ProxyServer;
@@ -59,16 +60,10 @@ class S3RunStopIT {
 
   @Test
   void sigtermMidUploadAbortsTheMultipartUploadAndRecordsTheFailure() throws Exception {
-    pg.execute("postgres", "CREATE DATABASE " + RunStopIT.LOCKED_DB);
-    pg.execute(RunStopIT.LOCKED_DB, "CREATE TABLE t (id int)");
-    Path yaml = resource("term-db");
+    Path yaml = lockedDbResource("term-db");
     RunStopIT.Child child;
     try (Connection holder = RunStopIT.lockTable(pg)) {
-      child = RunStopIT.Child.backup(yaml, work.resolve("secrets"));
-      assertThat(RunStopIT.waitingOnTheLock(pg, 90)).as("pg_dump waits on the lock").isTrue();
-      assertThat(DumpProcesses.await(30, () -> !s3.openUploads(bucket).isEmpty()))
-          .as("a multipart upload is open")
-          .isTrue();
+      child = backupWaitingMidUpload(yaml);
       long start = System.nanoTime();
       child.process().toHandle().destroy(); // SIGTERM
       boolean exited = child.process().waitFor(30, TimeUnit.SECONDS);
@@ -98,16 +93,10 @@ class S3RunStopIT {
 
   @Test
   void aSigkilledRunsUploadIsAbortedByTheNextRun() throws Exception {
-    pg.execute("postgres", "CREATE DATABASE " + RunStopIT.LOCKED_DB);
-    pg.execute(RunStopIT.LOCKED_DB, "CREATE TABLE t (id int)");
-    Path yaml = resource("kill-db");
+    Path yaml = lockedDbResource("kill-db");
     RunStopIT.Child child;
     try (Connection holder = RunStopIT.lockTable(pg)) {
-      child = RunStopIT.Child.backup(yaml, work.resolve("secrets"));
-      assertThat(RunStopIT.waitingOnTheLock(pg, 90)).as("pg_dump waits on the lock").isTrue();
-      assertThat(DumpProcesses.await(30, () -> !s3.openUploads(bucket).isEmpty()))
-          .as("a multipart upload is open")
-          .isTrue();
+      child = backupWaitingMidUpload(yaml);
       child.process().destroyForcibly(); // SIGKILL
       assertThat(child.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(DumpProcesses.await(30, () -> DumpProcesses.of(pg.port()).isEmpty()))
@@ -128,6 +117,23 @@ class S3RunStopIT {
         .isEqualTo("FAILED,SUCCEEDED");
   }
 
+  /** Resource {@code name}, with the database whose table {@link RunStopIT#lockTable} locks. */
+  Path lockedDbResource(String name) throws IOException {
+    pg.execute("postgres", "CREATE DATABASE " + RunStopIT.LOCKED_DB);
+    pg.execute(RunStopIT.LOCKED_DB, "CREATE TABLE t (id int)");
+    return resource(name);
+  }
+
+  /** A backup in a child JVM, once its dump waits on the held lock and its upload is open. */
+  RunStopIT.Child backupWaitingMidUpload(Path yaml) throws IOException, InterruptedException {
+    RunStopIT.Child child = RunStopIT.Child.backup(yaml, work.resolve("secrets"));
+    assertThat(RunStopIT.waitingOnTheLock(pg, 90)).as("pg_dump waits on the lock").isTrue();
+    assertThat(DumpProcesses.await(30, () -> !s3.openUploads(bucket).isEmpty()))
+        .as("a multipart upload is open")
+        .isTrue();
+    return child;
+  }
+
   int backup(Path yaml, RunSettings settings) {
     return RunnerMain.execute(
         settings,
@@ -146,41 +152,10 @@ class S3RunStopIT {
   }
 
   Path resource(String name) throws IOException {
-    String yaml =
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseBackup
-        metadata: {name: %s, namespace: default}
-        spec:
-          schedule: "0 2 * * *"
-          compression: {algorithm: gzip, level: 1}
-          database:
-            host: %s
-            port: %d
-            user: %s
-            passwordSecretRef: {name: pg, key: password}
-            connectRetry: {attempts: 1, initialIntervalSeconds: 1}
-          storage:
-            s3:
-              bucket: %s
-              prefix: nightly
-              endpoint: %s
-              region: %s
-              forcePathStyle: true
-              partSizeMiB: 5
-              credentialsSecretRef: {name: s3-creds}
-        """
-            .formatted(
-                name,
-                pg.host(),
-                pg.port(),
-                pg.superuser(),
-                bucket,
-                s3.endpoint(),
-                S3ProxyServer.REGION);
-    Path file = work.resolve(name + ".yaml");
-    Files.writeString(file, yaml);
-    return file;
+    return S3BackupYaml.of(name, pg, bucket, "nightly", s3.endpoint())
+        .spec("compression: {algorithm: gzip, level: 1}")
+        .s3("partSizeMiB: 5")
+        .writeIn(work);
   }
 
   void secret(String name, String key, String value) throws IOException {

@@ -2,16 +2,13 @@ package io.dbbackup.runner.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.RunnerMain;
 import io.dbbackup.runner.run.RunSettings;
+import io.dbbackup.runner.support.S3FaultBucket;
 import io.dbbackup.testing.FaultProxy;
-import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import io.dbbackup.testing.S3ProxyServer;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,31 +28,27 @@ class S3EqualPartsIT {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
   @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
   static final String BUCKET = "equal-parts";
+  static S3FaultBucket faults;
   static FaultProxy proxy;
 
   @TempDir static Path work;
 
   @BeforeAll
   static void setUp() throws IOException {
-    S3.createBucket(BUCKET);
-    proxy = FaultProxy.in(S3);
-    PostgresCluster pg = PG.cluster();
+    faults = new S3FaultBucket(S3, BUCKET, PG.cluster(), work);
+    proxy = faults.proxy();
     // ~72 MB of text, stored uncompressed: more than ten 5 MiB parts.
-    pg.execute(
-        "postgres",
-        "CREATE TABLE bulk AS SELECT g, md5(g::text) || md5((g * 7)::text) AS v"
-            + " FROM generate_series(1, 1000000) g");
-    Path d = Files.createDirectories(work.resolve("secrets/pg"));
-    Files.writeString(d.resolve("password"), pg.password());
-    Path c = Files.createDirectories(work.resolve("secrets/s3-creds"));
-    Files.writeString(c.resolve("AWS_ACCESS_KEY_ID"), S3ProxyServer.ACCESS_KEY);
-    Files.writeString(c.resolve("AWS_SECRET_ACCESS_KEY"), S3ProxyServer.SECRET_KEY);
+    PG.cluster()
+        .execute(
+            "postgres",
+            "CREATE TABLE bulk AS SELECT g, md5(g::text) || md5((g * 7)::text) AS v"
+                + " FROM generate_series(1, 1000000) g");
   }
 
   @AfterAll
   static void tearDown() {
-    if (proxy != null) {
-      proxy.close();
+    if (faults != null) {
+      faults.close();
     }
   }
 
@@ -86,60 +79,14 @@ class S3EqualPartsIT {
   }
 
   static int backup(Path yaml, StringWriter out) {
-    PrintWriter w = new PrintWriter(out);
-    return RunnerMain.commandLine(RunSettings.defaults(), w, w)
-        .execute(
-            "backup", "-f", yaml.toString(), "--secrets-dir", work.resolve("secrets").toString());
+    return faults.backup(RunSettings.defaults(), yaml, out);
   }
 
   static String history(String name) {
-    return PG.cluster()
-        .psql(
-            "postgres",
-            "SELECT string_agg(status || ':' || coalesce(error_code::text, '-'), ','"
-                + " ORDER BY started_at) FROM dbbackup.backup_history WHERE name = '"
-                + name
-                + "'");
+    return faults.history(name);
   }
 
   static Path resource(String name, String s3Extra) throws IOException {
-    PostgresCluster pg = PG.cluster();
-    String yaml =
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseBackup
-        metadata: {name: %s, namespace: default}
-        spec:
-          schedule: "0 2 * * *"
-          compression: {algorithm: none}
-          database:
-            host: %s
-            port: %d
-            user: %s
-            passwordSecretRef: {name: pg, key: password}
-            connectRetry: {attempts: 1, initialIntervalSeconds: 1}
-          storage:
-            s3:
-              bucket: %s
-              prefix: f
-              endpoint: %s
-              region: %s
-              forcePathStyle: true
-              partSizeMiB: 5
-              %s
-              credentialsSecretRef: {name: s3-creds}
-        """
-            .formatted(
-                name,
-                pg.host(),
-                pg.port(),
-                pg.superuser(),
-                BUCKET,
-                proxy.endpoint(),
-                S3ProxyServer.REGION,
-                s3Extra);
-    Path file = work.resolve(name + ".yaml");
-    Files.writeString(file, yaml);
-    return file;
+    return faults.write(faults.resource(name).s3(s3Extra));
   }
 }

@@ -2,19 +2,16 @@ package io.dbbackup.runner.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbbackup.runner.RunnerMain;
 import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.run.RunListener;
 import io.dbbackup.runner.run.RunSettings;
+import io.dbbackup.runner.support.S3FaultBucket;
 import io.dbbackup.testing.FaultProxy;
 import io.dbbackup.testing.FaultProxy.Rule;
-import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import io.dbbackup.testing.S3ProxyServer;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,31 +32,27 @@ class S3FaultMatrixIT {
   @RegisterExtension static final PostgresExtension PG = new PostgresExtension();
   @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
   static final String BUCKET = "faults";
+  static S3FaultBucket faults;
   static FaultProxy proxy;
 
   @TempDir static Path work;
 
   @BeforeAll
   static void setUp() throws IOException {
-    S3.createBucket(BUCKET);
-    proxy = FaultProxy.in(S3);
-    PostgresCluster pg = PG.cluster();
+    faults = new S3FaultBucket(S3, BUCKET, PG.cluster(), work);
+    proxy = faults.proxy();
     // ~13 MB of text, stored uncompressed: three 5 MiB parts.
-    pg.execute(
-        "postgres",
-        "CREATE TABLE bulk AS SELECT g, md5(g::text) || md5((g * 7)::text) AS v"
-            + " FROM generate_series(1, 180000) g");
-    Path d = Files.createDirectories(work.resolve("secrets/pg"));
-    Files.writeString(d.resolve("password"), pg.password());
-    Path c = Files.createDirectories(work.resolve("secrets/s3-creds"));
-    Files.writeString(c.resolve("AWS_ACCESS_KEY_ID"), S3ProxyServer.ACCESS_KEY);
-    Files.writeString(c.resolve("AWS_SECRET_ACCESS_KEY"), S3ProxyServer.SECRET_KEY);
+    PG.cluster()
+        .execute(
+            "postgres",
+            "CREATE TABLE bulk AS SELECT g, md5(g::text) || md5((g * 7)::text) AS v"
+                + " FROM generate_series(1, 180000) g");
   }
 
   @AfterAll
   static void tearDown() {
-    if (proxy != null) {
-      proxy.close();
+    if (faults != null) {
+      faults.close();
     }
   }
 
@@ -70,12 +63,7 @@ class S3FaultMatrixIT {
     List<String> before = S3.keys(BUCKET, "f/default/part500/");
     Rule part2 =
         proxy.add(Rule.on("PUT", ".*/dump\\.sql").withQuery("partNumber=2").status(500).always());
-    int code;
-    try {
-      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = backupFaulted(yaml, Clock.systemUTC(), RunListener.NONE);
     assertThat(part2.fired()).isGreaterThanOrEqualTo(1);
     assertThat(code).isEqualTo(ExitCode.STORAGE_FAILED.code());
     assertThat(S3.keys(BUCKET, "f/default/part500/")).containsExactlyElementsOf(before);
@@ -93,20 +81,8 @@ class S3FaultMatrixIT {
         .isZero();
     List<String> before = S3.keys(BUCKET, "f/default/list500/");
     RunListener onRetention =
-        new RunListener() {
-          @Override
-          public void phase(String phase) {
-            if (phase.equals("retention")) {
-              proxy.add(Rule.on("GET", "/" + BUCKET).withQuery("list-type").status(500).always());
-            }
-          }
-        };
-    int code;
-    try {
-      code = backup(yaml, Clock.fixed(now, ZoneOffset.UTC), onRetention);
-    } finally {
-      proxy.clearRules();
-    }
+        onRetention(Rule.on("GET", "/" + BUCKET).withQuery("list-type").status(500).always());
+    int code = backupFaulted(yaml, Clock.fixed(now, ZoneOffset.UTC), onRetention);
     // Either outcome is acceptable; acting on a partial listing is not.
     assertThat(code).isIn(0, ExitCode.STORAGE_FAILED.code());
     assertThat(S3.keys(BUCKET, "f/default/list500/")).containsAll(before);
@@ -125,12 +101,7 @@ class S3FaultMatrixIT {
                 .withQuery("partNumber=2")
                 .status(503)
                 .once());
-    int code;
-    try {
-      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = backupFaulted(yaml, Clock.systemUTC(), RunListener.NONE);
     assertThat(once.fired()).isEqualTo(1);
     assertThat(code).isZero();
     assertThat(history("part503")).isEqualTo("SUCCEEDED:-");
@@ -145,20 +116,8 @@ class S3FaultMatrixIT {
         .isZero();
     List<String> before = S3.keys(BUCKET, "f/default/get500/");
     RunListener onRetention =
-        new RunListener() {
-          @Override
-          public void phase(String phase) {
-            if (phase.equals("retention")) {
-              proxy.add(Rule.on("GET", ".*/get500/.*/manifest\\.json").status(500).always());
-            }
-          }
-        };
-    int code;
-    try {
-      code = backup(yaml, Clock.fixed(now, ZoneOffset.UTC), onRetention);
-    } finally {
-      proxy.clearRules();
-    }
+        onRetention(Rule.on("GET", ".*/get500/.*/manifest\\.json").status(500).always());
+    int code = backupFaulted(yaml, Clock.fixed(now, ZoneOffset.UTC), onRetention);
     // The new backup is stored and good; retention, with one folder it cannot read, deletes
     // nothing and the run ends with a warning.
     assertThat(code).isZero();
@@ -175,12 +134,7 @@ class S3FaultMatrixIT {
             Rule.on("PUT", ".*/hang/.*/dump\\.sql").withQuery("partNumber=2").stall().always());
     Duration timeout = Duration.ofSeconds(30);
     long t0 = System.nanoTime();
-    int code;
-    try {
-      code = run(RunSettings.defaults().withTimeout(timeout), yaml);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = runFaulted(RunSettings.defaults().withTimeout(timeout), yaml);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     assertThat(stall.fired()).as("the upload reached the stalled part").isGreaterThanOrEqualTo(1);
     assertThat(code).isEqualTo(ExitCode.TIMEOUT.code());
@@ -199,12 +153,7 @@ class S3FaultMatrixIT {
   void aSlowStoreAnsweringEveryRequestLateStillTakesTheBackup() throws Exception {
     Path yaml = resource("slow", "retention: {days: 30, minKeep: 1}");
     Rule slow = proxy.add(Rule.on("*", "/" + BUCKET + "(/.*)?").delay(Duration.ofMillis(200)));
-    int code;
-    try {
-      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = backupFaulted(yaml, Clock.systemUTC(), RunListener.NONE);
     assertThat(slow.fired()).as("requests delayed").isGreaterThan(5);
     assertThat(code).isZero();
     assertThat(history("slow")).isEqualTo("SUCCEEDED:-");
@@ -220,12 +169,7 @@ class S3FaultMatrixIT {
     assertThat(backup(yaml, Clock.systemUTC(), RunListener.NONE)).isZero();
     List<String> before = S3.keys(BUCKET, "f/default/mput500/");
     Rule manifest = proxy.add(Rule.on("PUT", ".*/mput500/.*/manifest\\.json").status(500).always());
-    int code;
-    try {
-      code = backup(yaml, Clock.systemUTC(), RunListener.NONE);
-    } finally {
-      proxy.clearRules();
-    }
+    int code = backupFaulted(yaml, Clock.systemUTC(), RunListener.NONE);
     assertThat(manifest.fired()).isGreaterThanOrEqualTo(1);
     assertThat(code).isEqualTo(ExitCode.STORAGE_FAILED.code());
     assertThat(history("mput500")).isEqualTo("SUCCEEDED:-,FAILED:6");
@@ -298,71 +242,52 @@ class S3FaultMatrixIT {
   }
 
   static int run(RunSettings settings, Path yaml) {
-    StringWriter out = new StringWriter();
-    return RunnerMain.commandLine(settings, new PrintWriter(out), new PrintWriter(out))
-        .execute(
-            "backup", "-f", yaml.toString(), "--secrets-dir", work.resolve("secrets").toString());
+    return faults.backup(settings, yaml, new StringWriter());
   }
 
   static int backup(Path yaml, Clock clock, RunListener listener) {
+    return run(settings(clock, listener), yaml);
+  }
+
+  /** {@link #backup} with the proxy's rules in place; they are cleared afterwards. */
+  static int backupFaulted(Path yaml, Clock clock, RunListener listener) {
+    return runFaulted(settings(clock, listener), yaml);
+  }
+
+  /** {@link #run} with the proxy's rules in place; they are cleared afterwards. */
+  static int runFaulted(RunSettings settings, Path yaml) {
+    try {
+      return run(settings, yaml);
+    } finally {
+      proxy.clearRules();
+    }
+  }
+
+  static RunSettings settings(Clock clock, RunListener listener) {
     RunSettings settings = RunSettings.defaults().withClock(clock);
     if (listener != null) {
       settings = settings.withListener(listener);
     }
-    StringWriter out = new StringWriter();
-    return RunnerMain.commandLine(settings, new PrintWriter(out), new PrintWriter(out))
-        .execute(
-            "backup", "-f", yaml.toString(), "--secrets-dir", work.resolve("secrets").toString());
+    return settings;
+  }
+
+  /** A listener adding {@code rule} to the proxy when the run's retention phase starts. */
+  static RunListener onRetention(Rule rule) {
+    return new RunListener() {
+      @Override
+      public void phase(String phase) {
+        if (phase.equals("retention")) {
+          proxy.add(rule);
+        }
+      }
+    };
   }
 
   static String history(String name) {
-    return PG.cluster()
-        .psql(
-            "postgres",
-            "SELECT string_agg(status || ':' || coalesce(error_code::text, '-'), ','"
-                + " ORDER BY started_at) FROM dbbackup.backup_history WHERE name = '"
-                + name
-                + "'");
+    return faults.history(name);
   }
 
   static Path resource(String name, String extra) throws IOException {
-    PostgresCluster pg = PG.cluster();
-    String yaml =
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseBackup
-        metadata: {name: %s, namespace: default}
-        spec:
-          schedule: "0 2 * * *"
-          compression: {algorithm: none}
-          database:
-            host: %s
-            port: %d
-            user: %s
-            passwordSecretRef: {name: pg, key: password}
-            connectRetry: {attempts: 1, initialIntervalSeconds: 1}
-          storage:
-            s3:
-              bucket: %s
-              prefix: f
-              endpoint: %s
-              region: %s
-              forcePathStyle: true
-              partSizeMiB: 5
-              credentialsSecretRef: {name: s3-creds}
-          %s
-        """
-            .formatted(
-                name,
-                pg.host(),
-                pg.port(),
-                pg.superuser(),
-                BUCKET,
-                proxy.endpoint(),
-                S3ProxyServer.REGION,
-                extra);
-    Path file = work.resolve(name + ".yaml");
-    Files.writeString(file, yaml);
-    return file;
+    return faults.write(faults.resource(name).spec(extra));
   }
 }

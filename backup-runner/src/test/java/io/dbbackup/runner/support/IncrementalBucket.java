@@ -68,43 +68,14 @@ public final class IncrementalBucket {
   public Path resource(String name, PostgresCluster pg, URI endpoint, String extra) {
     secret("pg", "password", pg.password());
     String yaml =
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseBackup
-        metadata: {name: %s, namespace: default}
-        spec:
-          schedule: "0 2 * * *"
-          type: incremental
-          incremental: {chunkKeySecretRef: {name: chunk-key, key: key}}
-          compression: {algorithm: zstd}
-          encryption: {passphraseSecretRef: {name: pass, key: passphrase}}
-          history: {enabled: false}
-          database:
-            host: %s
-            port: %d
-            user: %s
-            passwordSecretRef: {name: pg, key: password}
-            connectRetry: {attempts: 1, initialIntervalSeconds: 1}
-          storage:
-            s3:
-              bucket: %s
-              prefix: %s
-              endpoint: %s
-              region: %s
-              forcePathStyle: true
-              credentialsSecretRef: {name: s3-creds}
-          %s
-        """
-            .formatted(
-                name,
-                pg.host(),
-                pg.port(),
-                pg.superuser(),
-                bucket,
-                PREFIX,
-                endpoint,
-                S3ProxyServer.REGION,
-                extra);
+        S3BackupYaml.of(name, pg, bucket, PREFIX, endpoint)
+            .spec("type: incremental")
+            .spec("incremental: {chunkKeySecretRef: {name: chunk-key, key: key}}")
+            .spec("compression: {algorithm: zstd}")
+            .spec("encryption: {passphraseSecretRef: {name: pass, key: passphrase}}")
+            .spec("history: {enabled: false}")
+            .spec(extra)
+            .text();
     Path file = work.resolve(name + ".yaml");
     write(file, yaml);
     return file;

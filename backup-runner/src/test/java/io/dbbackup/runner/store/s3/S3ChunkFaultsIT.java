@@ -7,7 +7,6 @@ import static io.dbbackup.runner.store.s3.S3Stores.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dbbackup.api.v1alpha1.S3StorageSpec;
 import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.error.StorageErrors;
 import io.dbbackup.runner.store.ChunkStore;
@@ -22,12 +21,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -37,41 +35,20 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 @Timeout(180)
 class S3ChunkFaultsIT {
-  static final S3ProxyServer S3 = new S3ProxyServer();
+  @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
   static final String ROOT = "backups/" + S3Stores.NAMESPACE + "/" + S3Stores.NAME + "/";
   static final String CHUNK_KEY = "/[^/]+/" + ROOT + "chunks/.*";
-
-  /** 3 s per attempt; bodies add little. */
-  static final S3Timeouts SMALL =
-      new S3Timeouts(
-          Duration.ofSeconds(3),
-          Duration.ofSeconds(3),
-          Duration.ofSeconds(3),
-          Duration.ofSeconds(3),
-          100 * MIB);
 
   FaultProxy proxy;
   String bucket;
   S3Store store;
-
-  @BeforeAll
-  static void startS3() {
-    S3.start();
-  }
-
-  @AfterAll
-  static void stopS3() {
-    S3.close();
-  }
 
   @BeforeEach
   void start() {
     proxy = FaultProxy.in(S3);
     bucket = "f-" + UUID.randomUUID().toString().substring(0, 8);
     S3.createBucket(bucket);
-    S3StorageSpec spec = S3Stores.spec(S3, bucket, "backups");
-    spec.setEndpoint(proxy.endpoint().toString());
-    store = S3Stores.store(spec, S3ProxyServer.SECRET_KEY, s -> s.withTimeouts(SMALL), List.of());
+    store = S3Stores.behind(proxy, S3, bucket);
   }
 
   @AfterEach
@@ -231,7 +208,8 @@ class S3ChunkFaultsIT {
       }
     }
     assertThat(slow.fired()).isEqualTo(1);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(SMALL.attempt(0));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThan(S3Stores.SMALL_TIMEOUTS.attempt(0));
     assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(sha256(c));
   }
 

@@ -16,11 +16,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -30,23 +29,13 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /** The chunk store contract on s3proxy, and what is particular to S3: keys, requests, SSE. */
 class S3ChunkStoreIT extends ChunkStoreContract {
-  static final S3ProxyServer S3 = new S3ProxyServer();
+  @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
   static final String PREFIX = "backups";
   static final String ROOT = PREFIX + "/" + S3Stores.NAMESPACE + "/" + S3Stores.NAME + "/";
 
   String bucket;
   final List<String> requests = new CopyOnWriteArrayList<>();
   final List<S3Store> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void startS3() {
-    S3.start();
-  }
-
-  @AfterAll
-  static void stopS3() {
-    S3.close();
-  }
 
   @BeforeEach
   void newBucket() {
@@ -155,14 +144,7 @@ class S3ChunkStoreIT extends ChunkStoreContract {
     String file = name("zst");
     byte[] theirs = content(500, 8);
     ExecutionInterceptor writesMeanwhile =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
-            if (c.request() instanceof PutObjectRequest) {
-              putForeign(file, theirs);
-            }
-          }
-        };
+        S3Stores.onCall(PutObjectRequest.class, r -> putForeign(file, theirs));
     ChunkStore chunks = store(S3Stores.spec(S3, bucket, PREFIX), List.of(writesMeanwhile)).chunks();
     assertThat(chunks.put(file, content(700, 9), 700)).isFalse();
     try (InputStream in = chunks.open(file)) {

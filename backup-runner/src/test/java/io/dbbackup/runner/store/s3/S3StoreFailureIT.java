@@ -105,17 +105,7 @@ class S3StoreFailureIT {
       write(store, earlier, kept);
       var held = s3.holdPartsFrom(2);
       StoreWriter writer = store.create(id, "dump.sql.gz");
-      CompletableFuture<Throwable> outcome =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try (writer) {
-                  writeInChunks(writer.stream(), random(40 * MIB), 1 << 18);
-                  writer.commit();
-                  return null;
-                } catch (IOException e) {
-                  return e;
-                }
-              });
+      CompletableFuture<Throwable> outcome = uploadInBackground(writer, 40 * MIB);
       assertThat(held.await(60, TimeUnit.SECONDS)).as("part 2 reached the server").isTrue();
       s3.stop();
       // A short outage: the server comes back while the runner is cleaning up.
@@ -145,17 +135,7 @@ class S3StoreFailureIT {
             List.of())) {
       var held = s3.holdPartsFrom(2);
       StoreWriter writer = store.create(id, "dump.sql.gz");
-      CompletableFuture<Throwable> outcome =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try (writer) {
-                  writeInChunks(writer.stream(), random(30 * MIB), 1 << 18);
-                  writer.commit();
-                  return null;
-                } catch (IOException e) {
-                  return e;
-                }
-              });
+      CompletableFuture<Throwable> outcome = uploadInBackground(writer, 30 * MIB);
       assertThat(held.await(60, TimeUnit.SECONDS)).isTrue();
       s3.stop();
       assertThat(outcome.get(90, TimeUnit.SECONDS)).isInstanceOf(IOException.class);
@@ -236,5 +216,19 @@ class S3StoreFailureIT {
             .build();
       }
     }
+  }
+
+  /** Writes {@code size} random bytes through {@code writer} and commits; the failure, or null. */
+  static CompletableFuture<Throwable> uploadInBackground(StoreWriter writer, long size) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (writer) {
+            writeInChunks(writer.stream(), random(size), 1 << 18);
+            writer.commit();
+            return null;
+          } catch (IOException e) {
+            return e;
+          }
+        });
   }
 }

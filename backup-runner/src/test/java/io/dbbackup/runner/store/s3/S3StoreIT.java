@@ -108,14 +108,7 @@ class S3StoreIT {
       throws IOException {
     List<Long> partSizes = new CopyOnWriteArrayList<>();
     ExecutionInterceptor watch =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
-            if (c.request() instanceof UploadPartRequest r) {
-              partSizes.add(r.contentLength());
-            }
-          }
-        };
+        S3Stores.onSend(UploadPartRequest.class, r -> partSizes.add(r.contentLength()));
     S3StorageSpec spec = S3Stores.spec(S3, bucket, prefix);
     spec.setMaxParts(10);
     byte[] content = random(25 * MIB + 777);
@@ -164,14 +157,8 @@ class S3StoreIT {
     byte[] content = random(23 * MIB + 12345);
     List<Integer> filesWhileSending = new CopyOnWriteArrayList<>();
     ExecutionInterceptor watch =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeTransmission(Context.BeforeTransmission c, ExecutionAttributes a) {
-            if (c.request() instanceof UploadPartRequest) {
-              filesWhileSending.add(scratchFiles(scratch).size());
-            }
-          }
-        };
+        S3Stores.onSend(
+            UploadPartRequest.class, r -> filesWhileSending.add(scratchFiles(scratch).size()));
     var spec = S3Stores.spec(S3, bucket, prefix);
     try (S3Store store =
         S3Stores.store(
@@ -284,21 +271,8 @@ class S3StoreIT {
     S3.client()
         .putObject(b -> b.bucket(bucket).key(root() + "not-a-backup/x"), RequestBody.empty());
     List<Object> listings = new CopyOnWriteArrayList<>();
-    ExecutionInterceptor counter =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
-            if (c.request() instanceof ListObjectsV2Request r) {
-              listings.add(r);
-            }
-          }
-        };
-    try (S3Store store =
-        S3Stores.store(
-            S3Stores.spec(S3, bucket, prefix),
-            S3ProxyServer.SECRET_KEY,
-            s -> s,
-            List.of(counter))) {
+    ExecutionInterceptor counter = S3Stores.onCall(ListObjectsV2Request.class, listings::add);
+    try (S3Store store = S3Stores.store(S3, bucket, prefix, counter)) {
       store.putState("pending-history-x.json", new byte[] {1});
       assertThat(store.listIds()).containsExactlyElementsOf(ids.stream().sorted().toList());
       assertThat(listings).hasSizeGreaterThanOrEqualTo(2);
@@ -309,21 +283,11 @@ class S3StoreIT {
   void deleteBackupDeletesTheManifestBeforeTheData() throws IOException {
     List<String> deleted = new CopyOnWriteArrayList<>();
     ExecutionInterceptor recorder =
-        new ExecutionInterceptor() {
-          @Override
-          public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
-            if (c.request() instanceof DeleteObjectRequest r) {
-              deleted.add(r.key().substring(r.key().lastIndexOf('/') + 1));
-            }
-          }
-        };
+        S3Stores.onCall(
+            DeleteObjectRequest.class,
+            r -> deleted.add(r.key().substring(r.key().lastIndexOf('/') + 1)));
     BackupId other = BackupId.generate(Instant.parse("2026-11-21T02:00:00Z"));
-    try (S3Store store =
-        S3Stores.store(
-            S3Stores.spec(S3, bucket, prefix),
-            S3ProxyServer.SECRET_KEY,
-            s -> s,
-            List.of(recorder))) {
+    try (S3Store store = S3Stores.store(S3, bucket, prefix, recorder)) {
       write(store, "dump.sql.gz", random(1000));
       write(store, "dump.sql.gz.sha256", new byte[] {1});
       write(store, Manifest.FILE_NAME, new byte[] {2});
@@ -456,12 +420,7 @@ class S3StoreIT {
   void uploadsAreSentWithoutAwsChunkedFramingSoAnyStoreKeepsTheExactBytes() throws IOException {
     List<String> sent = new CopyOnWriteArrayList<>();
     ExecutionInterceptor framing = framingRecorder(sent);
-    try (S3Store store =
-        S3Stores.store(
-            S3Stores.spec(S3, bucket, prefix),
-            S3ProxyServer.SECRET_KEY,
-            s -> s,
-            List.of(framing))) {
+    try (S3Store store = S3Stores.store(S3, bucket, prefix, framing)) {
       write(store, "dump.sql.gz", random(6 * MIB));
       write(store, "dump.sql.gz.sha256", new byte[] {1});
     }

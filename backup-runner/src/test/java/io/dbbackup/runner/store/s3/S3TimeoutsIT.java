@@ -19,14 +19,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A store that hangs: every request has a time limit, so a hung request fails (a storage error
@@ -35,30 +33,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(180)
 class S3TimeoutsIT {
-  static final S3ProxyServer S3 = new S3ProxyServer();
-
-  /** 3 s per attempt; bodies add little. */
-  static final S3Timeouts SMALL =
-      new S3Timeouts(
-          Duration.ofSeconds(3),
-          Duration.ofSeconds(3),
-          Duration.ofSeconds(3),
-          Duration.ofSeconds(3),
-          100 * MIB);
+  @RegisterExtension static final S3ProxyServer S3 = new S3ProxyServer();
 
   final BackupId id = BackupId.generate(Instant.parse("2026-11-20T02:00:00Z"));
   FaultProxy proxy;
   String bucket;
-
-  @BeforeAll
-  static void startS3() {
-    S3.start();
-  }
-
-  @AfterAll
-  static void stopS3() {
-    S3.close();
-  }
 
   @BeforeEach
   void start() {
@@ -73,9 +52,7 @@ class S3TimeoutsIT {
   }
 
   S3Store store() {
-    S3StorageSpec spec = S3Stores.spec(S3, bucket, "backups");
-    spec.setEndpoint(proxy.endpoint().toString());
-    return S3Stores.store(spec, S3ProxyServer.SECRET_KEY, s -> s.withTimeouts(SMALL), List.of());
+    return S3Stores.behind(proxy, S3, bucket);
   }
 
   @Test
@@ -165,7 +142,8 @@ class S3TimeoutsIT {
         Thread.sleep(500); // 12 reads: 6 s, twice the 3 s limit of an attempt
       }
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(SMALL.attempt(0));
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThan(S3Stores.SMALL_TIMEOUTS.attempt(0));
     assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(sha256(content));
   }
 }
