@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.DumpProcesses;
+import io.dbbackup.runner.support.RestoreResource;
 import io.dbbackup.runner.support.SampleData;
 import io.dbbackup.runner.support.StockTools;
 import io.dbbackup.testing.PostgresCluster;
@@ -260,27 +261,7 @@ class CommandStopIT {
                 .strip());
   }
 
-  Path restoreYaml(PostgresCluster target) throws Exception {
-    Path secret = dir.resolve("secrets/target-pg/password");
-    Files.createDirectories(secret.getParent());
-    Files.writeString(secret, target.password());
-    Path file = dir.resolve("restore.yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseRestore
-        metadata: {name: orders-db-restore, namespace: shop}
-        spec:
-          backupRef: {name: orders-db}
-          backupId: latest
-          target:
-            host: %s
-            port: %d
-            user: postgres
-            passwordSecretRef: {name: target-pg, key: password}
-        """
-            .formatted(target.host(), target.port()));
-    return file;
+  Path restoreYaml(PostgresCluster target) {
+    return RestoreResource.into(target).write(dir);
   }
 }

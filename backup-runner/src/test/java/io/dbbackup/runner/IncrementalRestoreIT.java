@@ -9,6 +9,7 @@ import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.ClusterDigest;
 import io.dbbackup.runner.support.Gpg;
+import io.dbbackup.runner.support.RestoreResource;
 import io.dbbackup.runner.support.SampleData;
 import io.dbbackup.runner.support.StockTools;
 import io.dbbackup.testing.PostgresCluster;
@@ -81,33 +82,6 @@ class IncrementalRestoreIT {
         .toList();
   }
 
-  private Path restoreYaml(PostgresCluster target, String decryption, String databases)
-      throws Exception {
-    Path file = dir.resolve("restore.yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseRestore
-        metadata: {name: orders-db-restore, namespace: shop}
-        spec:
-          backupRef: {name: orders-db}
-          backupId: latest
-          databases: %s
-          target:
-            host: %s
-            port: %d
-            user: postgres
-            passwordSecretRef: {name: target-pg, key: password}
-        %s"""
-            .formatted(
-                databases,
-                target.host(),
-                target.port(),
-                decryption == null ? "" : "  decryption: " + decryption + "\n"));
-    return file;
-  }
-
   private BackupFixture.Result restore(BackupFixture f, PostgresCluster target, String decryption)
       throws Exception {
     return restore(f, target, decryption, "[]");
@@ -116,12 +90,9 @@ class IncrementalRestoreIT {
   private BackupFixture.Result restore(
       BackupFixture f, PostgresCluster target, String decryption, String databases)
       throws Exception {
-    secret(f, "target-pg", "password", target.password());
-    return f.run(
-        BackupFixture.testSettings(),
-        "restore",
-        "--restore",
-        restoreYaml(target, decryption, databases).toString());
+    Path restoreYaml =
+        RestoreResource.into(target).databases(databases).decryption(decryption).write(dir);
+    return f.run(BackupFixture.testSettings(), "restore", "--restore", restoreYaml.toString());
   }
 
   private static Map<String, String> digest(PostgresCluster pg) throws Exception {
@@ -223,18 +194,7 @@ class IncrementalRestoreIT {
     assertThat(f.backup().exitCode()).isZero();
     Path chunk = chunkFiles(f, onlyBackup(f)).getLast();
     Files.delete(chunk);
-    String name = f.backupsRoot().relativize(chunk).toString();
-
-    BackupFixture.Result verify = f.run(BackupFixture.testSettings(), "verify", "latest");
-    assertThat(verify.exitCode()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
-    assertThat(verify.err()).contains("chunk " + name + " is missing");
-    try (PostgresCluster target = PostgresCluster.start()) {
-      Map<String, String> before = digest(target);
-      BackupFixture.Result restored = restore(f, target, null);
-      assertThat(restored.exitCode()).as(restored.err()).isEqualTo(7);
-      assertThat(restored.err()).contains(name).contains("nothing was restored");
-      assertThat(digest(target)).isEqualTo(before);
-    }
+    namedByVerifyAndRefusedByRestore(f, chunk, "is missing");
   }
 
   @Test
@@ -246,11 +206,20 @@ class IncrementalRestoreIT {
     byte[] b = Files.readAllBytes(chunk);
     b[b.length / 2] ^= 0x01;
     Files.write(chunk, b);
+    namedByVerifyAndRefusedByRestore(f, chunk, "is corrupted");
+  }
+
+  /**
+   * verify names the damaged {@code chunk} as {@code damage}, and restore refuses the backup before
+   * the target is touched.
+   */
+  private void namedByVerifyAndRefusedByRestore(BackupFixture f, Path chunk, String damage)
+      throws Exception {
     String name = f.backupsRoot().relativize(chunk).toString();
 
     BackupFixture.Result verify = f.run(BackupFixture.testSettings(), "verify", "latest");
     assertThat(verify.exitCode()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
-    assertThat(verify.err()).contains("chunk " + name + " is corrupted");
+    assertThat(verify.err()).contains("chunk " + name + " " + damage);
     try (PostgresCluster target = PostgresCluster.start()) {
       Map<String, String> before = digest(target);
       BackupFixture.Result restored = restore(f, target, null);

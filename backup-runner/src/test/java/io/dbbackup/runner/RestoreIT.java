@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.ClusterDigest;
+import io.dbbackup.runner.support.RestoreResource;
 import io.dbbackup.runner.support.SampleData;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,32 +39,12 @@ class RestoreIT {
   }
 
   Path restoreYaml(
-      PostgresCluster target, String backupId, boolean overwrite, List<String> databases)
-      throws Exception {
-    Path secret = dir.resolve("secrets/target-pg/password");
-    Files.createDirectories(secret.getParent());
-    Files.writeString(secret, target.password());
-    Path file = dir.resolve("restore.yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseRestore
-        metadata: {name: orders-db-restore, namespace: shop}
-        spec:
-          backupRef: {name: orders-db}
-          backupId: %s
-          overwrite: %s
-          databases: [%s]
-          target:
-            host: %s
-            port: %d
-            user: postgres
-            passwordSecretRef: {name: target-pg, key: password}
-        """
-            .formatted(
-                backupId, overwrite, String.join(", ", databases), target.host(), target.port()));
-    return file;
+      PostgresCluster target, String backupId, boolean overwrite, List<String> databases) {
+    return RestoreResource.into(target)
+        .backupId(backupId)
+        .overwrite(overwrite)
+        .databases("[" + String.join(", ", databases) + "]")
+        .write(dir);
   }
 
   /** What a restore must reproduce: all but the runner's history and the target's own login. */
@@ -82,13 +64,8 @@ class RestoreIT {
     Path result = dir.resolve("termination-log");
     try (PostgresCluster target = PostgresCluster.start()) {
       BackupFixture.Result r =
-          fixture.run(
-              BackupFixture.testSettings(),
-              "restore",
-              "--restore",
-              restoreYaml(target, "latest", false).toString(),
-              "--result-file",
-              result.toString());
+          restore(
+              fixture, restoreYaml(target, "latest", false), "--result-file", result.toString());
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(r.out()).contains("restored backup " + id);
       // What the controller reads from the container's termination message.
@@ -114,13 +91,8 @@ class RestoreIT {
 
       Path result = dir.resolve("termination-log");
       BackupFixture.Result refused =
-          fixture.run(
-              BackupFixture.testSettings(),
-              "restore",
-              "--restore",
-              restoreYaml(target, "latest", false).toString(),
-              "--result-file",
-              result.toString());
+          restore(
+              fixture, restoreYaml(target, "latest", false), "--result-file", result.toString());
       assertThat(refused.exitCode()).isEqualTo(ExitCode.INVALID_CONFIG.code());
       assertThat(refused.err())
           .contains("spec.overwrite")
@@ -142,9 +114,10 @@ class RestoreIT {
     }
   }
 
-  static BackupFixture.Result restore(BackupFixture fixture, Path restoreYaml) {
-    return fixture.run(
-        BackupFixture.testSettings(), "restore", "--restore", restoreYaml.toString());
+  static BackupFixture.Result restore(BackupFixture fixture, Path restoreYaml, String... args) {
+    List<String> argv = new ArrayList<>(List.of("--restore", restoreYaml.toString()));
+    argv.addAll(List.of(args));
+    return fixture.run(BackupFixture.testSettings(), "restore", argv.toArray(String[]::new));
   }
 
   /** The digest entries of {@code databases}, of every role, and the databases every server has. */

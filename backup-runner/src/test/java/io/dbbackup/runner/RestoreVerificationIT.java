@@ -54,6 +54,21 @@ class RestoreVerificationIT {
   @TempDir Path dir;
 
   static Path scratchRoot;
+
+  /**
+   * A CHECK calling a function that reads a table without naming its schema: fine on the source,
+   * but pg_dump's script runs with an empty search_path, so the dump cannot be re-created.
+   */
+  static final String CHECK_READING_A_TABLE_WITHOUT_ITS_SCHEMA =
+      """
+      CREATE TABLE z_limits (max_qty int);
+      INSERT INTO z_limits VALUES (10);
+      CREATE FUNCTION qty_ok(q int) RETURNS boolean LANGUAGE sql
+        AS 'SELECT q <= (SELECT max(max_qty) FROM z_limits)';
+      CREATE TABLE a_items (id int, qty int CHECK (qty_ok(qty)));
+      INSERT INTO a_items VALUES (1, 5);
+      """;
+
   PostgresCluster pg;
   BackupFixture fixture;
 
@@ -227,16 +242,7 @@ class RestoreVerificationIT {
     // create, and the COPY's CHECK looks it up.
     switch (source) {
       case "check-constraint-function" ->
-          pg.execute(
-              "shop",
-              """
-              CREATE TABLE z_limits (max_qty int);
-              INSERT INTO z_limits VALUES (10);
-              CREATE FUNCTION qty_ok(q int) RETURNS boolean LANGUAGE sql
-                AS 'SELECT q <= (SELECT max(max_qty) FROM z_limits)';
-              CREATE TABLE a_items (id int, qty int CHECK (qty_ok(qty)));
-              INSERT INTO a_items VALUES (1, 5);
-              """);
+          pg.execute("shop", CHECK_READING_A_TABLE_WITHOUT_ITS_SCHEMA);
       case "index-on-impure-immutable-function" ->
           pg.execute(
               "shop",
@@ -396,16 +402,7 @@ class RestoreVerificationIT {
     pg.execute(
         "shop", "CREATE TABLE orders (id int); INSERT INTO orders SELECT generate_series(1, 777)");
     if (breaks) {
-      pg.execute(
-          "shop",
-          """
-          CREATE TABLE z_limits (max_qty int);
-          INSERT INTO z_limits VALUES (10);
-          CREATE FUNCTION qty_ok(q int) RETURNS boolean LANGUAGE sql
-            AS 'SELECT q <= (SELECT max(max_qty) FROM z_limits)';
-          CREATE TABLE a_items (id int, qty int CHECK (qty_ok(qty)));
-          INSERT INTO a_items VALUES (1, 5);
-          """);
+      pg.execute("shop", CHECK_READING_A_TABLE_WITHOUT_ITS_SCHEMA);
     }
     BackupFixture.Result result = fixture.backup();
     Manifest m = manifest(fixture.folders().getFirst());
@@ -534,9 +531,11 @@ class RestoreVerificationIT {
         .contains("50 rows in the dump, 49 restored");
   }
 
-  @Test
-  void aRestoreStoppedAtTheTimeoutLeavesNoServerAndNoFiles() throws Exception {
-    // A CHECK that sleeps for an hour wherever test.fast is not set: in the scratch cluster.
+  /**
+   * A database shop whose table has a CHECK that sleeps for an hour wherever test.fast is not set:
+   * in the scratch cluster, so the restore of its dump hangs there.
+   */
+  private void shopWithASleepingCheck() {
     pg.execute("postgres", "CREATE DATABASE shop");
     pg.execute(
         "shop",
@@ -547,6 +546,11 @@ class RestoreVerificationIT {
         CREATE TABLE t (v int CHECK (slow_ok(v)));
         INSERT INTO t VALUES (1);
         """);
+  }
+
+  @Test
+  void aRestoreStoppedAtTheTimeoutLeavesNoServerAndNoFiles() throws Exception {
+    shopWithASleepingCheck();
     AtomicBoolean restoring = new AtomicBoolean();
     RunListener listener =
         new RunListener() {
@@ -598,16 +602,7 @@ class RestoreVerificationIT {
 
   @Test
   void aSigkilledRunnerLeavesNoScratchServerAndTheNextRunRemovesItsFolder() throws Exception {
-    pg.execute("postgres", "CREATE DATABASE shop");
-    pg.execute(
-        "shop",
-        """
-        CREATE FUNCTION slow_ok(v int) RETURNS boolean LANGUAGE sql
-          AS $$ SELECT current_setting('test.fast', true) = 'on' OR (SELECT true FROM pg_sleep(3600)) $$;
-        SET test.fast = 'on';
-        CREATE TABLE t (v int CHECK (slow_ok(v)));
-        INSERT INTO t VALUES (1);
-        """);
+    shopWithASleepingCheck();
     List<String> cmd =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -653,16 +648,7 @@ class RestoreVerificationIT {
   @Test
   void sigtermWhileTheScratchClusterRestoresStopsItRemovesItsFolderAndEndsTheRunAsTerminated()
       throws Exception {
-    pg.execute("postgres", "CREATE DATABASE shop");
-    pg.execute(
-        "shop",
-        """
-        CREATE FUNCTION slow_ok(v int) RETURNS boolean LANGUAGE sql
-          AS $$ SELECT current_setting('test.fast', true) = 'on' OR (SELECT true FROM pg_sleep(3600)) $$;
-        SET test.fast = 'on';
-        CREATE TABLE t (v int CHECK (slow_ok(v)));
-        INSERT INTO t VALUES (1);
-        """);
+    shopWithASleepingCheck();
     RunStopIT.Child child =
         RunStopIT.Child.start(
             List.of("-Ddbbackup.scratch.dir=" + scratchRoot),

@@ -8,28 +8,16 @@ import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.dbbackup.runner.store.BackupId;
 import io.dbbackup.runner.support.BackupFixture;
+import io.dbbackup.runner.support.MockApiServer;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,58 +31,14 @@ class RetentionWarningStatusIT {
   @RegisterExtension final PostgresExtension pgExtension = new PostgresExtension();
   @TempDir Path dir;
 
-  KubernetesMockServer server;
-  KubernetesClient client;
-  final Map<String, String> saved = new HashMap<>();
-
-  @BeforeEach
-  void startApiServer() throws Exception {
-    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new KubernetesMixedDispatcher(expectations),
-            false);
-    server.init();
-    client = server.createClient();
-    try (InputStream in =
-        Files.newInputStream(Path.of("../crds/databasebackups.dbbackup.io-v1.yml"))) {
-      client.apiextensions().v1().customResourceDefinitions().load(in).create();
-    }
-    for (var e :
-        Map.of(
-                "kubernetes.master", client.getConfiguration().getMasterUrl(),
-                "kubernetes.trust.certificates", "true",
-                "kubernetes.auth.tryKubeConfig", "false",
-                "kubernetes.auth.tryServiceAccount", "false")
-            .entrySet()) {
-      saved.put(e.getKey(), System.getProperty(e.getKey()));
-      System.setProperty(e.getKey(), e.getValue());
-    }
-  }
-
-  @AfterEach
-  void stopApiServer() {
-    saved.forEach(
-        (k, v) -> {
-          if (v == null) {
-            System.clearProperty(k);
-          } else {
-            System.setProperty(k, v);
-          }
-        });
-    client.close();
-    server.destroy();
-  }
+  @RegisterExtension final MockApiServer api = new MockApiServer();
 
   @Test
   void anUnreadableFolderMakesRetentionDeleteNothingAndTheWarningReachesHistoryAndStatus()
       throws Exception {
     PostgresCluster pg = pgExtension.cluster();
     BackupFixture fixture = new BackupFixture(dir, pg).retention(1, 1);
-    client.resource(Serialization.unmarshal(fixture.yaml(), DatabaseBackup.class)).create();
+    api.client().resource(Serialization.unmarshal(fixture.yaml(), DatabaseBackup.class)).create();
     assertThat(backup(fixture)).isZero();
     assertThat(lastRow(pg)).isEqualTo("SUCCEEDED - -");
     assertThat(fetch().getLastBackup().getMessage()).isNull();
@@ -156,17 +100,10 @@ class RetentionWarningStatusIT {
   }
 
   DatabaseBackupStatus fetch() {
-    return client
-        .resources(DatabaseBackup.class)
-        .inNamespace("shop")
-        .withName("orders-db")
-        .get()
-        .getStatus();
+    return api.backup("shop", "orders-db").getStatus();
   }
 
   List<Event> events() {
-    return client.v1().events().inNamespace("shop").list().getItems().stream()
-        .filter(e -> "orders-db".equals(e.getInvolvedObject().getName()))
-        .toList();
+    return api.events("shop", "orders-db");
   }
 }

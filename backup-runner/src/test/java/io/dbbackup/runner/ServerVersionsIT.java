@@ -11,11 +11,11 @@ import io.dbbackup.runner.pipeline.PgTools;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.ClusterDigest;
 import io.dbbackup.runner.support.LogCapture;
+import io.dbbackup.runner.support.RestoreResource;
 import io.dbbackup.runner.support.SampleData;
 import io.dbbackup.testing.PostgresBinaries;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.ZonkyPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Map;
@@ -67,12 +67,7 @@ class ServerVersionsIT {
       // pg_dumpall's output loads into its own major or newer (15 writes LOCALE_PROVIDER, which a
       // 13 or 14 server does not know): restored into the client's major, as on an upgrade.
       try (PostgresCluster target = PostgresCluster.start()) {
-        BackupFixture.Result restore =
-            fixture.run(
-                BackupFixture.testSettings(),
-                "restore",
-                "--restore",
-                restoreYaml(target).toString());
+        BackupFixture.Result restore = restore(fixture, target, false);
         assertThat(restore.exitCode()).as(restore.err()).isZero();
         assertThat(contents(target, target.password()))
             .isEqualTo(contents(source, source.password()))
@@ -128,12 +123,7 @@ class ServerVersionsIT {
       target.execute("shop", "CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)");
       Map<String, String> before = contents(target, target.password());
 
-      BackupFixture.Result refused =
-          fixture.run(
-              BackupFixture.testSettings(),
-              "restore",
-              "--restore",
-              restoreYaml(target, true).toString());
+      BackupFixture.Result refused = restore(fixture, target, true);
 
       assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCode.INVALID_CONFIG.code());
       assertThat(refused.err())
@@ -157,12 +147,7 @@ class ServerVersionsIT {
       assertThat(fixture.backup().exitCode()).isZero();
       Map<String, String> before = contents(target, target.password());
 
-      BackupFixture.Result refused =
-          fixture.run(
-              BackupFixture.testSettings(),
-              "restore",
-              "--restore",
-              restoreYaml(target, false).toString());
+      BackupFixture.Result refused = restore(fixture, target, false);
 
       assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCode.INVALID_CONFIG.code());
       assertThat(refused.err())
@@ -178,33 +163,10 @@ class ServerVersionsIT {
     return Integer.parseInt(pg.psql("postgres", "SHOW server_version_num")) / 10000;
   }
 
-  Path restoreYaml(PostgresCluster target) throws Exception {
-    return restoreYaml(target, false);
-  }
-
-  Path restoreYaml(PostgresCluster target, boolean overwrite) throws Exception {
-    Path secret = dir.resolve("secrets/target-pg/password");
-    Files.createDirectories(secret.getParent());
-    Files.writeString(secret, target.password());
-    Path file = dir.resolve("restore.yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseRestore
-        metadata: {name: orders-db-restore, namespace: shop}
-        spec:
-          backupRef: {name: orders-db}
-          backupId: latest
-          overwrite: %s
-          target:
-            host: %s
-            port: %d
-            user: postgres
-            passwordSecretRef: {name: target-pg, key: password}
-        """
-            .formatted(overwrite, target.host(), target.port()));
-    return file;
+  /** Runs the fixture's restore of its latest backup into {@code target}. */
+  BackupFixture.Result restore(BackupFixture fixture, PostgresCluster target, boolean overwrite) {
+    Path resource = RestoreResource.into(target).overwrite(overwrite).write(dir);
+    return fixture.run(BackupFixture.testSettings(), "restore", "--restore", resource.toString());
   }
 
   /** What a restore must reproduce: all but the runner's history and the target's own login. */

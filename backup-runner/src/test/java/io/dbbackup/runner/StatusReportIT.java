@@ -8,27 +8,14 @@ import io.dbbackup.api.v1alpha1.DatabaseBackup;
 import io.dbbackup.api.v1alpha1.DatabaseBackupStatus;
 import io.dbbackup.runner.error.ExitCode;
 import io.dbbackup.runner.support.BackupFixture;
+import io.dbbackup.runner.support.MockApiServer;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,57 +28,11 @@ class StatusReportIT {
   @RegisterExtension final PostgresExtension pgExtension = new PostgresExtension();
   @TempDir Path dir;
 
-  KubernetesMockServer server;
-  KubernetesClient client;
-  final Map<String, String> saved = new HashMap<>();
-
-  @BeforeEach
-  void startApiServer() throws Exception {
-    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
-    // CRUD mode: the server stores what it is sent, status subresource and locking included.
-    server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            expectations,
-            new KubernetesMixedDispatcher(expectations),
-            false);
-    server.init();
-    client = server.createClient();
-    try (InputStream in =
-        Files.newInputStream(Path.of("../crds/databasebackups.dbbackup.io-v1.yml"))) {
-      client.apiextensions().v1().customResourceDefinitions().load(in).create();
-    }
-    // The runner builds its client from the environment, as in a pod; point it at the mock.
-    for (var e :
-        Map.of(
-                "kubernetes.master", client.getConfiguration().getMasterUrl(),
-                "kubernetes.trust.certificates", "true",
-                "kubernetes.auth.tryKubeConfig", "false",
-                "kubernetes.auth.tryServiceAccount", "false")
-            .entrySet()) {
-      saved.put(e.getKey(), System.getProperty(e.getKey()));
-      System.setProperty(e.getKey(), e.getValue());
-    }
-  }
-
-  @AfterEach
-  void stopApiServer() {
-    saved.forEach(
-        (k, v) -> {
-          if (v == null) {
-            System.clearProperty(k);
-          } else {
-            System.setProperty(k, v);
-          }
-        });
-    client.close();
-    server.destroy();
-  }
+  @RegisterExtension final MockApiServer api = new MockApiServer();
 
   DatabaseBackup applyResource(BackupFixture fixture) {
     DatabaseBackup resource = Serialization.unmarshal(fixture.yaml(), DatabaseBackup.class);
-    DatabaseBackup created = client.resource(resource).create();
+    DatabaseBackup created = api.client().resource(resource).create();
     // The controller's part, as it would have written it.
     DatabaseBackupStatus status = new DatabaseBackupStatus();
     status.setObservedGeneration(1L);
@@ -106,11 +47,11 @@ class StatusReportIT {
                 .withLastTransitionTime("2026-11-24T00:00:00Z")
                 .build()));
     created.setStatus(status);
-    return client.resource(created).updateStatus();
+    return api.client().resource(created).updateStatus();
   }
 
   DatabaseBackup fetch() {
-    return client.resources(DatabaseBackup.class).inNamespace("shop").withName("orders-db").get();
+    return api.backup("shop", "orders-db");
   }
 
   @Test
@@ -167,9 +108,7 @@ class StatusReportIT {
   }
 
   List<io.fabric8.kubernetes.api.model.Event> events() {
-    return client.v1().events().inNamespace("shop").list().getItems().stream()
-        .filter(e -> "orders-db".equals(e.getInvolvedObject().getName()))
-        .toList();
+    return api.events("shop", "orders-db");
   }
 
   @Test

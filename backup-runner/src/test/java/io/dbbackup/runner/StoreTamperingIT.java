@@ -7,6 +7,7 @@ import io.dbbackup.runner.run.RunSettings;
 import io.dbbackup.runner.store.ManifestCodec;
 import io.dbbackup.runner.support.BackupFixture;
 import io.dbbackup.runner.support.ClusterDigest;
+import io.dbbackup.runner.support.RestoreResource;
 import io.dbbackup.runner.support.SampleData;
 import io.dbbackup.testing.PostgresCluster;
 import io.dbbackup.testing.PostgresExtension;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,17 +85,7 @@ class StoreTamperingIT {
   /** This test's copy of the two backups. */
   BackupFixture copy() throws IOException {
     BackupFixture f = fixture(dir);
-    Path from = pristine.resolve("backups");
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : paths.sorted().toList()) {
-        Path to = f.target().resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
+    f.copyTargetOf(pristine.resolve("backups"));
     return f;
   }
 
@@ -161,29 +151,8 @@ class StoreTamperingIT {
 
   static final java.nio.file.CopyOption REPLACE = java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 
-  Path restoreYaml(String backupId) throws IOException {
-    Path secret = dir.resolve("secrets/target-pg/password");
-    Files.createDirectories(secret.getParent());
-    Files.writeString(secret, target.password());
-    Path file = dir.resolve("restore.yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: dbbackup.io/v1alpha1
-        kind: DatabaseRestore
-        metadata: {name: orders-db-restore, namespace: shop}
-        spec:
-          backupRef: {name: orders-db}
-          backupId: %s
-          overwrite: true
-          target:
-            host: %s
-            port: %d
-            user: postgres
-            passwordSecretRef: {name: target-pg, key: password}
-        """
-            .formatted(backupId, target.host(), target.port()));
-    return file;
+  Path restoreYaml(String backupId) {
+    return RestoreResource.into(target).backupId(backupId).overwrite(true).write(dir);
   }
 
   @ParameterizedTest

@@ -86,6 +86,26 @@ public final class BackupFixture {
     this.retention = from.retention;
   }
 
+  /**
+   * Copies every folder and file under {@code otherTarget} (another fixture's target, e.g. backups
+   * made once for a whole class) into this fixture's target, for a test to change its own copy.
+   */
+  public BackupFixture copyTargetOf(Path otherTarget) {
+    try (Stream<Path> paths = Files.walk(otherTarget)) {
+      for (Path p : paths.sorted().toList()) {
+        Path to = target.resolve(otherTarget.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
   public Path target() {
     return target;
   }
