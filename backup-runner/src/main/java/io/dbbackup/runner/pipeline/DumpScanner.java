@@ -31,7 +31,7 @@ import java.util.Arrays;
  * ScriptBoundary}'s, the quoting through the globals {@link GlobalsQuoting}'s.
  */
 public final class DumpScanner {
-  public static final int MAX_LINE = 1 << 20;
+  public static final int MAX_LINE = LineSplitter.MAX_LINE;
   private static final String HEADER_PREFIX = "-- Database \"";
   private static final String HEADER_SUFFIX = "\" dump";
   private static final String CLUSTER_END = "-- PostgreSQL database cluster dump complete";
@@ -61,9 +61,25 @@ public final class DumpScanner {
   }
 
   private final Listener listener;
-  private byte[] line = new byte[256];
-  private int lineLength;
-  private boolean lineTooLong;
+  private final LineSplitter lines =
+      new LineSplitter(
+          new LineSplitter.Lines() {
+            @Override
+            public void line(byte[] b, int off, int len) throws IOException {
+              onLine(b, off, len);
+            }
+
+            @Override
+            public void longLinePiece(byte[] b, int off, int len, boolean first)
+                throws IOException {
+              onLongLinePiece(b, off, len, first);
+            }
+
+            @Override
+            public void lastLine(byte[] b, int off, int len) throws IOException {
+              onLastLine(b, off, len);
+            }
+          });
 
   /** A {@code --} line outside any script, held until the next line says whose it is. */
   private byte[] pendingDashes;
@@ -82,65 +98,32 @@ public final class DumpScanner {
   }
 
   public void update(byte[] b, int off, int len) throws IOException {
-    int end = off + len;
-    int start = off;
-    for (int i = off; i < end; i++) {
-      if (b[i] == '\n') {
-        take(b, start, i + 1 - start, true);
-        start = i + 1;
-      }
-    }
-    if (start < end) {
-      take(b, start, end - start, false);
-    }
+    lines.update(b, off, len);
   }
 
-  /** Passes on what is held: a last line without newline, a held "--". */
+  /** Passes on what is held: a held "--", a last line without newline. */
   public void finish() throws IOException {
     flushPending();
-    if (lineLength > 0) {
-      if (inCopyData && !lineTooLong && !isCopyEnd(line, 0, lineLength)) {
-        listener.copyRow();
-      }
-      listener.bytes(line, 0, lineLength);
-      lineLength = 0;
-    }
+    lines.finish();
   }
 
-  private void take(byte[] b, int off, int len, boolean endsLine) throws IOException {
-    if (lineTooLong) {
-      // The rest of a line too long to be a marker: content of whatever it is in.
-      listener.bytes(b, off, len);
-      lineTooLong = !endsLine;
-      return;
+  /** The script's last line, without newline: passed on, counted as a row in COPY data. */
+  private void onLastLine(byte[] b, int off, int len) throws IOException {
+    if (inCopyData && !isCopyEnd(b, off, len)) {
+      listener.copyRow();
     }
-    if (inCopyData && endsLine && lineLength == 0) {
-      // The common case, a whole row in the buffer: counted, not copied or decoded.
-      copyDataLine(b, off, len);
-      return;
-    }
-    append(b, off, len);
-    if (endsLine) {
-      int n = lineLength;
-      lineLength = 0;
-      onLine(line, n);
-    } else if (lineLength > MAX_LINE) {
+    listener.bytes(b, off, len);
+  }
+
+  /** A line too long to be a marker: content of whatever it is in (in COPY data, one row). */
+  private void onLongLinePiece(byte[] b, int off, int len, boolean first) throws IOException {
+    if (first) {
       flushPending();
       if (inCopyData) {
         listener.copyRow();
       }
-      listener.bytes(line, 0, lineLength);
-      lineLength = 0;
-      lineTooLong = true;
     }
-  }
-
-  private void append(byte[] b, int off, int len) {
-    if (lineLength + len > line.length) {
-      line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + len));
-    }
-    System.arraycopy(b, off, line, lineLength, len);
-    lineLength += len;
+    listener.bytes(b, off, len);
   }
 
   /** A whole line of COPY data: one row, or the {@code \.} that ends the data. */
@@ -161,19 +144,20 @@ public final class DumpScanner {
     return n == 2 && b[off] == '\\' && b[off + 1] == '.';
   }
 
-  private void onLine(byte[] bytes, int len) throws IOException {
+  private void onLine(byte[] bytes, int off, int len) throws IOException {
     if (inCopyData) {
-      copyDataLine(bytes, 0, len);
+      // The common case, a row: counted, not decoded.
+      copyDataLine(bytes, off, len);
       return;
     }
-    String text = new String(bytes, 0, len, StandardCharsets.UTF_8).stripTrailing();
+    String text = new String(bytes, off, len, StandardCharsets.UTF_8).stripTrailing();
     if (script.inScript()) {
-      listener.bytes(bytes, 0, len);
+      listener.bytes(bytes, off, len);
       scriptLine(text);
       return;
     }
     if (!inSection && globalsQuoting.open()) {
-      listener.bytes(bytes, 0, len);
+      listener.bytes(bytes, off, len);
       globalsQuoting.follow(text);
       return;
     }
@@ -184,7 +168,7 @@ public final class DumpScanner {
         inSection = true;
         listener.sectionStart(name);
         flushPending();
-        listener.bytes(bytes, 0, len);
+        listener.bytes(bytes, off, len);
         return;
       }
       if (text.equals(CLUSTER_END)) {
@@ -193,10 +177,10 @@ public final class DumpScanner {
       flushPending();
     }
     if (text.equals("--")) {
-      pendingDashes = Arrays.copyOf(bytes, len);
+      pendingDashes = Arrays.copyOfRange(bytes, off, off + len);
       return;
     }
-    listener.bytes(bytes, 0, len);
+    listener.bytes(bytes, off, len);
     if (!inSection && !text.startsWith("--")) {
       globalsQuoting.follow(text);
       if (!text.isEmpty()) {

@@ -1,9 +1,8 @@
 package io.dbbackup.runner.verify.restore;
 
-import java.io.ByteArrayOutputStream;
+import io.dbbackup.runner.pipeline.GlobalsFilter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
@@ -19,74 +18,47 @@ import java.util.regex.Pattern;
 final class ScratchGlobals extends OutputStream {
   private static final Pattern CREATE_TABLESPACE =
       Pattern.compile("^(CREATE TABLESPACE .+ LOCATION )'(?:[^']|'')*'(;)\\s*$");
-  private static final int MAX_LINE = 1 << 20;
 
-  private final OutputStream out;
   private final IntFunction<Path> tablespaceDir;
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-  private boolean inDatabases;
+  private final GlobalsFilter filter;
   private int tablespaces;
 
   /** {@code tablespaceDir}: a new empty folder for the n-th tablespace. */
   ScratchGlobals(OutputStream out, IntFunction<Path> tablespaceDir) {
-    this.out = out;
     this.tablespaceDir = tablespaceDir;
+    this.filter = new GlobalsFilter(out, this::moveTablespace);
   }
 
   int tablespaces() {
     return tablespaces;
   }
 
+  private String moveTablespace(String line) {
+    Matcher m = CREATE_TABLESPACE.matcher(line);
+    if (!m.matches()) {
+      return null;
+    }
+    Path dir = tablespaceDir.apply(++tablespaces);
+    return m.group(1) + "'" + dir.toString().replace("'", "''") + "'" + m.group(2) + "\n";
+  }
+
   @Override
   public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
+    filter.write(b);
   }
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    int end = off + len;
-    int i = off;
-    while (i < end && !inDatabases) {
-      byte c = b[i++];
-      line.write(c);
-      if (c == '\n' || line.size() >= MAX_LINE) {
-        endLine();
-      }
-    }
-    if (i < end) {
-      out.write(b, i, end - i);
-    }
-  }
-
-  private void endLine() throws IOException {
-    String text = line.toString(StandardCharsets.UTF_8);
-    line.reset();
-    if (text.startsWith("\\connect ")) {
-      inDatabases = true;
-    } else {
-      Matcher m = CREATE_TABLESPACE.matcher(text);
-      if (m.matches()) {
-        Path dir = tablespaceDir.apply(++tablespaces);
-        text = m.group(1) + "'" + dir.toString().replace("'", "''") + "'" + m.group(2) + "\n";
-      }
-    }
-    out.write(text.getBytes(StandardCharsets.UTF_8));
+    filter.write(b, off, len);
   }
 
   @Override
   public void flush() throws IOException {
-    out.flush();
+    filter.flush();
   }
 
   @Override
   public void close() throws IOException {
-    try {
-      if (line.size() > 0) {
-        line.writeTo(out);
-        line.reset();
-      }
-    } finally {
-      out.close();
-    }
+    filter.close();
   }
 }
